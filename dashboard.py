@@ -1,0 +1,22 @@
+"""Entry point: page navigation and the filters every page shares.
+
+Run with `streamlit run dashboard.py`.
+"""
+import streamlit as st
+
+from presence import ui
+
+st.set_page_config(page_title="Western Balkans security presence",
+                   layout="wide")
+
+pages = [
+    st.Page("pages/overview.py", title="Overview", icon=":material/home:", url_path="overview", default=True),
+    st.Page("pages/map.py", title="Map", icon=":material/map:", url_path="map"),
+    st.Page("pages/troops.py", title="Troops", icon=":material/groups:", url_path="troops"),
+    st.Page("pages/budgets.py", title="Budgets", icon=":material/payments:", url_path="budgets"),
+    st.Page("pages/sources.py", title="Sources", icon=":material/menu_book:", url_path="sources"),
+]
+page = st.navigation(pages)
+ds = ui.dataset()
+st.session_state["filters"] = ui.sidebar_filters(ds)
+page.run()

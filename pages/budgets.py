@@ -1,0 +1,50 @@
+"""Budgets: the region's defence budgets by country and year, converted where a rate is sourced."""
+import streamlit as st
+
+from presence import charts, query, ui
+
+ui.require_shell()
+ds = ui.dataset()
+f = ui.filters()
+
+st.title("Defence budgets")
+st.caption("Budgets as reported, in the reported currency. A conversion to EUR or USD uses a "
+           "sourced yearly average rate; figures with no rate on file are left out of a "
+           "converted view rather than guessed. Host and contributor filters narrow the "
+           "countries shown.")
+
+MEASURES = {"": "All measures", "ministry_budget": "Defence ministry budget",
+            "nato_expenditure": "Defence expenditure (NATO definition)",
+            "sipri_expenditure": "Military expenditure (SIPRI)"}
+c1, c2 = st.columns(2)
+measure = c1.selectbox("Measure", list(MEASURES), format_func=MEASURES.get,
+                       key="budget_measure")
+currency = c2.radio("Currency", ["reported", "EUR", "USD"], horizontal=True,
+                    key="budget_currency",
+                    help="'reported' shows one panel per currency, never mixing them.")
+b = query.budgets(ds, f, measure or None)
+fig = charts.budgets_chart(b, currency, title=f"{MEASURES[measure]} by country"
+                           + ("" if currency == "reported" else f", in {currency}"))
+ui.chart(fig, key="budgets_chart", frame=b.assign(date=b.year.astype(str)),
+         caption=ui.make_caption(f"{MEASURES[measure]} by country", f,
+                                 b.assign(date=b.year.astype(str))))
+if currency != "reported":
+    missing = b[b[f"amount_{currency.lower()}"].isna()]
+    if not missing.empty:
+        st.info(f"{len(missing)} figure(s) are not shown in {currency}: no sourced exchange rate "
+                f"for {', '.join(sorted(set(missing.currency + ' ' + missing.year.astype(str))))}.")
+
+st.subheader("Figures and change year on year")
+table = ui.link_columns(b)
+st.dataframe(
+    table[["country_name", "year", "measure", "amount", "currency", "amount_eur", "amount_usd",
+           "change_pct", "qualifier", "outlet", "source", "note"]],
+    column_config={"source": ui.SOURCE_COLUMN, "country_name": "country",
+                   "amount": st.column_config.NumberColumn(format="localized"),
+                   "amount_eur": st.column_config.NumberColumn("EUR", format="localized"),
+                   "amount_usd": st.column_config.NumberColumn("USD", format="localized"),
+                   "change_pct": st.column_config.NumberColumn("change vs year before (%)",
+                                                               format="%.1f")},
+    hide_index=True, width="stretch")
+st.caption("Change year on year is computed within one country, measure and currency, only "
+           "between adjacent years.")

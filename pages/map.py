@@ -1,0 +1,68 @@
+"""Map: the region at a chosen date; play through the years; click a country to filter."""
+import time
+
+import streamlit as st
+
+from presence import charts, maps, query, ui
+
+ui.require_shell()
+ds = ui.dataset()
+f = ui.filters()
+steps = query.map_steps(ds, f, ui.chosen_date(f))
+
+st.title("Map")
+st.caption("Host countries shaded by the foreign troops of the missions active at the chosen "
+           "date; headquarters and camps as markers; arcs from each contributing nation to its "
+           "host, as wide as its contingent. Click a country to filter by it.")
+
+if "map_at" not in st.session_state or st.session_state.map_at not in steps:
+    wanted = st.query_params.get("at")
+    st.session_state.map_at = wanted if wanted in steps else steps[-1]
+slider_col, play_col = st.columns([6, 1])
+slider_col.select_slider("Date shown", options=steps, key="map_at",
+                         format_func=lambda d: d[:4] if d.endswith("-12-31") else d)
+play = play_col.button("▶ Play years", width="stretch",
+                       help="Step through every year of the date range")
+ui.sync_query(f, {"at": st.session_state.map_at})
+
+placeholder = st.empty()
+side = st.container()
+
+
+def draw(at: str, key: str):
+    presence = query.host_presence_at(ds, at, f)
+    site_rows = query.sites(ds, f, at)
+    conts = query.contingents_at(ds, at, f)
+    fig = maps.presence_map(presence, site_rows, conts, selected=f.hosts,
+                            title=f"Foreign troops in the Western Balkans, {at}")
+    return fig, presence, site_rows, conts
+
+
+if play:
+    for at in steps:
+        fig, *_ = draw(at, "map_play")
+        placeholder.plotly_chart(fig, config=ui.PLOT_CONFIG, key=f"map_play_{at}")
+        time.sleep(0.9)
+
+at = st.session_state.map_at
+fig, presence, site_rows, conts = draw(at, "map_main")
+used = query.figures_at(ds, at, f)
+with placeholder.container():
+    ui.chart(fig, key="map_main", frame=used,
+             caption=ui.make_caption(f"Foreign troops in the Western Balkans, {at}", f, used),
+             geojson=maps.presence_geojson(presence, site_rows, at),
+             on_select=ui.map_select_handler("map_main"))
+
+with side:
+    left, right = st.columns(2)
+    left.plotly_chart(charts.contingents_bar(conts, f"Contingents as of {at}"),
+                      config=ui.PLOT_CONFIG, key="map_bars")
+    with right:
+        st.subheader("Camps and headquarters open at this date")
+        if site_rows.empty:
+            st.write("No sourced site for this date and filters.")
+        else:
+            st.dataframe(ui.link_columns(site_rows)[["name", "kind", "mission_id", "opened",
+                                                     "closed", "source"]],
+                         column_config={"source": ui.SOURCE_COLUMN}, hide_index=True,
+                         width="stretch")

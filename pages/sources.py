@@ -1,0 +1,42 @@
+"""Sources: every document a figure was read from, and what it backs."""
+import streamlit as st
+
+from presence import query, ui
+
+ui.require_shell()
+ds = ui.dataset()
+table = query.sources(ds)
+
+st.title("Sources")
+st.caption("Every figure in the dashboard names one of these documents. Select a row, or "
+           "follow a 'source' link from any table, to see what it backs.")
+
+search = st.text_input("Search titles and outlets", key="source_search")
+if search:
+    hit = table.title.str.contains(search, case=False, regex=False) | \
+        table.outlet.str.contains(search, case=False, regex=False)
+    table = table[hit]
+
+wanted = st.query_params.get("source")
+event = st.dataframe(
+    table[["source_id", "published", "outlet", "title", "kind", "language", "figures", "url"]],
+    column_config={"url": ui.URL_COLUMN,
+                   "figures": st.column_config.NumberColumn(help="Figures this source backs")},
+    hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+    key="sources_table")
+rows = event.selection.rows if event else []
+chosen = table.iloc[rows[0]].source_id if rows else wanted
+if chosen and chosen not in set(ds.sources.source_id):
+    st.warning(f"No source with id '{chosen}'.")
+elif chosen:
+    src = ds.sources.set_index("source_id").loc[chosen]
+    st.subheader(src.title)
+    st.markdown(f"**{src.outlet}**, {src.published} · {src.kind} · language: {src.language}  \n"
+                f"[{src.url}]({src.url})")
+    if isinstance(src.note, str):
+        st.caption(src.note)
+    for name, frame in query.figures_for_source(ds, chosen).items():
+        st.markdown(f"**{name}** ({len(frame)})")
+        st.dataframe(frame.drop(columns=["source_id"]), hide_index=True,
+                     width="stretch")
+    ui.sync_query(ui.filters(), {"source": chosen})

@@ -1,0 +1,45 @@
+"""Troops: strength over time per mission and per contributing nation, with sources."""
+import streamlit as st
+
+from presence import charts, query, ui
+
+ui.require_shell()
+ds = ui.dataset()
+f = ui.filters()
+
+st.title("Troops")
+st.caption("Every point is one reported figure; hover for its source, or find it in the table "
+           "below. IFOR, SFOR and EUFOR Althea follow one another in Bosnia and Herzegovina; "
+           "KFOR has served in Kosovo since 1999. Open markers are approximate figures.")
+
+log = st.toggle("Log scale", value=False, key="troops_log",
+                help="Shows the drawdowns from tens of thousands and the small later "
+                     "changes on one chart.")
+totals = query.troops(ds, f, totals=True)
+ev = query.events(ds, f)
+fig = charts.strength_over_time(totals, ev, log=log, title="Troop strength by mission")
+ui.chart(fig, key="troops_strength", frame=totals,
+         caption=ui.make_caption("Troop strength by mission", f, totals))
+
+st.subheader("By contributing nation")
+conts = query.troops(ds, f, totals=False)
+tab_lines, tab_grid = st.tabs(["Largest contributors over time", "All nations, every snapshot"])
+with tab_lines:
+    fig_c = charts.contingents_over_time(conts, log=log)
+    ui.chart(fig_c, key="troops_nations", frame=conts,
+             caption=ui.make_caption("Contingents by contributing nation", f, conts))
+with tab_grid:
+    fig_h = charts.contingents_heatmap(conts)
+    ui.chart(fig_h, key="troops_heatmap", frame=conts,
+             caption=ui.make_caption("Contingents at each reported date", f, conts))
+
+st.subheader("The figures behind these charts")
+table = ui.link_columns(query.troops(ds, f))
+st.dataframe(
+    table[["as_of", "mission_id", "contributor_name", "value", "qualifier", "outlet",
+           "source", "url", "note"]],
+    column_config={"source": ui.SOURCE_COLUMN, "url": ui.URL_COLUMN,
+                   "value": st.column_config.NumberColumn("troops", format="localized"),
+                   "contributor_name": "contributor"},
+    hide_index=True, width="stretch")
+st.caption(f"{len(table)} figures from {table.source_id.nunique()} sources.")

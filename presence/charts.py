@@ -1,0 +1,193 @@
+"""Plotly figures from query frames: pure functions, frame in, figure out.
+
+Tests call these without Streamlit; pages only render what comes back.
+Hover text always names the source, because the first thing an analyst asks
+of a point is who said so.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+MISSION_COLOURS = {"KFOR": "#1f4e79", "IFOR": "#8c564b", "SFOR": "#d9822b",
+                   "EUFOR-ALTHEA": "#2a9d48"}
+EVENT_SYMBOLS = {"deployment": "triangle-up", "reinforcement": "triangle-up",
+                 "drawdown": "triangle-down", "handover": "diamond", "mandate": "square",
+                 "incident": "x", "visit": "circle"}
+EVENT_COLOURS = {"deployment": "#2a9d48", "reinforcement": "#c0392b", "drawdown": "#7f8c8d",
+                 "handover": "#8e44ad", "mandate": "#2c3e50", "incident": "#e67e22",
+                 "visit": "#2980b9"}
+QUALIFIER_SYMBOL = {"exact": "circle", "approx": "circle-open", "upper": "triangle-down-open",
+                    "lower": "triangle-up-open"}
+QUALIFIER_WORD = {"exact": "", "approx": "about ", "upper": "up to ", "lower": "more than "}
+NATION_PALETTE = px.colors.qualitative.Dark24 + px.colors.qualitative.Light24
+LAYOUT = dict(template="plotly_white", font=dict(family="DejaVu Sans, Arial, sans-serif", size=13),
+              hoverlabel=dict(align="left"), margin=dict(l=60, r=20, t=60, b=50))
+
+
+def empty_figure(message: str) -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, font=dict(size=16, color="#666"),
+                       xref="paper", yref="paper", x=0.5, y=0.5)
+    fig.update_layout(**LAYOUT, xaxis=dict(visible=False), yaxis=dict(visible=False),
+                      height=320)
+    return fig
+
+
+def _hover(frame: pd.DataFrame) -> list[str]:
+    return [
+        f"<b>{r.mission_id}</b> · {r.contributor_name}<br>"
+        f"{QUALIFIER_WORD.get(r.qualifier, '')}{int(r.value):,} troops · as of {r.as_of}<br>"
+        f"Source: {r.outlet} ({r.source_published})<br><i>{_short(r.source_title)}</i>"
+        for r in frame.itertuples()
+    ]
+
+
+def _short(text: str, limit: int = 70) -> str:
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def strength_over_time(totals: pd.DataFrame, events: pd.DataFrame | None = None, *,
+                       log: bool = False, title: str = "Troop strength over time") -> go.Figure:
+    """Mission totals as lines, one colour a mission, with events on a strip below.
+
+    IFOR, SFOR and EUFOR Althea follow one another in Bosnia and Herzegovina,
+    so their lines run end to end and read as one lineage. Every reported
+    point is drawn, so two sources that disagree show as two markers.
+    """
+    if totals.empty:
+        return empty_figure("No troop figures match these filters")
+    has_events = events is not None and not events.empty
+    fig = make_subplots(rows=2 if has_events else 1, cols=1, shared_xaxes=True,
+                        row_heights=[0.82, 0.18] if has_events else [1.0],
+                        vertical_spacing=0.04)
+    for mission_id, rows in totals.groupby("mission_id", sort=False):
+        rows = rows.sort_values(["date", "value"])
+        line = rows.groupby("date", as_index=False).value.median()
+        colour = MISSION_COLOURS.get(mission_id, "#555")
+        fig.add_trace(go.Scatter(
+            x=line.date, y=line.value, mode="lines", name=mission_id, legendgroup=mission_id,
+            line=dict(color=colour, width=2.5), hoverinfo="skip"), row=1, col=1)
+        fig.add_trace(go.Scatter(
+            x=rows.date, y=rows.value, mode="markers", name=f"{mission_id} figures",
+            legendgroup=mission_id, showlegend=False,
+            marker=dict(color=colour, size=8, line=dict(width=1.5, color=colour),
+                        symbol=[QUALIFIER_SYMBOL.get(q, "circle") for q in rows.qualifier]),
+            customdata=rows[["source_id"]].to_numpy(),
+            hovertext=_hover(rows), hoverinfo="text"), row=1, col=1)
+    if has_events:
+        for kind, rows in events.groupby("kind"):
+            fig.add_trace(go.Scatter(
+                x=rows.when, y=[kind] * len(rows), mode="markers", name=f"event: {kind}",
+                legendgroup="events", legendgrouptitle_text="Events",
+                marker=dict(symbol=EVENT_SYMBOLS.get(kind, "circle"), size=11,
+                            color=EVENT_COLOURS.get(kind, "#333")),
+                customdata=rows[["source_id"]].to_numpy(),
+                hovertext=[f"<b>{r.title}</b><br>{r.date} · {r.mission_id or ''} {r.country}"
+                           f"<br>Source: {r.outlet}" for r in rows.itertuples()],
+                hoverinfo="text"), row=2, col=1)
+        fig.update_yaxes(row=2, col=1, showgrid=False, title_text="")
+    fig.update_yaxes(row=1, col=1, title_text="Troops", type="log" if log else "linear",
+                     rangemode="tozero" if not log else None, separatethousands=True)
+    fig.update_layout(**LAYOUT, title=title, height=560 if has_events else 460,
+                      legend=dict(orientation="v", x=1.01, y=1), hovermode="closest")
+    fig.add_annotation(text="● exact  ○ about  ▽ up to  △ more than", showarrow=False,
+                       xref="paper", yref="paper", x=0, y=1.05, xanchor="left",
+                       font=dict(size=11, color="#666"))
+    return fig
+
+
+def contingents_over_time(contingents: pd.DataFrame, *, top: int = 10, log: bool = False,
+                          title: str = "Contingents by contributing nation") -> go.Figure:
+    """Lines for the largest contributors; thirty lines would be unreadable."""
+    if contingents.empty:
+        return empty_figure("No national contingents reported for these filters")
+    latest = contingents.sort_values("date").groupby("contributor").value.last()
+    order = latest.sort_values(ascending=False).index.tolist()
+    keep = order[:top]
+    fig = go.Figure()
+    for i, code in enumerate(keep):
+        rows = contingents[contingents.contributor == code].sort_values("date")
+        colour = NATION_PALETTE[i % len(NATION_PALETTE)]
+        label = f"{rows.contributor_name.iloc[0]} ({code})"
+        if rows.mission_id.nunique() > 1:
+            label += " · " + "/".join(rows.mission_id.unique())
+        fig.add_trace(go.Scatter(
+            x=rows.date, y=rows.value, mode="lines+markers", name=label,
+            line=dict(color=colour, width=2), marker=dict(color=colour, size=7),
+            customdata=rows[["source_id"]].to_numpy(), hovertext=_hover(rows),
+            hoverinfo="text"))
+    hidden = len(order) - len(keep)
+    fig.update_layout(**LAYOUT, title=title + (f" (largest {top}; {hidden} more in the table)"
+                                               if hidden > 0 else ""),
+                      height=460, yaxis=dict(title="Troops", type="log" if log else "linear",
+                                             separatethousands=True))
+    return fig
+
+
+def contingents_heatmap(contingents: pd.DataFrame,
+                        title: str = "Contingents at each reported date") -> go.Figure:
+    """Nation x date grid: the one view that stays readable with thirty nations."""
+    if contingents.empty:
+        return empty_figure("No national contingents reported for these filters")
+    grid = contingents.assign(day=contingents.date.dt.strftime("%Y-%m-%d")).pivot_table(
+        index="contributor_name", columns="day", values="value", aggfunc="max")
+    grid = grid.loc[grid.max(axis=1).sort_values().index]
+    fig = go.Figure(go.Heatmap(
+        z=grid.values, x=grid.columns, y=grid.index, colorscale="Blues",
+        colorbar=dict(title="Troops"), hoverongaps=False, xgap=2, ygap=1,
+        hovertemplate="%{y}<br>%{x}: %{z:,} troops<extra></extra>"))
+    fig.update_layout(**LAYOUT, title=title, height=max(320, 22 * len(grid) + 140),
+                      xaxis=dict(type="category", title="Date of figure"))
+    return fig
+
+
+def contingents_bar(contingents: pd.DataFrame, title: str) -> go.Figure:
+    if contingents.empty:
+        return empty_figure("No national contingents reported near this date")
+    rows = contingents.sort_values("value")
+    fig = go.Figure(go.Bar(
+        x=rows.value, y=[f"{n} · {m}" for n, m in zip(rows.contributor_name, rows.mission_id)],
+        orientation="h", marker_color=[MISSION_COLOURS.get(m, "#555") for m in rows.mission_id],
+        text=[f"{v:,}" for v in rows.value], textposition="outside",
+        customdata=rows[["source_id"]].to_numpy(), hovertext=_hover(rows), hoverinfo="text"))
+    fig.update_layout(**LAYOUT, title=title, height=max(260, 26 * len(rows) + 120),
+                      xaxis=dict(title="Troops", separatethousands=True), showlegend=False)
+    return fig
+
+
+def budgets_chart(budgets: pd.DataFrame, currency: str,
+                  title: str = "Defence budgets") -> go.Figure:
+    """One line a country and measure; currency 'reported' facets by currency.
+
+    Amounts in different currencies never share an axis: in 'reported' mode
+    each currency gets its own panel, otherwise only converted amounts show.
+    """
+    column = {"EUR": "amount_eur", "USD": "amount_usd"}.get(currency, "amount")
+    b = budgets.dropna(subset=[column])
+    if b.empty:
+        return empty_figure("No budget figures (or no exchange rate) for these filters")
+    b = b.assign(millions=b[column] / 1e6, series=b.country_name + " · " +
+                 b.measure.str.replace("_", " "))
+    facet = "currency" if column == "amount" else None
+    fig = px.line(b.sort_values("year"), x="year", y="millions", color="series", markers=True,
+                  facet_row=facet, custom_data=["source_id"],
+                  color_discrete_sequence=NATION_PALETTE,
+                  hover_data={"amount": ":,.0f", "currency": True, "outlet": True,
+                              "qualifier": True, "millions": ":,.1f", "year": True,
+                              "series": False})
+    if facet:
+        fig.update_yaxes(matches=None, title_text="")
+        fig.for_each_annotation(lambda a: a.update(text=a.text.replace("currency=", "")))
+        fig.add_annotation(text="Millions in reported currency", textangle=-90, showarrow=False,
+                           xref="paper", yref="paper", x=-0.07, y=0.5)
+    else:
+        fig.update_yaxes(title_text=f"Millions of {currency}")
+    n_panels = b.currency.nunique() if facet else 1
+    fig.update_layout(**LAYOUT, title=title, height=max(460, 240 * n_panels),
+                      legend_title_text="Country · measure")
+    fig.update_xaxes(dtick=1 if b.year.nunique() <= 16 else 2, title_text="")
+    return fig

@@ -1,0 +1,122 @@
+"""Exports: figures as PNG/SVG/PDF/HTML, their data as CSV/Excel, the map as GeoJSON.
+
+A chart that leaves the dashboard travels without it, so the file itself
+carries the title, the filters applied, the sources and the date of the data.
+"""
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+IMAGE_FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+MAX_SOURCES_PRINTED = 6
+
+
+@dataclass(frozen=True)
+class Caption:
+    title: str
+    filters: str
+    data_date: str
+    sources: tuple[str, ...]  # "Outlet (date)" strings, most used first
+
+    def sources_line(self) -> str:
+        shown = list(self.sources[:MAX_SOURCES_PRINTED])
+        more = len(self.sources) - len(shown)
+        text = "; ".join(shown) + (f"; and {more} more (listed in the data export)" if more else "")
+        return f"Sources: {text}" if text else "Sources: none"
+
+
+def caption_sources(frame: pd.DataFrame) -> tuple[str, ...]:
+    """Distinct sources of a frame as 'Outlet (published)', most-cited first."""
+    if frame.empty or "source_id" not in frame:
+        return ()
+    counts = frame.groupby(["source_id", "outlet", "source_published"], dropna=False).size()
+    counts = counts.sort_values(ascending=False)
+    return tuple(f"{outlet} ({published})" for (_, outlet, published) in counts.index)
+
+
+def _wrap(text: str, width: int = 150) -> str:
+    words, lines, line = text.split(), [], ""
+    for w in words:
+        if len(line) + len(w) + 1 > width:
+            lines.append(line)
+            line = w
+        else:
+            line = f"{line} {w}".strip()
+    lines.append(line)
+    return "<br>".join(lines)
+
+
+def captioned(fig: go.Figure, caption: Caption) -> go.Figure:
+    """A copy of `fig` with title, filters, data date and sources printed on it."""
+    out = go.Figure(fig)
+    foot = _wrap(f"{caption.sources_line()}  ·  Filters: {caption.filters}  ·  "
+                 f"Data as of {caption.data_date}  ·  Western Balkans security-presence dashboard")
+    n_lines = foot.count("<br>") + 1
+    height = (out.layout.height or 500) + 30 + 16 * n_lines
+    out.update_layout(
+        title=dict(text=f"<b>{caption.title}</b>", x=0.01, xanchor="left"),
+        height=height, width=out.layout.width or 1100,
+        margin=dict(t=80, b=60 + 16 * n_lines, l=70, r=30),
+        paper_bgcolor="white")
+    out.add_annotation(text=foot, showarrow=False, xref="paper", yref="paper", x=0,
+                       y=0, yshift=-(40 + 16 * n_lines), xanchor="left", yanchor="bottom",
+                       align="left", font=dict(size=11, color="#333"))
+    return out
+
+
+def figure_bytes(fig: go.Figure, fmt: str, caption: Caption) -> bytes:
+    """Build one export file. Called only when the user asks for it (kaleido is slow)."""
+    out = captioned(fig, caption)
+    if fmt == "html":
+        # Plotly's JS is embedded so the file opens offline.
+        return out.to_html(include_plotlyjs=True, full_html=True,
+                           config={"displaylogo": False}).encode("utf-8")
+    if fmt not in IMAGE_FORMATS:
+        raise ValueError(f"unknown export format '{fmt}' (png, svg, pdf or html)")
+    return out.to_image(format=fmt, scale=2 if fmt == "png" else 1)
+
+
+def _about(caption: Caption, frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({"field": ["title", "filters", "data as of", "rows", "sources"],
+                         "value": [caption.title, caption.filters, caption.data_date,
+                                   str(len(frame)), caption.sources_line()]})
+
+
+def _public(frame: pd.DataFrame) -> pd.DataFrame:
+    """Drop helper columns the dataset does not publish (derived period bounds)."""
+    drop = [c for c in frame.columns if c.endswith(("_start", "_end")) or c == "customdata"]
+    out = frame.drop(columns=drop)
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].dt.strftime("%Y-%m-%d")
+    return out
+
+
+def csv_bytes(frame: pd.DataFrame, caption: Caption) -> bytes:
+    """CSV whose every row carries its source (id, outlet, title, URL)."""
+    header = "".join(f"# {r.field}: {r.value}\n" for r in _about(caption, frame).itertuples())
+    return (header + _public(frame).to_csv(index=False)).encode("utf-8")
+
+
+def excel_bytes(frame: pd.DataFrame, caption: Caption, sources: pd.DataFrame) -> bytes:
+    """Workbook: the data, the sources it cites, and what the export is."""
+    buf = io.BytesIO()
+    cited = sources[sources.source_id.isin(frame.get("source_id", pd.Series(dtype=str)))]
+    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
+        _public(frame).to_excel(xl, sheet_name="data", index=False)
+        _public(cited).to_excel(xl, sheet_name="sources", index=False)
+        _about(caption, frame).to_excel(xl, sheet_name="about", index=False)
+    return buf.getvalue()
+
+
+def geojson_bytes(collection: dict, caption: Caption) -> bytes:
+    out = dict(collection)
+    out["metadata"] = {"title": caption.title, "filters": caption.filters,
+                       "data_as_of": caption.data_date, "sources": list(caption.sources),
+                       "boundaries": "Natural Earth 1:10m (public domain), via world-atlas"}
+    return json.dumps(out, ensure_ascii=False).encode("utf-8")

@@ -1,0 +1,137 @@
+"""Maps drawn from the project's own GeoJSON on a blank MapLibre style.
+
+No tiles, fonts or CDN map data: the style has no sources and no glyphs, and
+every shape comes from geo/. That is what lets the dashboard run on a machine
+with no internet.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from .charts import LAYOUT, MISSION_COLOURS, empty_figure
+
+GEO_DIR = Path(__file__).resolve().parent.parent / "geo"
+BLANK_STYLE = {"version": 8, "sources": {},
+               "layers": [{"id": "sea", "type": "background",
+                           "paint": {"background-color": "#dfe9f2"}}]}
+CENTER = {"lat": 43.3, "lon": 19.6}
+SITE_SYMBOL = {"headquarters": "star", "camp": "circle", "base": "square"}
+
+
+@lru_cache(maxsize=1)
+def boundaries() -> dict:
+    return json.loads((GEO_DIR / "balkans.geojson").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def country_points() -> pd.DataFrame:
+    return pd.read_csv(GEO_DIR / "countries.csv", keep_default_na=False).set_index("iso_a3")
+
+
+def _arc(a: tuple[float, float], b: tuple[float, float], n: int = 24) -> tuple[list, list]:
+    """A gentle curve from a to b (lat, lon), so arcs from one place fan out."""
+    (la, lo), (lb, lob) = a, b
+    t = np.linspace(0, 1, n)
+    mid_lat, mid_lon = (la + lb) / 2, (lo + lob) / 2
+    # bend perpendicular to the chord, by a fifth of its length
+    dlat, dlon = lb - la, lob - lo
+    bend_lat, bend_lon = -dlon * 0.2, dlat * 0.2
+    lat = (1 - t) ** 2 * la + 2 * (1 - t) * t * (mid_lat + bend_lat) + t ** 2 * lb
+    lon = (1 - t) ** 2 * lo + 2 * (1 - t) * t * (mid_lon + bend_lon) + t ** 2 * lob
+    return lat.tolist(), lon.tolist()
+
+
+def presence_map(presence: pd.DataFrame, sites: pd.DataFrame, contingents: pd.DataFrame,
+                 *, title: str, selected: tuple[str, ...] = (), height: int = 560) -> go.Figure:
+    """Hosts shaded by foreign troops present; camps as markers; contributor arcs."""
+    if presence.empty:
+        return empty_figure("Nothing to map")
+    geo = boundaries()
+    context = [f["properties"]["iso_a3"] for f in geo["features"]
+               if f["properties"]["role"] == "context"]
+    fig = go.Figure()
+    fig.add_trace(go.Choroplethmap(
+        geojson=geo, featureidkey="properties.iso_a3", locations=context,
+        z=[0] * len(context), colorscale=[[0, "#f4f4f1"], [1, "#f4f4f1"]], showscale=False,
+        marker=dict(line=dict(color="#b9b9b0", width=0.6)), hoverinfo="skip",
+        name="neighbours"))
+    zmax = max(int(presence.troops_high.max()), 1)
+    hover = [
+        f"<b>{r.name}</b><br>" + (f"{r.troops:,}" + (f"–{r.troops_high:,}" if r.troops_high !=
+                                                      r.troops else "")
+                                  + f" foreign troops ({r.missions}, as of {r.as_of})"
+                                  if r.troops else "no international mission reported")
+        + "<br><i>click to filter by this country</i>"
+        for r in presence.itertuples()]
+    line_width = [2.5 if c in selected else 0.8 for c in presence.iso_a3]
+    fig.add_trace(go.Choroplethmap(
+        geojson=geo, featureidkey="properties.iso_a3", locations=presence.iso_a3,
+        z=presence.troops, zmin=0, zmax=zmax,
+        colorscale=[[0, "#ffffff"], [0.02, "#fde0c5"], [0.3, "#f59e60"], [1, "#b2401f"]],
+        marker=dict(line=dict(color=["#111" if c in selected else "#555"
+                                     for c in presence.iso_a3], width=line_width),
+                    opacity=0.9),
+        colorbar=dict(title=dict(text="Foreign<br>troops"), thickness=14, len=0.6, x=1.0),
+        hovertext=hover, hoverinfo="text", name="host countries"))
+
+    if not contingents.empty:
+        pts = country_points()
+        biggest = max(int(contingents.value.max()), 1)
+        for r in contingents.itertuples():
+            if r.contributor not in pts.index or r.host_country not in pts.index:
+                continue
+            lat, lon = _arc(tuple(pts.loc[r.contributor, ["lat", "lon"]]),
+                            tuple(pts.loc[r.host_country, ["lat", "lon"]]))
+            fig.add_trace(go.Scattermap(
+                lat=lat, lon=lon, mode="lines", showlegend=False,
+                line=dict(width=1 + 7 * r.value / biggest,
+                          color=MISSION_COLOURS.get(r.mission_id, "#555")),
+                opacity=0.55, hoverinfo="text",
+                text=f"{r.contributor_name} → {r.host_name}: {r.value:,} ({r.mission_id}, "
+                     f"as of {r.as_of}; {r.outlet})", name=r.contributor))
+
+    if not sites.empty:
+        for kind, rows in sites.groupby("kind"):
+            fig.add_trace(go.Scattermap(
+                lat=rows.lat, lon=rows.lon, mode="markers", name=kind.capitalize(),
+                marker=dict(size=13 if kind == "headquarters" else 10,
+                            color=[MISSION_COLOURS.get(m, "#333") for m in rows.mission_id]),
+                hovertext=[f"<b>{r.name}</b> ({r.mission_id})<br>"
+                           f"{'opened ' + r.opened if isinstance(r.opened, str) else ''}"
+                           f"{' · closed ' + r.closed if isinstance(r.closed, str) else ''}"
+                           f"<br>Source: {r.outlet}" for r in rows.itertuples()],
+                hoverinfo="text"))
+
+    fig.update_layout(**{**LAYOUT, "margin": dict(l=0, r=0, t=50, b=0)}, title=title,
+                      height=height,
+                      map=dict(style=BLANK_STYLE, center=CENTER, zoom=5.2),
+                      legend=dict(x=0.01, y=0.02, bgcolor="rgba(255,255,255,0.8)"))
+    return fig
+
+
+def presence_geojson(presence: pd.DataFrame, sites: pd.DataFrame, when: str) -> dict:
+    """The map as data: host boundaries with troop counts, and sites as points."""
+    by_code = presence.set_index("iso_a3")
+    features = []
+    for f in boundaries()["features"]:
+        code = f["properties"]["iso_a3"]
+        if code not in by_code.index:
+            continue
+        r = by_code.loc[code]
+        features.append({"type": "Feature", "geometry": f["geometry"], "properties": {
+            "iso_a3": code, "name": r["name"], "foreign_troops": int(r.troops),
+            "foreign_troops_high": int(r.troops_high), "missions": r.missions,
+            "figures_as_of": r.as_of, "map_date": when}})
+    for r in sites.itertuples():
+        features.append({"type": "Feature",
+                         "geometry": {"type": "Point", "coordinates": [r.lon, r.lat]},
+                         "properties": {"site_id": r.site_id, "name": r.name, "kind": r.kind,
+                                        "mission_id": r.mission_id, "source_id": r.source_id,
+                                        "source_url": r.url, "map_date": when}})
+    return {"type": "FeatureCollection", "features": features}

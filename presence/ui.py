@@ -1,0 +1,212 @@
+"""Streamlit glue shared by every page: the dataset, the sidebar filters, exports.
+
+Filters live in widget state (so they survive moving between pages) and are
+mirrored into the URL on every run (so a copied link reopens the same view).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from . import export, query
+from .dataset import Dataset, DatasetError, data_dir, load_dataset
+from .filters import KEYS, Filters, from_query
+
+EARLIEST = dt.date(1995, 1, 1)
+PLOT_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+
+
+def _stamp(directory: Path) -> tuple:
+    return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in directory.glob("*.csv")))
+
+
+@st.cache_resource(show_spinner=False)
+def _load(directory: str, stamp: tuple) -> Dataset:
+    return load_dataset(directory)
+
+
+def dataset() -> Dataset:
+    """The validated dataset, reloaded when a CSV changes; stops the page on errors."""
+    directory = data_dir()
+    try:
+        return _load(str(directory), _stamp(directory))
+    except DatasetError as exc:
+        st.error(f"The dataset in {directory} does not validate, so nothing is shown.")
+        st.code(str(exc), language=None)
+        st.stop()
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def sidebar_filters(ds: Dataset) -> Filters:
+    """Draw the shared filters; read them from the URL on first run, write them back always."""
+    missions = ds.missions.set_index("mission_id")["name"].to_dict()
+    names = query.country_names(ds)
+    hosts = sorted(set(ds.missions.host_country) | set(query.REGION))
+    contributors = sorted(set(ds.troops.contributor) - {"ALL"})
+
+    if "f_init" not in st.session_state:
+        f = from_query(st.query_params.to_dict(), missions=set(missions),
+                       countries=set(names))
+        for problem in f.dropped:
+            st.toast(f"Ignored link filter {problem}")
+        st.session_state.update(
+            f_init=True, f_mission=list(f.missions), f_host=list(f.hosts),
+            f_contributor=[c for c in f.contributors if c in contributors] or [],
+            f_dates=(f.start or EARLIEST, f.end or today()))
+
+    sb = st.sidebar
+    sb.header("Filters")
+    sb.multiselect("Mission", list(missions), key="f_mission",
+                   format_func=lambda m: f"{m} — {missions[m]}")
+    sb.multiselect("Host country", hosts, key="f_host", format_func=lambda c: names.get(c, c),
+                   help="Where the troops are. Also narrows the Budgets page.")
+    sb.multiselect("Contributing nation", contributors, key="f_contributor",
+                   format_func=lambda c: names.get(c, c),
+                   help="Narrows national contingents; mission totals stay whole.")
+    sb.slider("Dates", min_value=EARLIEST, max_value=today(), key="f_dates", format="YYYY-MM")
+    start, end = st.session_state.f_dates
+    f = Filters(missions=tuple(st.session_state.f_mission), hosts=tuple(st.session_state.f_host),
+                contributors=tuple(st.session_state.f_contributor),
+                start=start if start != EARLIEST else None,
+                end=end if end != today() else None)
+    sync_query(f)
+    if any(f.to_query().values()):
+        sb.button("Clear filters", on_click=clear_filters, width="stretch")
+    sb.caption("The address bar holds these filters: copy it to share this view.")
+    return f
+
+
+def sync_query(f: Filters, extra: dict[str, str] | None = None) -> None:
+    """Make the URL say exactly the filters (plus a page's own keys)."""
+    wanted = {**f.to_query(), **(extra or {})}
+    for key in list(st.query_params):
+        if key in KEYS and key not in wanted:
+            del st.query_params[key]
+    for key, value in wanted.items():
+        if st.query_params.get(key) != value:
+            st.query_params[key] = value
+
+
+def clear_filters() -> None:
+    st.session_state.update(f_mission=[], f_host=[], f_contributor=[],
+                            f_dates=(EARLIEST, today()))
+
+
+def filter_by_country(code: str, role: str = "host") -> None:
+    """Used by map clicks: select one country in the sidebar (a callback, before widgets)."""
+    key = "f_host" if role == "host" else "f_contributor"
+    st.session_state[key] = [code]
+
+
+def source_link(source_id: str) -> str:
+    return "/sources?" + urlencode({"source": source_id})
+
+
+def link_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add a 'source' column that opens the Sources page on that source."""
+    if "source_id" in frame:
+        frame = frame.assign(source=frame.source_id.map(source_link))
+    return frame
+
+
+SOURCE_COLUMN = st.column_config.LinkColumn("source", display_text=r"/sources\?source=(.*)",
+                                             help="Open this source on the Sources page")
+URL_COLUMN = st.column_config.LinkColumn("url", display_text="original ↗")
+
+
+def chart(fig: go.Figure, *, key: str, caption: export.Caption, frame: pd.DataFrame,
+          geojson: dict | None = None, on_select=None) -> object:
+    """Render a figure with its export buttons underneath; files are built on click."""
+    kwargs = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
+    event = st.plotly_chart(fig, key=key, config=PLOT_CONFIG, **kwargs)
+    export_buttons(fig, key=key, caption=caption, frame=frame, geojson=geojson)
+    return event
+
+
+def export_buttons(fig: go.Figure, *, key: str, caption: export.Caption, frame: pd.DataFrame,
+                   geojson: dict | None = None) -> None:
+    ds = dataset()
+    stem = key.replace("_", "-")
+    with st.expander("Export this chart or its data", expanded=False):
+        cols = st.columns(7 if geojson is not None else 6)
+        for col, fmt in zip(cols, ["png", "svg", "pdf", "html"]):
+            col.download_button(
+                fmt.upper(), data=lambda fmt=fmt: export.figure_bytes(fig, fmt, caption),
+                file_name=f"{stem}.{fmt}", key=f"{key}_{fmt}", on_click="ignore",
+                mime=export.IMAGE_FORMATS.get(fmt, "text/html"))
+        cols[4].download_button("CSV", data=lambda: export.csv_bytes(frame, caption),
+                                file_name=f"{stem}.csv", mime="text/csv", key=f"{key}_csv",
+                                on_click="ignore")
+        cols[5].download_button(
+            "Excel", data=lambda: export.excel_bytes(frame, caption, ds.sources),
+            file_name=f"{stem}.xlsx", key=f"{key}_xlsx", on_click="ignore",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        if geojson is not None:
+            cols[6].download_button("GeoJSON", data=lambda: export.geojson_bytes(geojson, caption),
+                                    file_name=f"{stem}.geojson", mime="application/geo+json",
+                                    key=f"{key}_geojson", on_click="ignore")
+        st.caption("Images and HTML carry the title, filters, sources and data date; "
+                   "CSV and Excel carry each row's source.")
+
+
+def make_caption(title: str, f: Filters, frame: pd.DataFrame, date_column: str = "date") -> \
+        export.Caption:
+    names = query.country_names(dataset())
+    return export.Caption(title=title, filters=f.describe(names),
+                          data_date=query.data_date(frame, date_column),
+                          sources=export.caption_sources(frame))
+
+
+def fmt_troops(low, high, qualifier: str | None = None) -> str:
+    if low is None or pd.isna(low):
+        return "no figure"
+    word = {"approx": "≈ ", "upper": "≤ ", "lower": "> "}.get(qualifier or "", "")
+    return f"{word}{int(low):,}" + (f"–{int(high):,}" if high and high != low else "")
+
+
+def filters() -> Filters:
+    """The filters dashboard.py drew for this run."""
+    return st.session_state.get("filters", Filters())
+
+
+def require_shell() -> None:
+    """Make sure dashboard.py (navigation, sidebar filters) wraps this page.
+
+    Streamlit treats a folder named pages/ beside the entry point as an old-style
+    multipage app until the entry point has run once in the process: a link
+    straight to /troops on a freshly started server would run the page bare,
+    without filters. Turning that mode off and rerunning sends the request
+    through dashboard.py, which resolves the same URL to the same page.
+    """
+    if "filters" in st.session_state:
+        return
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    st.rerun()
+
+
+def chosen_date(f: Filters) -> dt.date:
+    """'Now' for a page: the end of the date range, else today."""
+    return f.end or today()
+
+
+def map_select_handler(key: str):
+    """A callback for map clicks: the clicked country becomes the host filter."""
+    def handler():
+        state = st.session_state.get(key)
+        points = (state or {}).get("selection", {}).get("points", []) if state else []
+        for point in points:
+            code = point.get("location")
+            if code:
+                filter_by_country(code, "host")
+                return
+    return handler
