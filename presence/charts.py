@@ -45,6 +45,26 @@ def _hover(frame: pd.DataFrame) -> list[str]:
     ]
 
 
+MAX_GAP = pd.Timedelta(days=3 * 365)
+
+
+def _broken(dates: pd.Series, values: pd.Series) -> tuple[list, list]:
+    """Line points with a break wherever figures are years apart.
+
+    A straight line over a decade with no figure would claim a smooth path
+    nobody reported; a gap says 'no data here'.
+    """
+    xs, ys, last = [], [], None
+    for d, v in zip(dates, values):
+        if last is not None and d - last > MAX_GAP:
+            xs.append(last + (d - last) / 2)
+            ys.append(None)
+        xs.append(d)
+        ys.append(v)
+        last = d
+    return xs, ys
+
+
 def _short(text: str, limit: int = 70) -> str:
     text = str(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -64,12 +84,14 @@ def strength_over_time(totals: pd.DataFrame, events: pd.DataFrame | None = None,
     fig = make_subplots(rows=2 if has_events else 1, cols=1, shared_xaxes=True,
                         row_heights=[0.82, 0.18] if has_events else [1.0],
                         vertical_spacing=0.04)
-    for mission_id, rows in totals.groupby("mission_id", sort=False):
+    order = {m: i for i, m in enumerate(MISSION_COLOURS)}
+    for mission_id, rows in sorted(totals.groupby("mission_id"), key=lambda g: order.get(g[0], 99)):
         rows = rows.sort_values(["date", "value"])
         line = rows.groupby("date", as_index=False).value.median()
         colour = MISSION_COLOURS.get(mission_id, "#555")
+        xs, ys = _broken(line.date, line.value)
         fig.add_trace(go.Scatter(
-            x=line.date, y=line.value, mode="lines", name=mission_id, legendgroup=mission_id,
+            x=xs, y=ys, mode="lines", connectgaps=False, name=mission_id, legendgroup=mission_id,
             line=dict(color=colour, width=2.5), hoverinfo="skip"), row=1, col=1)
         fig.add_trace(go.Scatter(
             x=rows.date, y=rows.value, mode="markers", name=f"{mission_id} figures",
@@ -89,7 +111,10 @@ def strength_over_time(totals: pd.DataFrame, events: pd.DataFrame | None = None,
                 hovertext=[f"<b>{r.title}</b><br>{r.date} · {r.mission_id or ''} {r.country}"
                            f"<br>Source: {r.outlet}" for r in rows.itertuples()],
                 hoverinfo="text"), row=2, col=1)
-        fig.update_yaxes(row=2, col=1, showgrid=False, title_text="")
+        kinds = sorted(events.kind.unique())
+        fig.update_yaxes(row=2, col=1, showgrid=False, title_text="", type="category",
+                         categoryorder="array", categoryarray=kinds, tickmode="array",
+                         tickvals=kinds, tickfont=dict(size=10))
     fig.update_yaxes(row=1, col=1, title_text="Troops", type="log" if log else "linear",
                      rangemode="tozero" if not log else None, separatethousands=True)
     fig.update_layout(**LAYOUT, title=title, height=560 if has_events else 460,
@@ -102,29 +127,47 @@ def strength_over_time(totals: pd.DataFrame, events: pd.DataFrame | None = None,
 
 def contingents_over_time(contingents: pd.DataFrame, *, top: int = 10, log: bool = False,
                           title: str = "Contingents by contributing nation") -> go.Figure:
-    """Lines for the largest contributors; thirty lines would be unreadable."""
+    """The largest contributors, one panel per line of missions in one host.
+
+    A nation's troops in Kosovo and in Bosnia and Herzegovina are different
+    deployments, so each host's lineage gets its own panel; within a panel a
+    nation's line runs on across IFOR, SFOR and EUFOR. Thirty lines would be
+    unreadable, so only the `top` largest (by their peak) are drawn; the heat
+    map and the table hold the rest.
+    """
     if contingents.empty:
         return empty_figure("No national contingents reported for these filters")
-    latest = contingents.sort_values("date").groupby("contributor").value.last()
-    order = latest.sort_values(ascending=False).index.tolist()
-    keep = order[:top]
-    fig = go.Figure()
-    for i, code in enumerate(keep):
-        rows = contingents[contingents.contributor == code].sort_values("date")
-        colour = NATION_PALETTE[i % len(NATION_PALETTE)]
-        label = f"{rows.contributor_name.iloc[0]} ({code})"
-        if rows.mission_id.nunique() > 1:
-            label += " · " + "/".join(rows.mission_id.unique())
-        fig.add_trace(go.Scatter(
-            x=rows.date, y=rows.value, mode="lines+markers", name=label,
-            line=dict(color=colour, width=2), marker=dict(color=colour, size=7),
-            customdata=rows[["source_id"]].to_numpy(), hovertext=_hover(rows),
-            hoverinfo="text"))
-    hidden = len(order) - len(keep)
-    fig.update_layout(**LAYOUT, title=title + (f" (largest {top}; {hidden} more in the table)"
-                                               if hidden > 0 else ""),
-                      height=460, yaxis=dict(title="Troops", type="log" if log else "linear",
-                                             separatethousands=True))
+    panels = sorted(contingents.lineage.unique(), key=lambda l: (l != "KFOR", l))
+    fig = make_subplots(rows=len(panels), cols=1, subplot_titles=panels,
+                        vertical_spacing=0.12 if len(panels) > 1 else 0.05)
+    peak = contingents.groupby("contributor").value.max().sort_values(ascending=False)
+    colours = {code: NATION_PALETTE[i % len(NATION_PALETTE)] for i, code in enumerate(peak.index)}
+    shown, hidden = set(), 0
+    for row, panel in enumerate(panels, start=1):
+        here = contingents[contingents.lineage == panel]
+        order = here.groupby("contributor").value.max().sort_values(ascending=False).index
+        hidden += max(len(order) - top, 0)
+        for code in order[:top]:
+            rows = here[here.contributor == code].sort_values("date")
+            xs, ys = _broken(rows.date, rows.value)
+            fig.add_trace(go.Scatter(
+                x=xs, y=ys, mode="lines", connectgaps=False, legendgroup=code,
+                showlegend=False, hoverinfo="skip", line=dict(color=colours[code], width=2)),
+                row=row, col=1)
+            fig.add_trace(go.Scatter(
+                x=rows.date, y=rows.value, mode="markers",
+                name=f"{rows.contributor_name.iloc[0]} ({code})", legendgroup=code,
+                showlegend=code not in shown,
+                marker=dict(color=colours[code], size=7),
+                customdata=rows[["source_id"]].to_numpy(), hovertext=_hover(rows),
+                hoverinfo="text"), row=row, col=1)
+            shown.add(code)
+        fig.update_yaxes(title_text="Troops", type="log" if log else "linear",
+                         separatethousands=True, row=row, col=1)
+    note = f" (largest {top} in each panel; {hidden} more in the heat map and table)" \
+        if hidden else ""
+    fig.update_layout(**LAYOUT, title=title + note, height=380 * len(panels) + 80,
+                      legend=dict(orientation="v", x=1.01, y=1))
     return fig
 
 

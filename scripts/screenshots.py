@@ -22,7 +22,8 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        height = int(__import__("os").environ.get("SHOT_HEIGHT", "1000"))
+        page = browser.new_page(viewport={"width": 1500, "height": height})
         for name in PAGES:
             page.goto(f"{base}/{name}{'?' + query if query else ''}")
             page.wait_for_selector("[data-testid='stAppViewContainer']")

@@ -1,0 +1,85 @@
+"""Loading and validation: every rule names file, line and field."""
+import csv
+
+import pytest
+
+from presence.dataset import DatasetError, load_dataset, parse_partial_date
+
+
+def edit(path, row_index, field, value):
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    rows[row_index][field] = value
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def problems(directory):
+    with pytest.raises(DatasetError) as exc:
+        load_dataset(directory)
+    return exc.value.problems
+
+
+def test_shipped_dataset_loads(ds):
+    assert set(ds.tables) >= {"sources", "missions", "troops", "budgets", "sites", "events"}
+    assert set(ds.missions.mission_id) == {"KFOR", "EUFOR-ALTHEA", "SFOR", "IFOR"}
+    assert ds.troops.value.dtype.name == "Int64"
+
+
+@pytest.mark.parametrize("table,field,value,message", [
+    ("troops", "contributor", "XXX", "not a known country code"),
+    ("troops", "as_of", "2025-13-01", "not a date"),
+    ("troops", "value", "4,600", "not a whole number"),
+    ("troops", "qualifier", "roughly", "not one of"),
+    ("troops", "source_id", "no-such-source", "not in sources.csv"),
+    ("budgets", "year", "1850", "below the minimum"),
+    ("sources", "url", "alfapress.al/x", "not an http(s) URL"),
+    ("sites", "lat", "", "is empty"),
+])
+def test_bad_value_is_named(data_copy, table, field, value, message):
+    edit(data_copy / f"{table}.csv", 0, field, value)
+    found = problems(data_copy)
+    assert any(p.file == f"{table}.csv" and p.line == 2 and p.field == field
+               and message in p.message for p in found), found
+    assert f"{table}.csv, line 2, field '{field}'" in str(DatasetError(found))
+
+
+def test_figure_outside_mission_life(data_copy):
+    rows = list(csv.DictReader((data_copy / "troops.csv").open(encoding="utf-8")))
+    i = next(i for i, r in enumerate(rows) if r["mission_id"] == "EUFOR-ALTHEA")
+    edit(data_copy / "troops.csv", i, "as_of", "2001-05")
+    found = problems(data_copy)
+    assert any(p.line == i + 2 and p.field == "as_of" and "outside EUFOR-ALTHEA" in p.message
+               for p in found)
+
+
+def test_duplicate_row_and_missing_column(data_copy):
+    path = data_copy / "events.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(lines + [lines[1]]) + "\n", encoding="utf-8")
+    found = problems(data_copy)
+    assert any(p.file == "events.csv" and p.line == len(lines) + 1 and "duplicate" in p.message
+               for p in found)
+    text = (data_copy / "rates.csv").read_text(encoding="utf-8").replace("per_usd", "rate", 1)
+    (data_copy / "rates.csv").write_text(text, encoding="utf-8")
+    found = problems(data_copy)
+    assert any(p.file == "rates.csv" and p.line == 1 and "per_usd" in (p.field or "")
+               for p in found)
+
+
+def test_an_article_must_be_dated(data_copy):
+    rows = list(csv.DictReader((data_copy / "sources.csv").open(encoding="utf-8")))
+    i = next(i for i, r in enumerate(rows) if r["kind"] == "article")
+    edit(data_copy / "sources.csv", i, "published", "")
+    found = problems(data_copy)
+    assert any(p.line == i + 2 and p.field == "published" and "must be dated" in p.message
+               for p in found)
+
+
+def test_partial_dates():
+    assert parse_partial_date("2004")[1].isoformat().startswith("2004-12-31")
+    assert parse_partial_date("2024-02")[1].day == 29
+    assert parse_partial_date("1999-06-12")[0] == parse_partial_date("1999-06-12")[1]
+    assert parse_partial_date("12.06.1999") is None
+    assert parse_partial_date("2023-02-30") is None

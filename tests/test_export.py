@@ -1,0 +1,56 @@
+"""Exports carry title, filters, sources and data date, and open as what they claim."""
+import io
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from presence import charts, export, query
+from presence.filters import Filters
+
+
+@pytest.fixture(scope="module")
+def kfor(ds):
+    f = Filters(missions=("KFOR",))
+    frame = query.troops(ds, f, totals=True)
+    caption = export.Caption(title="KFOR strength", filters=f.describe(),
+                             data_date=query.data_date(frame),
+                             sources=export.caption_sources(frame))
+    return charts.strength_over_time(frame), frame, caption
+
+
+def test_caption_lists_sources_and_truncates(kfor):
+    _, frame, caption = kfor
+    assert len(caption.sources) == frame.source_id.nunique()
+    line = caption.sources_line()
+    assert line.startswith("Sources: ") and "more (listed in the data export)" in line
+
+
+def test_svg_has_title_filters_sources_and_date(kfor):
+    fig, frame, caption = kfor
+    svg = export.figure_bytes(fig, "svg", caption).decode()
+    assert svg.startswith("<svg") or "<svg" in svg[:200]
+    for text in ("KFOR strength", "mission: KFOR", "Sources:", caption.data_date):
+        assert text in svg, text
+
+
+def test_png_pdf_html(kfor):
+    fig, _, caption = kfor
+    assert export.figure_bytes(fig, "png", caption)[:8] == b"\x89PNG\r\n\x1a\n"
+    assert export.figure_bytes(fig, "pdf", caption)[:5] == b"%PDF-"
+    html = export.figure_bytes(fig, "html", caption).decode()
+    assert "KFOR strength" in html and "<script src=\"http" not in html
+    with pytest.raises(ValueError, match="unknown export format"):
+        export.figure_bytes(fig, "bmp", caption)
+
+
+def test_csv_and_excel_carry_sources(kfor, ds):
+    _, frame, caption = kfor
+    text = export.csv_bytes(frame, caption).decode()
+    assert text.startswith("# title: KFOR strength")
+    body = pd.read_csv(io.StringIO(text), comment="#")
+    assert len(body) == len(frame) and {"source_id", "url", "outlet"} <= set(body.columns)
+    assert not any(c.endswith("_start") for c in body.columns)
+    book = openpyxl.load_workbook(io.BytesIO(export.excel_bytes(frame, caption, ds.sources)))
+    assert book.sheetnames == ["data", "sources", "about"]
+    assert book["sources"].max_row - 1 == frame.source_id.nunique()

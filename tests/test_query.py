@@ -1,0 +1,99 @@
+"""Queries against the shipped dataset; expectations are computed from the CSVs."""
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from presence import query
+from presence.dataset import load_dataset
+from presence.filters import Filters
+
+
+def test_strength_at_takes_the_latest_figure_before_the_date(ds):
+    when = pd.Timestamp("2010-06-30")
+    s = query.strength_at(ds, when, Filters()).set_index("mission_id")
+    assert set(s.index) == {"KFOR", "EUFOR-ALTHEA"}  # SFOR and IFOR had ended
+    k = ds.troops[(ds.troops.mission_id == "KFOR") & (ds.troops.contributor == "ALL")
+                  & (ds.troops.as_of_start <= when)]
+    latest = k[k.as_of_start == k.as_of_start.max()]
+    assert s.loc["KFOR", "date"] == latest.as_of_start.max()
+    assert s.loc["KFOR", "low"] == latest.value.min()
+    assert s.loc["KFOR", "high"] == latest.value.max()
+
+
+def test_disagreeing_sources_both_come_through(ds):
+    tot = query.troops(ds, Filters(), totals=True)
+    clash = tot[tot.date >= "2000-01-01"].groupby(["mission_id", "date"]).value.nunique()
+    assert (clash > 1).any(), "the record holds same-date disagreements"
+    mission, date = clash[clash > 1].index[-1]
+    s = query.strength_at(ds, date, Filters(missions=(mission,))).iloc[0]
+    same = tot[(tot.mission_id == mission) & (tot.date == date)]
+    assert (s.low, s.high) == (same.value.min(), same.value.max())
+    assert s.low < s.high
+
+
+def test_mission_filter_and_dates(ds):
+    f = Filters(missions=("SFOR",), start=dt.date(2000, 1, 1), end=dt.date(2002, 12, 31))
+    t = query.troops(ds, f)
+    assert set(t.mission_id) == {"SFOR"}
+    assert t.as_of_end.min() >= pd.Timestamp("2000-01-01")
+    assert t.as_of_start.max() <= pd.Timestamp("2002-12-31")
+    assert {"outlet", "url", "source_title"} <= set(t.columns)
+
+
+def test_contributor_filter_keeps_totals(ds):
+    t = query.troops(ds, Filters(contributors=("ITA",)))
+    assert set(t.contributor) == {"ALL", "ITA"}
+
+
+def test_contingents_drop_stale_figures(ds):
+    when = pd.Timestamp("2025-06-01")
+    c = query.contingents_at(ds, when, Filters(missions=("KFOR",)))
+    assert not c.empty
+    assert (c.date >= when - query.CONTINGENT_WINDOW).all() and (c.date <= when).all()
+    assert c.groupby("contributor").date.nunique().max() == 1
+
+
+def test_host_presence_shades_only_hosts(ds):
+    p = query.host_presence_at(ds, "2025-06-01", Filters()).set_index("iso_a3")
+    assert p.loc["XKX", "troops"] > 0 and p.loc["BIH", "troops"] > 0
+    assert p.loc["SRB", "troops"] == 0
+    assert set(p.index) == set(query.REGION)
+
+
+def test_budget_conversion_uses_sourced_rates(ds):
+    b = query.budgets(ds, Filters())
+    rates = ds.rates.groupby(["currency", "year"]).per_usd.first()
+    row = b[(b.currency != "USD") & (b.currency != "EUR") & b.amount_usd.notna()].iloc[0]
+    assert row.amount_usd == pytest.approx(row.amount / rates[(row.currency, row.year)])
+    no_rate = b[b.apply(lambda r: r.currency not in ("USD",)
+                        and (r.currency, r.year) not in rates.index, axis=1)]
+    assert no_rate.amount_usd.isna().all(), "no rate on file means no conversion, not a guess"
+
+
+def test_year_on_year_change_only_between_adjacent_years(ds):
+    b = query.budgets(ds, Filters(hosts=("XKX",)), "ministry_budget")
+    row = b[(b.year == 2025) & (b.source_id == "alfapress-2025-03-10-rutte-visit")].iloc[0]
+    assert set(b.country) == {"XKX"}
+    assert 2024 in set(b.year) and pd.notna(row.change_pct)
+
+
+def test_recent_changes_are_between_reported_totals(ds):
+    ch = query.recent_changes(ds, Filters(missions=("KFOR",)), limit=5)
+    assert len(ch) == 5
+    assert (ch.change == ch["to"] - ch["from"]).all()
+    assert ch.date.is_monotonic_decreasing
+
+
+def test_sources_count_what_they_back(ds):
+    s = query.sources(ds).set_index("source_id")
+    seed = s.loc["alfapress-2025-03-10-rutte-visit"]
+    assert (seed.troops, seed.budgets, seed.events) == (3, 2, 3)
+    backed = query.figures_for_source(ds, "alfapress-2025-03-10-rutte-visit")
+    assert set(backed) == {"troops", "budgets", "events"}
+
+
+def test_map_steps_cover_the_years(ds):
+    steps = query.map_steps(ds, Filters(), dt.date(2025, 6, 1))
+    assert steps[0] == "1995-12-31" and steps[-1] == "2025-06-01"
+    assert len(steps) == 31
