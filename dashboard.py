@@ -18,5 +18,5 @@ pages = [
 ]
 page = st.navigation(pages)
 ds = ui.dataset()
-st.session_state["filters"] = ui.sidebar_filters(ds)
-page.run()
+st.session_state["filters"] = filters = ui.sidebar_filters(ds)
+ui.run_page(page, filters)

@@ -23,7 +23,7 @@ slider_col.select_slider("Date shown", options=steps, key="map_at",
                          format_func=lambda d: d[:4] if d.endswith("-12-31") else d)
 play = play_col.button("▶ Play years", width="stretch",
                        help="Step through every year of the date range")
-ui.sync_query(f, {"at": st.session_state.map_at})
+ui.set_page_query(at=st.session_state.map_at)
 
 placeholder = st.empty()
 side = st.container()

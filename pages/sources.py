@@ -39,4 +39,4 @@ elif chosen:
         st.markdown(f"**{name}** ({len(frame)})")
         st.dataframe(frame.drop(columns=["source_id"]), hide_index=True,
                      width="stretch")
-    ui.sync_query(ui.filters(), {"source": chosen})
+    ui.set_page_query(source=chosen)

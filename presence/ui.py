@@ -15,7 +15,7 @@ import streamlit as st
 
 from . import export, query
 from .dataset import Dataset, DatasetError, data_dir, load_dataset
-from .filters import KEYS, Filters, from_query
+from .filters import Filters, from_query
 
 EARLIEST = dt.date(1995, 1, 1)
 PLOT_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
@@ -55,15 +55,16 @@ def sidebar_filters(ds: Dataset) -> Filters:
     if "f_init" not in st.session_state:
         f = from_query(st.query_params.to_dict(), missions=set(missions),
                        countries=set(names))
-        for problem in f.dropped:
-            st.toast(f"Ignored link filter {problem}")
         st.session_state.update(
+            f_dropped=list(f.dropped),
             f_init=True, f_mission=list(f.missions), f_host=list(f.hosts),
             f_contributor=[c for c in f.contributors if c in contributors] or [],
             f_dates=(f.start or EARLIEST, f.end or today()))
 
     sb = st.sidebar
     sb.header("Filters")
+    if st.session_state.get("f_dropped"):
+        sb.warning("Parts of the link were ignored: " + "; ".join(st.session_state.f_dropped))
     sb.multiselect("Mission", list(missions), key="f_mission",
                    format_func=lambda m: f"{m} — {missions[m]}")
     sb.multiselect("Host country", hosts, key="f_host", format_func=lambda c: names.get(c, c),
@@ -77,18 +78,37 @@ def sidebar_filters(ds: Dataset) -> Filters:
                 contributors=tuple(st.session_state.f_contributor),
                 start=start if start != EARLIEST else None,
                 end=end if end != today() else None)
-    sync_query(f)
     if any(f.to_query().values()):
         sb.button("Clear filters", on_click=clear_filters, width="stretch")
     sb.caption("The address bar holds these filters: copy it to share this view.")
     return f
 
 
+def set_page_query(**params: str) -> None:
+    """A page's own URL keys (the map's `at`), written after the page has run."""
+    st.session_state["page_query"] = params
+
+
+def run_page(page, f: Filters) -> None:
+    """Run the page, then make the URL say the filters and that page's keys."""
+    st.session_state["page_query"] = {}
+    st.session_state["shell_running"] = True
+    try:
+        page.run()
+    finally:
+        st.session_state["shell_running"] = False
+    sync_query(f, st.session_state["page_query"])
+
+
 def sync_query(f: Filters, extra: dict[str, str] | None = None) -> None:
-    """Make the URL say exactly the filters (plus a page's own keys)."""
+    """Make the URL say exactly the filters plus this page's own keys.
+
+    Another page's keys (the map's `at`, the Sources page's `source`) are
+    dropped, so a copied link never carries state the page cannot show.
+    """
     wanted = {**f.to_query(), **(extra or {})}
     for key in list(st.query_params):
-        if key in KEYS and key not in wanted:
+        if key not in wanted:
             del st.query_params[key]
     for key, value in wanted.items():
         if st.query_params.get(key) != value:
@@ -96,7 +116,7 @@ def sync_query(f: Filters, extra: dict[str, str] | None = None) -> None:
 
 
 def clear_filters() -> None:
-    st.session_state.update(f_mission=[], f_host=[], f_contributor=[],
+    st.session_state.update(f_mission=[], f_host=[], f_contributor=[], f_dropped=[],
                             f_dates=(EARLIEST, today()))
 
 
@@ -186,7 +206,7 @@ def require_shell() -> None:
     without filters. Turning that mode off and rerunning sends the request
     through dashboard.py, which resolves the same URL to the same page.
     """
-    if "filters" in st.session_state:
+    if st.session_state.get("shell_running"):
         return
     from streamlit.runtime.pages_manager import PagesManager
 

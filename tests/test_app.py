@@ -1,0 +1,95 @@
+"""Every page run by Streamlit's AppTest, with and without filters."""
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from presence import query
+from presence.filters import Filters
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "dashboard.py")
+PAGES = ["pages/overview.py", "pages/map.py", "pages/troops.py", "pages/budgets.py",
+         "pages/sources.py"]
+
+
+def run(page=None, params=None, data_dir=None, monkeypatch=None):
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        # AppTest cannot open a URL on a page: switch, with the link's query again.
+        for key, value in (params or {}).items():
+            at.query_params[key] = value
+        at.switch_page(str(ROOT / page))
+        at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_without_filters(page):
+    at = run(page)
+    assert at.title[0].value
+    assert [m.label for m in at.sidebar.multiselect] == ["Mission", "Host country",
+                                                         "Contributing nation"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_with_filters(page):
+    params = {"mission": "KFOR", "host": "XKX", "contributor": "ITA", "from": "2005-01-01",
+              "to": "2024-12-31"}
+    at = run(page, params)
+    assert at.sidebar.multiselect[0].value == ["KFOR"]
+    assert at.sidebar.multiselect[2].value == ["ITA"]
+    for key, value in params.items():
+        assert at.query_params[key] == [value] or at.query_params[key] == value
+
+
+def test_overview_headline_matches_the_query(ds):
+    at = run("pages/overview.py", {"to": "2012-06-30"})
+    s = query.strength_at(ds, "2012-06-30", Filters())
+    labels = {m.label: m.value for m in at.metric}
+    for r in s.itertuples():
+        label = [k for k in labels if k.startswith(r.mission_id + " ")][0]
+        assert f"{int(r.low):,}" in labels[label]
+
+
+def test_filters_survive_moving_between_pages():
+    at = run("pages/troops.py")
+    at.sidebar.multiselect[0].set_value(["EUFOR-ALTHEA"]).run()
+    assert at.query_params["mission"] in ("EUFOR-ALTHEA", ["EUFOR-ALTHEA"])
+    at.switch_page(str(ROOT / "pages/budgets.py")).run()
+    assert at.sidebar.multiselect[0].value == ["EUFOR-ALTHEA"]
+    assert at.query_params["mission"] in ("EUFOR-ALTHEA", ["EUFOR-ALTHEA"])
+
+
+def test_bad_link_is_reported_not_fatal():
+    at = run("pages/troops.py", {"mission": "NOPE", "from": "yesterday"})
+    assert at.sidebar.multiselect[0].value == []
+    warning = at.sidebar.warning[0].value
+    assert "mission=NOPE" in warning and "from=yesterday" in warning
+
+
+def test_map_date_is_in_the_link():
+    at = run("pages/map.py", {"at": "2004-12-31"})
+    assert at.select_slider[0].value == "2004-12-31"
+    assert at.query_params["at"] in ("2004-12-31", ["2004-12-31"])
+    at.switch_page(str(ROOT / "pages/troops.py")).run()
+    assert "at" not in at.query_params
+
+
+def test_sources_page_opens_one_source():
+    at = run("pages/sources.py", {"source": "alfapress-2025-03-10-rutte-visit"})
+    assert any("NATO chief" in s.value for s in at.subheader)
+    assert len(at.dataframe) == 4  # the list, then troops, budgets, events
+
+
+def test_invalid_dataset_is_reported(data_copy, monkeypatch):
+    (data_copy / "troops.csv").write_text(
+        (data_copy / "troops.csv").read_text().replace(",approx,", ",roughly,", 1))
+    monkeypatch.setenv("PRESENCE_DATA", str(data_copy))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert any("does not validate" in e.value for e in at.error)
+    assert any("troops.csv, line" in c.value for c in at.code)
