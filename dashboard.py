@@ -6,7 +6,7 @@ import streamlit as st
 
 from presence import ui
 
-st.set_page_config(page_title="Western Balkans security presence",
+st.set_page_config(page_title="Western Balkans security presence", page_icon="assets/icon.png",
                    layout="wide")
 
 pages = [

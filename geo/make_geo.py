@@ -27,6 +27,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pycountry
+import shapely
 from shapely.geometry import box
 from shapely.validation import make_valid
 
@@ -34,10 +35,11 @@ WORLD_ATLAS_VERSION = "2.0.2"
 HERE = Path(__file__).resolve().parent
 
 REGION = {"SVN", "HRV", "BIH", "SRB", "XKX", "MNE", "ALB", "MKD"}
-CONTEXT = {"ITA", "AUT", "HUN", "ROU", "BGR", "GRC", "SVK", "UKR", "MDA", "TUR", "SMR", "VAT"}
+CONTEXT = {"ITA", "AUT", "HUN", "ROU", "BGR", "GRC", "SVK", "UKR", "MDA", "TUR", "SMR", "VAT",
+           "CZE", "DEU", "CHE", "POL", "FRA", "LIE", "MLT", "CYP", "TUN", "LBY", "DZA", "BLR", "RUS"}
 # lon_min, lat_min, lon_max, lat_max: a frame around the region, wide enough
 # for the neighbours to read as context.
-FRAME = (10.0, 38.5, 26.5, 48.0)
+FRAME = (4.0, 34.0, 36.0, 52.0)
 # Natural Earth names with no ISO numeric id in world-atlas.
 BY_NAME = {"Kosovo": "XKX", "N. Cyprus": None, "Somaliland": None}
 
@@ -88,8 +90,13 @@ def main(argv: list[str]) -> None:
     keep["name"] = keep.apply(
         lambda r: "Kosovo" if r.iso_a3 == "XKX" else pycountry.countries.get(alpha_3=r.iso_a3).name,
         axis=1)
-    # 1:10m is far finer than a dashboard map needs; ~100 m keeps borders true.
-    keep["geometry"] = keep.geometry.simplify(0.001, preserve_topology=True)
+    # 1:10m is far finer than a dashboard map needs: ~100 m keeps the region's
+    # borders true; the neighbours are only context and can be coarser.
+    tolerance = keep.role.map({"region": 0.001, "context": 0.01})
+    keep["geometry"] = [g.simplify(t, preserve_topology=True)
+                        for g, t in zip(keep.geometry, tolerance)]
+    # Five decimals (~1 m) is all a map can show; it halves the file.
+    keep["geometry"] = shapely.set_precision(keep.geometry.values, 1e-5)
     keep = keep[["iso_a3", "name", "role", "geometry"]].sort_values("iso_a3")
     (HERE / "balkans.geojson").write_text(keep.to_json(drop_id=True, to_wgs84=True))
 
@@ -110,7 +117,7 @@ def main(argv: list[str]) -> None:
         "homepage": "https://github.com/topojson/world-atlas",
         "natural_earth": "https://www.naturalearthdata.com/",
         "files": {"balkans.geojson": "countries-10m.json, clipped to lon/lat frame "
-                  f"{list(FRAME)}, simplified at 0.001 degrees",
+                  f"{list(FRAME)}, simplified at 0.001 degrees (region) and 0.01 degrees (neighbours)",
                   "countries.csv": "representative points of countries-10m.json "
                   "(countries-110m.json where 10m lacks one)"},
         "kosovo": "present by name only (no ISO numeric id); coded XKX",

@@ -18,8 +18,8 @@ MEASURES = {"": "All measures", "ministry_budget": "Defence ministry budget",
             "sipri_expenditure": "Military expenditure (SIPRI)"}
 c1, c2 = st.columns(2)
 measure = c1.selectbox("Measure", list(MEASURES), format_func=MEASURES.get,
-                       key="budget_measure")
-currency = c2.radio("Currency", ["reported", "EUR", "USD"], horizontal=True,
+                       key="budget_measure", index=1)
+currency = c2.radio("Currency", ["EUR", "USD", "reported"], horizontal=True,
                     key="budget_currency",
                     help="'reported' shows one panel per currency, never mixing them.")
 b = query.budgets(ds, f, measure or None)
@@ -40,9 +40,9 @@ st.dataframe(
     table[["country_name", "year", "measure", "amount", "currency", "amount_eur", "amount_usd",
            "change_pct", "qualifier", "outlet", "source", "note"]],
     column_config={"source": ui.SOURCE_COLUMN, "country_name": "country",
-                   "amount": st.column_config.NumberColumn(format="localized"),
-                   "amount_eur": st.column_config.NumberColumn("EUR", format="localized"),
-                   "amount_usd": st.column_config.NumberColumn("USD", format="localized"),
+                   "amount": st.column_config.NumberColumn(format="%,.0f"),
+                   "amount_eur": st.column_config.NumberColumn("EUR", format="%,.0f"),
+                   "amount_usd": st.column_config.NumberColumn("USD", format="%,.0f"),
                    "change_pct": st.column_config.NumberColumn("change vs year before (%)",
                                                                format="%.1f")},
     hide_index=True, width="stretch")

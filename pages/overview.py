@@ -20,7 +20,7 @@ else:
     for col, r in zip(cols, strength.itertuples()):
         delta = None
         if getattr(r, "change", None) is not None and r.change == r.change:
-            delta = f"{int(r.change):+,} since {r.prev_date:%b %Y}"
+            delta = f"{int(r.change):+,} vs {int(r.prev_value):,} on {r.prev_date:%d %b %Y}"
         col.metric(f"{r.mission_id} in {query.country_names(ds)[r.host_country]}",
                    ui.fmt_troops(r.low, r.high, getattr(r, "qualifier", None)), delta,
                    delta_color="off")
@@ -48,8 +48,11 @@ with right:
     else:
         st.dataframe(ui.link_columns(changes)[["date", "mission_id", "from", "to", "change",
                                                "outlet", "source"]],
-                     column_config={"source": ui.SOURCE_COLUMN,
-                                    "date": st.column_config.DateColumn(format="YYYY-MM-DD")},
+                     column_config={"source": ui.SOURCE_COLUMN, "mission_id": "mission",
+                                    "date": st.column_config.DateColumn(format="YYYY-MM-DD"),
+                                    "from": st.column_config.NumberColumn(format="localized"),
+                                    "to": st.column_config.NumberColumn(format="localized"),
+                                    "change": st.column_config.NumberColumn(format="localized")},
                      hide_index=True, width="stretch")
     st.subheader("Latest events")
     ev = query.events(ds, f)

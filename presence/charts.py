@@ -195,42 +195,65 @@ def contingents_bar(contingents: pd.DataFrame, title: str) -> go.Figure:
     fig = go.Figure(go.Bar(
         x=rows.value, y=[f"{n} · {m}" for n, m in zip(rows.contributor_name, rows.mission_id)],
         orientation="h", marker_color=[MISSION_COLOURS.get(m, "#555") for m in rows.mission_id],
-        text=[f"{v:,}" for v in rows.value], textposition="outside",
+        text=[f"{v:,}" for v in rows.value], textposition="outside", cliponaxis=False,
         customdata=rows[["source_id"]].to_numpy(), hovertext=_hover(rows), hoverinfo="text"))
     fig.update_layout(**LAYOUT, title=title, height=max(260, 26 * len(rows) + 120),
-                      xaxis=dict(title="Troops", separatethousands=True), showlegend=False)
+                      xaxis=dict(title="Troops", separatethousands=True,
+                                 range=[0, rows.value.max() * 1.18]), showlegend=False)
     return fig
+
+
+COUNTRY_COLOURS = {"XKX": "#1f4e79", "SRB": "#c0392b", "BIH": "#2a9d48", "ALB": "#8e44ad",
+                   "MKD": "#d9822b", "MNE": "#16a5a5", "HRV": "#e377c2", "SVN": "#7f7f7f"}
+MEASURE_DASH = {"ministry_budget": "solid", "nato_expenditure": "dash",
+                "sipri_expenditure": "dot"}
 
 
 def budgets_chart(budgets: pd.DataFrame, currency: str,
                   title: str = "Defence budgets") -> go.Figure:
-    """One line a country and measure; currency 'reported' facets by currency.
+    """A colour a country, a dash a measure; 'reported' gives each currency a panel.
 
-    Amounts in different currencies never share an axis: in 'reported' mode
-    each currency gets its own panel, otherwise only converted amounts show.
+    Amounts in different currencies never share an axis. Where several
+    sources give one year, every figure is a marker and the line runs
+    through their middle, so disagreement shows instead of a zigzag.
     """
     column = {"EUR": "amount_eur", "USD": "amount_usd"}.get(currency, "amount")
     b = budgets.dropna(subset=[column])
     if b.empty:
         return empty_figure("No budget figures (or no exchange rate) for these filters")
-    b = b.assign(millions=b[column] / 1e6, series=b.country_name + " · " +
-                 b.measure.str.replace("_", " "))
-    facet = "currency" if column == "amount" else None
-    fig = px.line(b.sort_values("year"), x="year", y="millions", color="series", markers=True,
-                  facet_row=facet, custom_data=["source_id"],
-                  color_discrete_sequence=NATION_PALETTE,
-                  hover_data={"amount": ":,.0f", "currency": True, "outlet": True,
-                              "qualifier": True, "millions": ":,.1f", "year": True,
-                              "series": False})
-    if facet:
-        fig.update_yaxes(matches=None, title_text="")
-        fig.for_each_annotation(lambda a: a.update(text=a.text.replace("currency=", "")))
-        fig.add_annotation(text="Millions in reported currency", textangle=-90, showarrow=False,
-                           xref="paper", yref="paper", x=-0.07, y=0.5)
-    else:
-        fig.update_yaxes(title_text=f"Millions of {currency}")
-    n_panels = b.currency.nunique() if facet else 1
-    fig.update_layout(**LAYOUT, title=title, height=max(460, 240 * n_panels),
-                      legend_title_text="Country · measure")
-    fig.update_xaxes(dtick=1 if b.year.nunique() <= 16 else 2, title_text="")
+    b = b.assign(millions=b[column] / 1e6)
+    panels = sorted(b.currency.unique()) if column == "amount" else [currency]
+    fig = make_subplots(rows=len(panels), cols=1, shared_xaxes=True,
+                        subplot_titles=[f"Millions of {p}" for p in panels],
+                        vertical_spacing=0.06 if len(panels) > 1 else 0.02)
+    shown = set()
+    for row, panel in enumerate(panels, start=1):
+        here = b if column != "amount" else b[b.currency == panel]
+        for (country, measure), rows in here.groupby(["country", "measure"]):
+            rows = rows.sort_values("year")
+            colour = COUNTRY_COLOURS.get(country, "#555")
+            label = f"{rows.country_name.iloc[0]} · {measure.replace('_', ' ')}"
+            line = rows.groupby("year", as_index=False).millions.median()
+            fig.add_trace(go.Scatter(
+                x=line.year, y=line.millions, mode="lines", legendgroup=label, name=label,
+                showlegend=label not in shown, hoverinfo="skip",
+                line=dict(color=colour, dash=MEASURE_DASH.get(measure, "solid"), width=2)),
+                row=row, col=1)
+            shown.add(label)
+            fig.add_trace(go.Scatter(
+                x=rows.year, y=rows.millions, mode="markers", legendgroup=label, name=label,
+                showlegend=False, marker=dict(color=colour, size=7),
+                customdata=rows[["source_id"]].to_numpy(),
+                hovertext=[f"<b>{r.country_name}</b> {r.year} · {r.measure.replace('_', ' ')}"
+                           f"<br>{QUALIFIER_WORD.get(r.qualifier, '')}{r.amount:,.0f} "
+                           f"{r.currency}"
+                           + (f" (≈ {getattr(r, column) / 1e6:,.1f} million {currency})"
+                              if column != "amount" and r.currency != currency else "")
+                           + f"<br>Source: {r.outlet} ({r.source_published})"
+                           for r in rows.itertuples()],
+                hoverinfo="text"), row=row, col=1)
+        fig.update_yaxes(row=row, col=1, rangemode="tozero", separatethousands=True)
+    fig.update_xaxes(dtick=1 if b.year.nunique() <= 16 else 2)
+    fig.update_layout(**LAYOUT, title=title, height=max(480, 260 * len(panels) + 120),
+                      legend=dict(title_text="Country · measure", x=1.01, y=1))
     return fig

@@ -21,7 +21,9 @@ BLANK_STYLE = {"version": 8, "sources": {},
                "layers": [{"id": "sea", "type": "background",
                            "paint": {"background-color": "#dfe9f2"}}]}
 CENTER = {"lat": 43.3, "lon": 19.6}
-SITE_SYMBOL = {"headquarters": "star", "camp": "circle", "base": "square"}
+# MapLibre marker symbols need a sprite sheet fetched from a server, so site
+# kinds are told apart by colour and size instead.
+SITE_STYLE = {"headquarters": ("#111111", 15), "camp": ("#1f4e79", 11), "base": ("#7a7a7a", 11)}
 
 
 @lru_cache(maxsize=1)
@@ -98,10 +100,10 @@ def presence_map(presence: pd.DataFrame, sites: pd.DataFrame, contingents: pd.Da
 
     if not sites.empty:
         for kind, rows in sites.groupby("kind"):
+            colour, size = SITE_STYLE.get(kind, ("#333", 10))
             fig.add_trace(go.Scattermap(
                 lat=rows.lat, lon=rows.lon, mode="markers", name=kind.capitalize(),
-                marker=dict(size=13 if kind == "headquarters" else 10,
-                            color=[MISSION_COLOURS.get(m, "#333") for m in rows.mission_id]),
+                marker=dict(size=size, color=colour, opacity=0.9),
                 hovertext=[f"<b>{r.name}</b> ({r.mission_id})<br>"
                            f"{'opened ' + r.opened if isinstance(r.opened, str) else ''}"
                            f"{' · closed ' + r.closed if isinstance(r.closed, str) else ''}"

@@ -30,7 +30,9 @@ def main() -> None:
             page.wait_for_timeout(2500)
             page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')",
                                    timeout=30000)
-            page.wait_for_timeout(1500)
+            if name in ("overview", "map"):
+                page.wait_for_selector(".js-plotly-plot canvas", timeout=60000)
+            page.wait_for_timeout(3000)
             page.screenshot(path=str(out / f"{name}.png"), full_page=True)
             print(out / f"{name}.png")
         browser.close()

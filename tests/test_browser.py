@@ -1,0 +1,140 @@
+"""The real dashboard in a real Chromium: pages, filters in the URL, exports, offline."""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PAGES = {"overview": "Western Balkans security presence", "map": "Map", "troops": "Troops",
+         "budgets": "Defence budgets", "sources": "Sources"}
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}"),
+]
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.headless", "true"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            if urllib.request.urlopen(f"{base}/_stcore/health", timeout=1).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not start")
+    yield base
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    pg = context.new_page()
+    pg.outside = []
+    pg.on("request", lambda r: pg.outside.append(r.url)
+          if urlparse(r.url).hostname not in ("127.0.0.1", None) and
+          not r.url.startswith(("data:", "blob:")) else None)
+    yield pg
+    context.close()
+
+
+def settle(pg, title):
+    pg.wait_for_selector(f"h1:has-text('{title}')", timeout=60_000)
+    pg.wait_for_function(
+        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    pg.wait_for_timeout(800)
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_opens_offline_with_filters_in_sidebar(server, page, name):
+    page.goto(f"{server}/{name}")
+    settle(page, PAGES[name])
+    page.locator("[data-testid='stSidebar']").get_by_text("Contributing nation").wait_for()
+    assert not page.locator("[data-testid='stException']").count()
+    if name in ("overview", "map", "troops", "budgets"):
+        page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+    page.wait_for_timeout(1500)  # let maps finish drawing
+    assert page.outside == [], f"requests left the machine: {page.outside}"
+
+
+def test_filter_goes_into_the_url_and_the_link_reopens_it(server, page, browser):
+    page.goto(f"{server}/troops")
+    settle(page, "Troops")
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.locator("[data-testid='stMultiSelect']").first.click()
+    page.get_by_role("option", name="KFOR — Kosovo Force").click()
+    page.keyboard.press("Escape")
+    page.wait_for_function("location.search.includes('mission=KFOR')", timeout=30_000)
+    link = page.url
+    assert parse_qs(urlparse(link).query)["mission"] == ["KFOR"]
+
+    # Move to another page through the navigation: the filter stays.
+    sidebar.get_by_text("Budgets").click()
+    settle(page, "Defence budgets")
+    page.wait_for_function("location.search.includes('mission=KFOR')", timeout=30_000)
+
+    # A colleague opens the copied link in a fresh browser.
+    other = browser.new_context().new_page()
+    other.goto(link)
+    settle(other, "Troops")
+    chip = other.locator("[data-testid='stSidebar']").get_by_text("KFOR — Kosovo Force")
+    chip.wait_for(timeout=30_000)
+    assert other.locator("[data-testid='stSidebar']").get_by_text("EUFOR-ALTHEA — ").count() == 0
+    other.context.close()
+
+
+def test_png_export_arrives_with_sources_and_csv_has_rows(server, page, tmp_path):
+    page.goto(f"{server}/troops?mission=KFOR")
+    settle(page, "Troops")
+    page.get_by_text("Export this chart or its data").first.click()
+    with page.expect_download(timeout=120_000) as dl:
+        page.get_by_role("button", name="PNG").first.click()
+    png = tmp_path / "chart.png"
+    dl.value.save_as(png)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert dl.value.suggested_filename == "troops-strength.png"
+    with page.expect_download(timeout=60_000) as dl:
+        page.get_by_role("button", name="CSV").first.click()
+    text = dl.value.path().read_text(encoding="utf-8")
+    assert "# filters: mission: KFOR" in text
+    body = [l for l in text.splitlines() if not l.startswith("#")]
+    assert len(body) > 20 and all(",KFOR," in l for l in body[1:])
+    if shutil.which("tesseract"):
+        out = subprocess.run(["tesseract", str(png), "-"], capture_output=True, text=True)
+        assert "Sources" in out.stdout
