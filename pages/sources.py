@@ -1,7 +1,7 @@
 """Sources: every document a figure was read from, and what it backs."""
 import streamlit as st
 
-from presence import query, ui
+from presence import coverage, query, ui
 
 ui.require_shell()
 ds = ui.dataset()
@@ -10,6 +10,9 @@ table = query.sources(ds)
 st.title("Sources")
 st.caption("Every figure in the dashboard names one of these documents. Select a row, or "
            "follow a 'source' link from any table, to see what it backs.")
+
+with st.expander("What the record covers, and its gaps"):
+    st.markdown(coverage.report(ds))
 
 search = st.text_input("Search titles and outlets", key="source_search")
 if search:

@@ -144,11 +144,38 @@ URL_COLUMN = st.column_config.LinkColumn("url", display_text="original ↗")
 
 def chart(fig: go.Figure, *, key: str, caption: export.Caption, frame: pd.DataFrame,
           geojson: dict | None = None, on_select=None) -> object:
-    """Render a figure with its export buttons underneath; files are built on click."""
-    kwargs = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
-    event = st.plotly_chart(fig, key=key, config=PLOT_CONFIG, **kwargs)
+    """Render a figure with its export buttons underneath; files are built on click.
+
+    Clicking a point shows its source with a link to the Sources page (maps
+    pass their own `on_select`, which filters by the clicked country).
+    """
+    event = st.plotly_chart(fig, key=key, config=PLOT_CONFIG, on_select=on_select or "rerun",
+                            selection_mode="points")
+    if not on_select:
+        show_selected_sources(event)
     export_buttons(fig, key=key, caption=caption, frame=frame, geojson=geojson)
     return event
+
+
+def show_selected_sources(event) -> None:
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    ids = []
+    for point in points:
+        data = point.get("customdata")
+        source_id = data[0] if isinstance(data, (list, tuple)) and data else data
+        if isinstance(source_id, str) and source_id not in ids:
+            ids.append(source_id)
+    if not ids:
+        return
+    sources = dataset().sources.set_index("source_id")
+    lines = []
+    for source_id in ids[:10]:
+        if source_id in sources.index:
+            s = sources.loc[source_id]
+            lines.append(f"- {s.outlet} ({s.published or 'n.d.'}): *{s.title}* — "
+                         f"[in this dashboard]({source_link(source_id)}) · [original]({s.url})")
+    st.markdown("**Source of the selected point" + ("s" if len(lines) > 1 else "") + ":**\n"
+                + "\n".join(lines))
 
 
 def export_buttons(fig: go.Figure, *, key: str, caption: export.Caption, frame: pd.DataFrame,

@@ -138,3 +138,15 @@ def test_png_export_arrives_with_sources_and_csv_has_rows(server, page, tmp_path
     if shutil.which("tesseract"):
         out = subprocess.run(["tesseract", str(png), "-"], capture_output=True, text=True)
         assert "Sources" in out.stdout
+
+
+def test_clicking_a_point_shows_its_source(server, page):
+    page.goto(f"{server}/troops?mission=EUFOR-ALTHEA")
+    settle(page, "Troops")
+    page.wait_for_selector(".js-plotly-plot .scatterlayer .points path", timeout=30_000)
+    page.locator(".js-plotly-plot").first.locator(".scatterlayer .points path").last.click(
+        force=True)
+    note = page.get_by_text("Source of the selected point")
+    note.wait_for(timeout=30_000)
+    link = page.locator("a[href*='/sources?source=']").first
+    assert link.count() == 1
