@@ -6,6 +6,7 @@ of a point is who said so.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
@@ -177,12 +178,17 @@ def contingents_heatmap(contingents: pd.DataFrame,
     if contingents.empty:
         return empty_figure("No national contingents reported for these filters")
     grid = contingents.assign(day=contingents.date.dt.strftime("%Y-%m-%d")).pivot_table(
-        index="contributor_name", columns="day", values="value", aggfunc="max")
+        index="contributor_name", columns="day", values="value", aggfunc="max").astype(float)
     grid = grid.loc[grid.max(axis=1).sort_values().index]
+    # Colour on a log scale: 19,000 in 1999 would otherwise wash out every
+    # contingent of a few hundred since.
+    ticks = [t for t in (1, 10, 100, 1_000, 10_000, 100_000) if t <= max(grid.max().max(), 10)]
     fig = go.Figure(go.Heatmap(
-        z=grid.values, x=grid.columns, y=grid.index, colorscale="Blues",
-        colorbar=dict(title="Troops"), hoverongaps=False, xgap=2, ygap=1,
-        hovertemplate="%{y}<br>%{x}: %{z:,} troops<extra></extra>"))
+        z=np.log10(grid.values), x=grid.columns, y=grid.index,
+        customdata=grid.values, colorscale="Blues", hoverongaps=False, xgap=2, ygap=1,
+        zmin=0, colorbar=dict(title="Troops", tickvals=np.log10(ticks),
+                              ticktext=[f"{t:,}" for t in ticks]),
+        hovertemplate="%{y}<br>%{x}: %{customdata:,} troops<extra></extra>"))
     fig.update_layout(**LAYOUT, title=title, height=max(320, 22 * len(grid) + 140),
                       xaxis=dict(type="category", title="Date of figure"))
     return fig
