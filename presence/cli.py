@@ -41,6 +41,60 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from .feed import ingest, stderr_progress
+    from .store import Store
+
+    with Store(args.store) as store:
+        report = ingest(args.sources, store, limit=args.limit, progress=stderr_progress)
+        print(report.summary())
+        print(f"store: {store.path} ({store.count('articles')} articles)", file=sys.stderr)
+    return 0 if report.new or report.duplicate or not report.rejected else 1
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from .extract import candidate_id, extract
+    from .feed import InputError, parse_raw
+    from .store import Store, dumps
+
+    if args.json is not None:
+        status = 0
+        for name in args.json:
+            try:
+                raw = Path(name).read_text(encoding="utf-8")
+                article = parse_raw(raw, origin=name)
+            except (OSError, UnicodeDecodeError, InputError) as exc:
+                print(f"{name}: {exc}", file=sys.stderr)
+                status = 1
+                continue
+            for c in extract(article.text, article.published, article.title, article.offset):
+                print(dumps(c.to_json(name)))
+        return status
+    with Store(args.store) as store:
+        articles = list(store.articles(only_unextracted=not args.all))
+        total = 0
+        for i, a in enumerate(articles, start=1):
+            found = extract(a.text, a.published, a.title)
+            rows = [{**c.to_json(a.id), "id": candidate_id(a.id, c)} for c in found]
+            total += store.replace_candidates(a.id, rows)
+            if i % 500 == 0:
+                print(f"{i}/{len(articles)} articles, {total} candidates", file=sys.stderr)
+        print(f"{len(articles)} articles extracted, {total} candidates "
+              f"({store.count('candidates')} in the store)")
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    import json
+
+    from .evaluate import evaluate
+
+    result = evaluate(Path(args.devset))
+    print(json.dumps(result if args.details else result["scores"], indent=2,
+                     ensure_ascii=False, default=str))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="presence", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -51,6 +105,22 @@ def main(argv: list[str] | None = None) -> int:
     coverage.add_argument("--data", help="dataset folder (default: PRESENCE_DATA or data/)")
     coverage.add_argument("--stdout", action="store_true", help="print instead of writing")
     coverage.set_defaults(func=cmd_coverage)
+    ingest = sub.add_parser("ingest", help="store articles: raw text files or folders, "
+                            "RSS/Atom feeds, HTML pages (files or URLs)")
+    ingest.add_argument("sources", nargs="+", metavar="SOURCE")
+    ingest.add_argument("--store", help="DuckDB file (default: PRESENCE_STORE or user data dir)")
+    ingest.add_argument("--limit", type=int, default=200, help="HTTP requests per run")
+    ingest.set_defaults(func=cmd_ingest)
+    extract = sub.add_parser("extract", help="find candidate figures in stored articles")
+    extract.add_argument("--json", nargs="+", metavar="FILE",
+                         help="run on raw article files and print JSON lines; no store")
+    extract.add_argument("--all", action="store_true", help="re-extract every article")
+    extract.add_argument("--store", help="DuckDB file (default: PRESENCE_STORE or user data dir)")
+    extract.set_defaults(func=cmd_extract)
+    evaluate = sub.add_parser("evaluate", help="precision and recall on a labelled set")
+    evaluate.add_argument("devset", nargs="?", default="tests/devset")
+    evaluate.add_argument("--details", action="store_true", help="list misses and extras")
+    evaluate.set_defaults(func=cmd_evaluate)
     args = parser.parse_args(argv)
     return args.func(args)
 

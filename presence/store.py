@@ -1,0 +1,214 @@
+"""The curator's desk: articles, candidate figures and HTTP cache, in one database.
+
+Embedded by default: a DuckDB file under the user's data directory, created on
+first use, or the path in PRESENCE_STORE. All SQL lives here, in plain SQL a
+PostgreSQL server would also take, so a team that outgrows one machine changes
+the connection, not the callers.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import duckdb
+from platformdirs import user_data_dir
+
+SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS articles (
+        id TEXT PRIMARY KEY,
+        url TEXT,
+        title TEXT NOT NULL,
+        outlet TEXT,
+        published TIMESTAMP,
+        language TEXT,
+        text TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        simhash BIGINT NOT NULL,
+        duplicate_of TEXT,
+        origin TEXT,
+        ingested_at TIMESTAMP NOT NULL,
+        extracted_at TIMESTAMP
+    )""",
+    "CREATE INDEX IF NOT EXISTS articles_hash ON articles (content_hash)",
+    "CREATE INDEX IF NOT EXISTS articles_url ON articles (url)",
+    """CREATE TABLE IF NOT EXISTS candidates (
+        id TEXT PRIMARY KEY,
+        article_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        mission TEXT,
+        contributor TEXT,
+        host_country TEXT,
+        as_of TEXT,
+        value DOUBLE,
+        unit TEXT,
+        qualifier TEXT,
+        quote TEXT NOT NULL,
+        start_offset INTEGER NOT NULL,
+        end_offset INTEGER NOT NULL,
+        confidence DOUBLE NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',
+        created_at TIMESTAMP NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS candidates_article ON candidates (article_id)",
+    """CREATE TABLE IF NOT EXISTS http_cache (
+        url TEXT PRIMARY KEY,
+        etag TEXT,
+        last_modified TEXT,
+        fetched_at TIMESTAMP NOT NULL
+    )""",
+]
+
+
+def default_path() -> Path:
+    """PRESENCE_STORE, else <user data dir>/presence/store.duckdb."""
+    env = os.environ.get("PRESENCE_STORE")
+    if env:
+        return Path(env)
+    return Path(user_data_dir("presence", appauthor=False)) / "store.duckdb"
+
+
+@dataclass
+class ArticleRow:
+    id: str
+    url: str | None
+    title: str
+    outlet: str | None
+    published: dt.datetime | None
+    language: str | None
+    text: str
+    content_hash: str
+    simhash: int
+    duplicate_of: str | None
+    origin: str | None
+
+
+class Store:
+    """One open store. Use as a context manager so the file is closed cleanly."""
+
+    def __init__(self, path: Path | str | None = None):
+        self.path = Path(path) if path else default_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = duckdb.connect(str(self.path))
+        for statement in SCHEMA:
+            self.db.execute(statement)
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- articles -----------------------------------------------------------
+    def find_duplicate(self, url: str | None, content_hash: str, simhash: int,
+                       max_distance: int) -> tuple[str, str] | None:
+        """(id, why) of an article already stored that this one repeats, if any."""
+        if url:
+            row = self.db.execute("SELECT id FROM articles WHERE url = ? LIMIT 1",
+                                  [url]).fetchone()
+            if row:
+                return row[0], "same URL"
+        row = self.db.execute("SELECT id FROM articles WHERE content_hash = ? LIMIT 1",
+                              [content_hash]).fetchone()
+        if row:
+            return row[0], "same text"
+        if max_distance > 0:
+            row = self.db.execute(
+                "SELECT id FROM articles WHERE duplicate_of IS NULL "
+                "AND bit_count(xor(simhash, ?)) <= ? LIMIT 1",
+                [simhash, max_distance]).fetchone()
+            if row:
+                return row[0], "nearly the same text"
+        return None
+
+    def add_article(self, a: ArticleRow) -> None:
+        self.db.execute(
+            "INSERT INTO articles (id, url, title, outlet, published, language, text, "
+            "content_hash, simhash, duplicate_of, origin, ingested_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [a.id, a.url, a.title, a.outlet, a.published, a.language, a.text, a.content_hash,
+             a.simhash, a.duplicate_of, a.origin, dt.datetime.now()])
+
+    def has_article(self, article_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM articles WHERE id = ?",
+                               [article_id]).fetchone() is not None
+
+    def articles(self, *, only_unextracted: bool = True) -> Iterator[ArticleRow]:
+        """Original articles (not duplicates), oldest first."""
+        sql = ("SELECT id, url, title, outlet, published, language, text, content_hash, "
+               "simhash, duplicate_of, origin FROM articles WHERE duplicate_of IS NULL")
+        if only_unextracted:
+            sql += " AND extracted_at IS NULL"
+        for row in self.db.execute(sql + " ORDER BY published, id").fetchall():
+            yield ArticleRow(*row)
+
+    def count(self, table: str) -> int:
+        if table not in ("articles", "candidates", "http_cache"):
+            raise ValueError(table)
+        return self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+    # -- candidates ---------------------------------------------------------
+    def replace_candidates(self, article_id: str, candidates: Iterable[dict]) -> int:
+        """Store an article's candidates in one transaction; mark it extracted.
+
+        Pending candidates from an earlier run are replaced; ones a curator has
+        already decided on are kept, so re-extracting never undoes a review.
+        """
+        rows = list(candidates)
+        now = dt.datetime.now()
+        self.db.execute("BEGIN TRANSACTION")
+        try:
+            self.db.execute("DELETE FROM candidates WHERE article_id = ? AND status = 'pending'",
+                            [article_id])
+            decided = {r[0] for r in self.db.execute(
+                "SELECT id FROM candidates WHERE article_id = ?", [article_id]).fetchall()}
+            for c in rows:
+                if c["id"] in decided:
+                    continue
+                self.db.execute(
+                    "INSERT INTO candidates (id, article_id, kind, mission, contributor, "
+                    "host_country, as_of, value, unit, qualifier, quote, start_offset, "
+                    "end_offset, confidence, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [c["id"], article_id, c["kind"], c["mission"], c["contributor"],
+                     c["host_country"], c["as_of"], c["value"], c["unit"], c["qualifier"],
+                     c["quote"], c["start"], c["end"], c["confidence"], now])
+            self.db.execute("UPDATE articles SET extracted_at = ? WHERE id = ?",
+                            [now, article_id])
+            self.db.execute("COMMIT")
+        except Exception:
+            self.db.execute("ROLLBACK")
+            raise
+        return len(rows)
+
+    def candidates(self, status: str | None = "pending") -> list[dict]:
+        sql = ("SELECT c.*, a.title, a.outlet, a.published, a.url, a.language "
+               "FROM candidates c JOIN articles a ON a.id = c.article_id")
+        params = []
+        if status:
+            sql += " WHERE c.status = ?"
+            params.append(status)
+        cur = self.db.execute(sql + " ORDER BY a.published DESC, c.start_offset", params)
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, row)) for row in cur.fetchall()]
+
+    # -- HTTP cache ---------------------------------------------------------
+    def http_validators(self, url: str) -> tuple[str | None, str | None]:
+        row = self.db.execute("SELECT etag, last_modified FROM http_cache WHERE url = ?",
+                              [url]).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    def remember_http(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        self.db.execute("DELETE FROM http_cache WHERE url = ?", [url])
+        self.db.execute("INSERT INTO http_cache VALUES (?, ?, ?, ?)",
+                        [url, etag, last_modified, dt.datetime.now()])
+
+
+def dumps(row: dict) -> str:
+    return json.dumps(row, ensure_ascii=False, default=str)
