@@ -79,9 +79,11 @@ MISSION_INDEX = _Index(L.MISSIONS)
 COUNTRY_INDEX = _Index(L.COUNTRIES)
 _WORDS = re.compile(r"\b\w", FLAGS)
 
-_SCALE_RX = [(v, re.compile(r"\s*" + _alt(p) + r"(?!\w)", FLAGS)) for v, p in L.SCALE.items()]
-_CURRENCY_AFTER = [(c, re.compile(r"\s*(?:of\s+)?" + _alt(p), FLAGS))
-                   for c, p in L.CURRENCIES.items()]
+_SCALE_NAMES = {f"s{i}": v for i, v in enumerate(L.SCALE)}
+_SCALE_RX = re.compile(r"\s*(?:" + "|".join(f"(?P<s{i}>{_alt(p)})" for i, p in
+                                             enumerate(L.SCALE.values())) + r")(?!\w)", FLAGS)
+_CURRENCY_RX = re.compile(r"\s*(?:of\s+)?(?:" + "|".join(f"(?P<{c}>{_alt(p)})" for c, p in
+                                                       L.CURRENCIES.items()) + ")", FLAGS)
 _NUMBER = re.compile(
     r"(?<![\w.,/-])(?P<sym>[€$]\s?)?(?P<int>\d{1,3}(?:(?:[.,](?=\d{3}(?!\d))|[ \u00a0\u202f]"
     r"(?=\d{3}(?![\d.,]\d)))\d{3})+|\d+)(?:[.,](?P<dec>\d+))?(?P<plus>\+)?")
@@ -102,6 +104,9 @@ _PREPOSITION = re.compile(r"(?:^|\s)(?:to|in|within|of|for|with|u|na|n[eë]|t[e�
 _RELATIVE_PRONOUN = re.compile(r"\b(?:which|that|who|koj\w*|q[eë]|i cili|e cila)\b", FLAGS)
 _PRESENT = re.compile(r"\b" + _alt(L.PRESENT) + r"\b", FLAGS)
 _HISTORIC = re.compile(r"\b" + _alt(L.HISTORIC_UNDATED) + r"\b", FLAGS)
+_NON_DIGIT = re.compile(r"[^\d]")
+_CASUALTY = re.compile(r"injur|wound|plagos|lëndua|lendua|povrije|povre|ranjen|killed|poginu")
+_CLAUSE_BREAK = re.compile(r"[;:]")
 _FUTURE = re.compile(_alt(L.FUTURE_PLAN), FLAGS)
 _MULTIYEAR = re.compile(r"four-year|four years|katër vjet\w*|katërvjeçar\w*|[cč]etiri godine|"
                         r"mandate period|over the next|n[eë] mandatin", FLAGS)
@@ -122,6 +127,39 @@ _DAY_MONTH = re.compile(
     r"(?<!\w)(?:(?P<d1>\d{1,2})\.?\s+(?:of\s+)?(?P<mA>" + "|".join(_MONTH_WORD) + r")"
     r"(?:\s+(?P<y1>(?:19|20)\d{2}))?|(?P<mB>" + "|".join(_MONTH_WORD) + r")\s+(?P<d2>\d{1,2})"
     r"(?!\d)(?:,?\s+(?P<y2>(?:19|20)\d{2}))?)", FLAGS)
+_MONTHS_ALT = "(?:" + "|".join(_MONTH_WORD) + ")"
+_DAY = re.compile(r"(?<![\d.,])(\d{1,2})(?!\d|[.,]\d)")
+_MONTH_AFTER_DAY = re.compile(r"\.?\s+(?:of\s+)?(?P<m>" + _MONTHS_ALT + r")(?!\w)"
+                              r"(?:,?\s+(?P<y>(?:19|20)\d{2})\b)?", FLAGS)
+_MONTH_BEFORE_DAY = re.compile(r"(?<!\w)(?P<m>" + _MONTHS_ALT + r")\s+$", FLAGS)
+_YEAR_AFTER_DAY = re.compile(r",?\s+(?P<y>(?:19|20)\d{2})\b")
+
+
+def _day_month(low: str, s: int, e: int) -> tuple[int, int, int, int, str | None] | None:
+    """The first 'March 7' / '7 March 2025' / '7. marta' / 'më 7 mars' in low[s:e].
+
+    Anchored on one- or two-digit numbers, so sentences without them cost nothing.
+    """
+    for d in _DAY.finditer(low, s, e):
+        day = int(d.group(1))
+        if not 1 <= day <= 31:
+            continue
+        after = _MONTH_AFTER_DAY.match(low, d.end(), e)
+        if after:
+            month = _month_of(after.group("m"))
+            if month:
+                return d.start(), after.end(), day, month, after.group("y")
+        before = _MONTH_BEFORE_DAY.search(low[max(s, d.start() - 14):d.start()])
+        if before:
+            month = _month_of(before.group("m"))
+            if month:
+                year = _YEAR_AFTER_DAY.match(low, d.end(), e)
+                start = d.start() - (len(low[max(s, d.start() - 14):d.start()]) - before.start())
+                return start, year.end() if year else d.end(), day, month, \
+                    year.group("y") if year else None
+    return None
+
+
 _MONTH_YEAR = re.compile(r"(?<!\w)(?P<m>" + "|".join(_MONTH_WORD) + r")\s+(?:of\s+|t[eë] vitit\s+)?"
                          r"(?P<y>(?:19|20)\d{2})\b", FLAGS)
 _YEAR = re.compile(r"(?<![\d.,-])(?P<y>(?:19|20)\d{2})(?:\.|\b)(?!-\d)", FLAGS)
@@ -133,6 +171,22 @@ _EVENTS = [(k, re.compile(_alt(p), FLAGS)) for k, p in L.EVENT_TRIGGERS.items()]
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”»']?\s+(?=[\"“„«(]?[A-ZÇËŠŽĆČĐ\d])|\n\s*\n|\n(?=\S)")
 _BUDGET_REQUEST = re.compile(r"request\w*|zatra[zž]\w*|k[eë]rkes\w*|propos\w*|draft|nacrt\w*|"
                              r"projekt\w*|plans? to", FLAGS)
+
+REGION = ("XKX", "BIH", "SRB", "ALB", "MKD", "MNE", "HRV", "SVN")
+_MISSION_RX = [(code, re.compile(r"\b" + _alt(p), FLAGS)) for code, p in L.MISSIONS.items()]
+_ANY_MISSION = re.compile(r"\b" + _alt([q for p in L.MISSIONS.values() for q in p]), FLAGS)
+_DIGIT = re.compile(r"\d")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+
+def _missions(low: str) -> list[tuple[int, int, str]]:
+    hits = []
+    for m in _ANY_MISSION.finditer(low):
+        code = next((c for c, rx in _MISSION_RX if rx.fullmatch(m.group())), None) or \
+            next(c for c, rx in _MISSION_RX if rx.match(low, m.start()))
+        hits.append((m.start(), m.end(), code))
+    return hits
+
 
 KINDS = ("troop_strength", "troop_contribution", "defence_budget", "event")
 
@@ -156,12 +210,13 @@ class Candidate:
         return {"source": source, **asdict(self)}
 
 
+_MONTH_NAMES = re.compile("|".join(f"(?P<m{i}_{month}>{p})" for i, (p, month) in
+                                   enumerate(_MONTH_WORD.items())), FLAGS)
+
+
 def _month_of(text: str) -> int | None:
-    low = text.lower()
-    for pattern, month in _MONTH_WORD.items():
-        if re.fullmatch(pattern, low, FLAGS):
-            return month
-    return None
+    m = _MONTH_NAMES.fullmatch(text.lower())
+    return int(m.lastgroup.rsplit("_", 1)[1]) if m else None
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -177,14 +232,38 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 @dataclass
 class _Context:
+    """One article being read. Country mentions are looked up per sentence, and
+    only for sentences that hold a number or a date: most sentences hold neither."""
+
     text: str
     low: str
     published: dt.datetime | None
     missions: list[tuple[int, int, str]]
-    countries: list[tuple[int, int, str]]
     sentences: list[tuple[int, int]]
     title_mission: str | None
-    main_country: str | None
+    title_low: str = ""
+    _countries: dict | None = None
+    _main: str | None = None
+
+    def countries(self, si: int) -> list[tuple[int, int, str]]:
+        if self._countries is None:
+            self._countries = {}
+        if si not in self._countries:
+            s, e = self.sentences[si]
+            words = [(m.start(), m.end()) for m in _WORDS.finditer(self.low, s, e)]
+            self._countries[si] = COUNTRY_INDEX.find(self.low, words)
+        return self._countries[si]
+
+    @property
+    def main_country(self) -> str | None:
+        """The region country the article is most about (for a budget naming none)."""
+        if self._main is None:
+            words = [(m.start(), m.end()) for m in _WORDS.finditer(self.low)]
+            t_words = [(m.start(), m.end()) for m in _WORDS.finditer(self.title_low)]
+            region = [c[2] for c in COUNTRY_INDEX.find(self.low, words)
+                      + COUNTRY_INDEX.find(self.title_low, t_words) if c[2] in REGION]
+            self._main = max(set(region), key=region.count) if region else ""
+        return self._main or None
 
 
 def _nearest_before(hits, pos, lo):
@@ -278,23 +357,21 @@ def _as_of(ctx: _Context, s_start: int, s_end: int, *, year_only: bool = False,
 
 def _parse_number(m: re.Match, low: str) -> tuple[float, int, bool]:
     """(value, end offset including a scale word, whether a scale word was used)."""
-    digits = re.sub(r"[^\d]", "", m.group("int"))
+    digits = _NON_DIGIT.sub("", m.group("int"))
     value = float(digits + ("." + m.group("dec") if m.group("dec") else ""))
     end = m.end()
-    for factor, rx in _SCALE_RX:
-        s = rx.match(low, end)
-        if s:
-            return value * factor, s.end(), True
+    s = _SCALE_RX.match(low, end)
+    if s:
+        return value * _SCALE_NAMES[s.lastgroup], s.end(), True
     return value, end, False
 
 
 def _currency(low: str, m: re.Match, end: int) -> tuple[str | None, int]:
     if m.group("sym"):
         return ("EUR" if "€" in m.group("sym") else "USD"), end
-    for code, rx in _CURRENCY_AFTER:
-        c = rx.match(low, end)
-        if c:
-            return code, c.end()
+    c = _CURRENCY_RX.match(low, end)
+    if c:
+        return c.lastgroup, c.end()
     return None, end
 
 
@@ -307,29 +384,19 @@ def extract(text: str, published: dt.datetime | None = None, title: str = "",
     """Candidates in `text`; start/end are offsets into text, plus `offset`."""
     latin, positions = L.transliterate(text)
     low = latin.lower()
-    words = [(m.start(), m.end()) for m in _WORDS.finditer(low)]
-    missions = MISSION_INDEX.find(low, words)
-    countries = COUNTRY_INDEX.find(low, words)
-    t_latin, _ = L.transliterate(title)
-    t_low = t_latin.lower()
-    t_words = [(m.start(), m.end()) for m in _WORDS.finditer(t_low)]
-    t_missions = MISSION_INDEX.find(t_low, t_words)
-    region = [c[2] for c in countries + COUNTRY_INDEX.find(t_low, t_words)
-              if c[2] in ("XKX", "BIH", "SRB", "ALB", "MKD", "MNE", "HRV", "SVN")]
-    main_country = max(set(region), key=region.count) if region else None
-    ctx = _Context(latin, low, published, missions, countries, sentences(latin),
-                   t_missions[0][2] if t_missions else None, main_country)
+    t_low = L.transliterate(title)[0].lower()
+    t_missions = _missions(t_low)
+    ctx = _Context(latin, low, published, _missions(low), sentences(latin),
+                   t_missions[0][2] if t_missions else None, t_low)
 
     out: list[Candidate] = []
     for si, (s_start, s_end) in enumerate(ctx.sentences):
-        sent = low[s_start:s_end]
-        has_digit = any(ch.isdigit() for ch in sent)
-        if has_digit:
+        if _DIGIT.search(low, s_start, s_end):  # figures and dates both need digits
             out += _figures(ctx, si)
-        out += _events(ctx, si)
+            out += _events(ctx, si)
 
     def orig(i: int) -> int:
-        return positions[i] if positions else i
+        return positions(i) if positions else i
 
     for c in out:
         # quotes were carried as sentence spans: cut them from the original text
@@ -354,8 +421,8 @@ def _figures(ctx: _Context, si: int) -> list[Candidate]:
         value, end, scaled = _parse_number(m, low)
         start = m.start() + (len(m.group("sym")) if m.group("sym") else 0)
         raw = m.group("int")
-        is_year = (not scaled and not m.group("dec") and re.fullmatch(r"(?:19|20)\d{2}", raw)
-                   is not None)
+        is_year = (not scaled and not m.group("dec") and len(raw) == 4
+                   and raw[:2] in ("19", "20"))
         after = low[end:min(end + 60, s_end)]
         before = low[max(s_start, start - 60):start]
         currency, cur_end = _currency(low, m, end)
@@ -372,7 +439,7 @@ def _figures(ctx: _Context, si: int) -> list[Candidate]:
                 continue
             if _MULTIYEAR.search(sent):
                 continue
-            country = _budget_country(ctx, start, s_start, s_end)
+            country = _budget_country(ctx, start, si)
             local = _LOCAL_YEAR.match(low, cur_end, min(cur_end + 20, s_end))
             if local:
                 as_of, explicit = local.group("y"), True
@@ -405,9 +472,9 @@ def _figures(ctx: _Context, si: int) -> list[Candidate]:
     return found
 
 
-def _budget_country(ctx: _Context, pos: int, s_start: int, s_end: int) -> str | None:
-    regional = [c for c in ctx.countries if c[2] in ("XKX", "BIH", "SRB", "ALB", "MKD", "MNE",
-                                                        "HRV", "SVN")]
+def _budget_country(ctx: _Context, pos: int, si: int) -> str | None:
+    s_start, s_end = ctx.sentences[si]
+    regional = [c for c in ctx.countries(si) if c[2] in REGION]
     hit = _nearest_before(regional, pos, s_start) or _first_after(regional, pos, s_end)
     return hit[2] if hit else ctx.main_country
 
@@ -421,7 +488,7 @@ def _troop_figure(ctx: _Context, si: int, m: re.Match, start: int, end: int, val
         return None
     strong = _STRONG.match(after)
     noun = strong or _TROOP_AFTER.match(after)
-    of_which = _OF_WHICH.search(before[-40:])
+    of_which = None if noun else _OF_WHICH.search(before[-40:])
     if not noun and not of_which:
         return None
     if noun and _COUNT_AFTER.match(after) and not strong:
@@ -434,8 +501,7 @@ def _troop_figure(ctx: _Context, si: int, m: re.Match, start: int, end: int, val
         return None
     clause_end = after.find(",")
     clause = after if clause_end < 0 else after[:max(clause_end, 45)]
-    if _NOT_PRESENCE.search(clause) or re.search(r"injur|wound|plagos|lëndua|lendua|povrije|"
-                                                  r"povre|ranjen|killed|poginu", sent):
+    if _NOT_PRESENCE.search(clause) or _CASUALTY.search(sent):
         return None
     if _FUTURE.search(sent[:start - s_start]):
         return None
@@ -450,12 +516,12 @@ def _troop_figure(ctx: _Context, si: int, m: re.Match, start: int, end: int, val
     # country heading the clause ("Italy ... 1,258"), or the mission's total.
     contributor = "ALL"
     window_end = end + (noun.end() if noun else 0)
-    inner = [c for c in ctx.countries if end <= c[0] < window_end and c[2] not in ("XKX", "BIH")]
+    inner = [c for c in ctx.countries(si) if end <= c[0] < window_end and c[2] not in ("XKX", "BIH")]
     total_word = _TOTAL.search(before[-30:])
     if inner:
         contributor = inner[0][2]
     elif not total_word:
-        entities = sorted([c for c in ctx.countries if c[2] not in ("XKX", "BIH")]
+        entities = sorted([c for c in ctx.countries(si) if c[2] not in ("XKX", "BIH")]
                           + ctx.missions)
         near = _nearest_before(entities, start, s_start)
         if near and near[2] in L.HOST and _PREPOSITION.search(low[max(s_start, near[0] - 10):
@@ -466,7 +532,7 @@ def _troop_figure(ctx: _Context, si: int, m: re.Match, start: int, end: int, val
             subject = _nearest_before([e for e in entities if e[2] not in L.HOST],
                                       near[0], s_start)
             near = subject or near
-        if near and near[2] not in L.HOST and not re.search(r"[;:]", low[near[1]:start]):
+        if near and near[2] not in L.HOST and not _CLAUSE_BREAK.search(low, near[1], start):
             contributor = near[2]
     kind = "troop_strength" if contributor == "ALL" else "troop_contribution"
     if _PRESENT.search(low[max(s_start, start - 40):start]) and ctx.published:
@@ -484,16 +550,14 @@ def _troop_figure(ctx: _Context, si: int, m: re.Match, start: int, end: int, val
 
 def _events(ctx: _Context, si: int) -> list[Candidate]:
     s_start, s_end = ctx.sentences[si]
+    d = _day_month(ctx.low, s_start, s_end)
+    if not d:
+        return []
     sent = ctx.low[s_start:s_end]
     kind = next((k for k, rx in _EVENTS if rx.search(sent)), None)
     if not kind:
         return []
-    d = _DAY_MONTH.search(sent)
-    if not d:
-        return []
-    month = _month_of(d.group("mA") or d.group("mB"))
-    day = int(d.group("d1") or d.group("d2"))
-    year = d.group("y1") or d.group("y2")
+    d_start, d_end, day, month, year = d
     pub = ctx.published
     if not month or not 1 <= day <= 31:
         return []
@@ -505,9 +569,9 @@ def _events(ctx: _Context, si: int) -> list[Candidate]:
         when = dt.date(int(year), month, day)
     except ValueError:
         return []
-    date_at = s_start + d.start()
+    date_at = d_start
     mission, m_conf = _mission_for(ctx, date_at, si)
-    hosts = [c for c in ctx.countries if c[2] in ("XKX", "BIH")]
+    hosts = [c for c in ctx.countries(si) if c[2] in ("XKX", "BIH")]
     host_hit = _nearest_before(hosts, date_at, s_start) or _first_after(hosts, date_at, s_end)
     host = host_hit[2] if host_hit else L.HOST.get(mission) if mission else None
     if host is None or (mission is None and "nato" not in sent and " eu" not in sent):
@@ -517,7 +581,7 @@ def _events(ctx: _Context, si: int) -> list[Candidate]:
         mission = None  # a visit to the other country than the mission's host
     return [Candidate("event", mission, None, host, when.isoformat(), None, None, "exact",
                       (s_start, s_end),
-                      date_at, s_start + d.end(), round(0.5 + 0.2 * m_conf, 2))]
+                      date_at, d_end, round(0.5 + 0.2 * m_conf, 2))]
 
 
 def candidate_id(article_key: str, c: Candidate) -> str:

@@ -7,6 +7,9 @@ trailing \\w* takes the inflected forms (KFOR-i, Italije, ushtarët, vojnika).
 """
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
+
 MISSIONS = {
     "KFOR": [r"kfor(?:-?\w{0,3})?\b", r"kosovo force", r"forca e kosov\w*"],
     "EUFOR-ALTHEA": [r"eufor(?:-?\w{0,3})?\b", r"althea\w*", r"alte\w?a\b",
@@ -197,18 +200,25 @@ _CYR = dict(zip("абвгдђежзијклљмнњопрстћуфхцчџшА�
 _CYR.update({"ѓ": "gj", "ќ": "kj", "ѕ": "dz", "Ѓ": "Gj", "Ќ": "Kj", "Ѕ": "Dz"})
 
 
-def transliterate(text: str) -> tuple[str, list[int] | None]:
-    """Serbian/Macedonian Cyrillic to Latin, with a map back to original offsets.
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_TABLE = str.maketrans(_CYR)
+_MULTI = re.compile("[" + "".join(k for k, v in _CYR.items() if len(v) > 1) + "]")
+
+
+def transliterate(text: str):
+    """Serbian/Macedonian Cyrillic to Latin, and a function mapping offsets back.
 
     Returns (text, None) when there is no Cyrillic, so the common case costs
-    nothing. Otherwise positions[i] is the original offset of latin[i].
+    nothing. A few letters become two (љ -> lj); the map undoes that shift.
     """
-    if not any("\u0400" <= ch <= "\u04ff" for ch in text):
+    if not _CYRILLIC.search(text):
         return text, None
-    out, positions = [], []
-    for i, ch in enumerate(text):
-        rep = _CYR.get(ch, ch)
-        out.append(rep)
-        positions.extend([i] * len(rep))
-    positions.append(len(text))
-    return "".join(out), positions
+    extras, shift = [], 0
+    for m in _MULTI.finditer(text):
+        extras.append(m.start() + shift + 1)
+        shift += 1
+
+    def original(i: int) -> int:
+        return i - bisect_right(extras, i)
+
+    return text.translate(_TABLE), original
