@@ -174,7 +174,11 @@ _BUDGET_REQUEST = re.compile(r"request\w*|zatra[zž]\w*|k[eë]rkes\w*|propos\w*|
 
 REGION = ("XKX", "BIH", "SRB", "ALB", "MKD", "MNE", "HRV", "SVN")
 _MISSION_RX = [(code, re.compile(r"\b" + _alt(p), FLAGS)) for code, p in L.MISSIONS.items()]
-_ANY_MISSION = re.compile(r"\b" + _alt([q for p in L.MISSIONS.values() for q in p]), FLAGS)
+_MISSION_PATTERNS = [q for p in L.MISSIONS.values() for q in p]
+# A lookahead on the possible first letters lets the engine skip most positions.
+_ANY_MISSION = re.compile(r"\b(?=[" + "".join(sorted({c for q in _MISSION_PATTERNS
+                                                      for k in _prefixes(q) for c in k[:1]}))
+                          + "])" + _alt(_MISSION_PATTERNS), FLAGS)
 _DIGIT = re.compile(r"\d")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 
