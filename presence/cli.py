@@ -95,6 +95,56 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    from .curate import Reviewer, ReviewError, compare
+    from .store import Store, dumps
+
+    with Store(args.store) as store:
+        reviewer = Reviewer(store, Path(args.data) if args.data else None, who=args.who)
+        try:
+            if args.review == "list":
+                ds = load_dataset(reviewer.directory)
+                rows = store.candidates(status=None if args.status == "all" else args.status)
+                for r in rows:
+                    r["dataset"] = compare(r, ds)
+                    if args.json:
+                        print(dumps(r))
+                    else:
+                        print(f"{r['id']}  {r['status']:<9} {r['kind']:<18} {r['mission'] or '-':<12}"
+                              f" {r['contributor'] or '-':<4} {r['as_of'] or '-':<10} "
+                              f"{r['value'] if r['value'] is not None else '-':>14} "
+                              f"{r['unit'] or '':<6} {r['qualifier']:<7} {r['dataset']}")
+                return 0
+            if args.review == "accept":
+                changes = dict(kv.split("=", 1) for kv in args.set or [])
+                out = reviewer.accept(args.id, changes, corroborates=args.corroborates)
+                print(f"{out.action} {out.candidate_id}: added to {out.table}.csv "
+                      f"(source {out.source_id})")
+            else:
+                out = reviewer.reject(args.id, args.reason)
+                print(f"rejected {out.candidate_id}")
+        except (ReviewError, DatasetError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        except ValueError as exc:
+            print(f"error: {exc} (use --set FIELD=VALUE)", file=sys.stderr)
+            return 1
+    return 0
+
+
+def cmd_hash_password(args: argparse.Namespace) -> int:
+    import getpass
+
+    from .auth import make_hash
+
+    password = getpass.getpass("Curator password: ")
+    if len(password) < 8:
+        print("error: use at least 8 characters", file=sys.stderr)
+        return 1
+    print(make_hash(password))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="presence", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -121,6 +171,31 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("devset", nargs="?", default="tests/devset")
     evaluate.add_argument("--details", action="store_true", help="list misses and extras")
     evaluate.set_defaults(func=cmd_evaluate)
+    review = sub.add_parser("review", help="review candidate figures: list, accept, reject")
+    review.add_argument("--store", help="DuckDB file (default: PRESENCE_STORE or user data dir)")
+    review.add_argument("--data", help="dataset folder (default: PRESENCE_DATA or data/)")
+    review.add_argument("--as", dest="who", help="curator name for the audit log "
+                        "(default: the login user)")
+    actions = review.add_subparsers(dest="review", required=True)
+    listing = actions.add_parser("list")
+    listing.add_argument("--json", action="store_true")
+    listing.add_argument("--status", default="pending",
+                         choices=["pending", "accepted", "rejected", "corroborated", "all"])
+    accept = actions.add_parser("accept")
+    accept.add_argument("id")
+    accept.add_argument("--set", action="append", metavar="FIELD=VALUE",
+                        help="correct a field: mission, contributor, host_country, as_of, "
+                             "value, unit, qualifier, measure, url, note; events need "
+                             "event_kind and title")
+    accept.add_argument("--corroborates", metavar="ROW",
+                        help="record as one more source on an existing figure")
+    reject = actions.add_parser("reject")
+    reject.add_argument("id")
+    reject.add_argument("--reason", required=True)
+    review.set_defaults(func=cmd_review)
+    hashing = sub.add_parser("hash-password", help="print a curator password hash for "
+                             "Streamlit secrets (curator_password_hash) or PRESENCE_CURATOR_HASH")
+    hashing.set_defaults(func=cmd_hash_password)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -54,6 +54,8 @@ SCHEMA = [
         created_at TIMESTAMP NOT NULL
     )""",
     "CREATE INDEX IF NOT EXISTS candidates_article ON candidates (article_id)",
+    "ALTER TABLE candidates ADD COLUMN IF NOT EXISTS reason TEXT",
+    "ALTER TABLE candidates ADD COLUMN IF NOT EXISTS decided_at TIMESTAMP",
     """CREATE TABLE IF NOT EXISTS http_cache (
         url TEXT PRIMARY KEY,
         etag TEXT,
@@ -188,7 +190,8 @@ class Store:
         return len(rows)
 
     def candidates(self, status: str | None = "pending") -> list[dict]:
-        sql = ("SELECT c.*, a.title, a.outlet, a.published, a.url, a.language "
+        sql = ("SELECT c.*, a.title, a.outlet, a.published, a.url, a.language, "
+               "substr(a.text, c.start_offset + 1, c.end_offset - c.start_offset) AS figure "
                "FROM candidates c JOIN articles a ON a.id = c.article_id")
         params = []
         if status:
@@ -197,6 +200,10 @@ class Store:
         cur = self.db.execute(sql + " ORDER BY a.published DESC, c.start_offset", params)
         cols = [d[0] for d in cur.description]
         return [dict(zip(cols, row)) for row in cur.fetchall()]
+
+    def set_status(self, cid: str, status: str, reason: str | None = None) -> None:
+        self.db.execute("UPDATE candidates SET status = ?, reason = ?, decided_at = ? "
+                        "WHERE id = ?", [status, reason, dt.datetime.now(), cid])
 
     # -- HTTP cache ---------------------------------------------------------
     def http_validators(self, url: str) -> tuple[str | None, str | None]:

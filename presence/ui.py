@@ -257,3 +257,55 @@ def map_select_handler(key: str):
                 filter_by_country(code, "host")
                 return
     return handler
+
+
+def curator_login() -> str:
+    """The logged-in curator's name; otherwise draws the login and stops the page.
+
+    With no login configured at all, the page says so and stops: the web app
+    writes nothing without a curator.
+    """
+    from . import auth
+
+    try:
+        oidc = "auth" in st.secrets
+    except Exception:  # no secrets file
+        oidc = False
+    if oidc:
+        if not st.user.is_logged_in:
+            st.button("Log in", on_click=st.login)
+            st.stop()
+        return str(st.user.get("email") or st.user.get("name") or "oidc user")
+    if st.session_state.get("curator"):
+        return st.session_state.curator
+    try:
+        secrets_obj = st.secrets
+    except Exception:
+        secrets_obj = None
+    stored = auth.configured_hash(secrets_obj)
+    if not stored:
+        st.warning("No curator login is configured, so this page cannot change the dataset. "
+                   "Set `curator_password_hash` in .streamlit/secrets.toml or the "
+                   "PRESENCE_CURATOR_HASH environment variable (make one with "
+                   "`presence hash-password`).")
+        st.stop()
+    with st.form("login"):
+        name = st.text_input("Your name (for the audit log)")
+        password = st.text_input("Curator password", type="password")
+        if st.form_submit_button("Log in"):
+            if name.strip() and auth.check(password, stored):
+                st.session_state.curator = name.strip()
+                st.rerun()
+            st.error("Name and curator password are both needed, and must be right.")
+    st.stop()
+
+
+def highlighted(quote: str, figure: str) -> str:
+    """Article text as escaped HTML with the figure marked: never markup of its own."""
+    import html
+
+    safe = html.escape(quote)
+    mark = html.escape(figure)
+    if mark and mark in safe:
+        safe = safe.replace(mark, f"<mark>{mark}</mark>", 1)
+    return f"<div style='font-size:1.05rem;line-height:1.5'>{safe}</div>"

@@ -1,0 +1,98 @@
+"""Curate: review candidate figures pulled from articles; accept, correct or reject them."""
+import pandas as pd
+import streamlit as st
+
+from presence import curate, ui
+from presence.store import Store
+
+ui.require_shell()
+ds = ui.dataset()
+st.title("Curate")
+who = ui.curator_login()
+st.caption(f"Logged in as **{who}**. Accepting writes the figure and its article into data/; "
+           "every action goes to data/audit.jsonl.")
+
+with Store() as store:
+    queue = pd.DataFrame(store.candidates("pending"))
+if queue.empty:
+    st.info("No candidates are waiting. Feed articles with `presence ingest …` and "
+            "`presence extract`.")
+    st.stop()
+queue["dataset"] = [curate.compare(r, ds) for r in queue.to_dict("records")]
+
+c1, c2, c3, c4 = st.columns(4)
+kinds = c1.multiselect("Kind", sorted(queue.kind.unique()), key="cur_kind")
+missions = c2.multiselect("Mission", sorted(queue.mission.dropna().unique()), key="cur_mission")
+langs = c3.multiselect("Language", sorted(queue.language.dropna().unique()), key="cur_lang")
+floor = c4.slider("Confidence at least", 0.0, 1.0, 0.0, 0.05, key="cur_conf")
+view = queue[queue.confidence >= floor]
+if kinds:
+    view = view[view.kind.isin(kinds)]
+if missions:
+    view = view[view.mission.isin(missions)]
+if langs:
+    view = view[view.language.isin(langs)]
+
+columns = ["id", "published", "outlet", "kind", "mission", "contributor", "host_country",
+           "as_of", "value", "unit", "qualifier", "confidence", "dataset"]
+table = view[columns].assign(select=False)[["select"] + columns]
+edited = st.data_editor(
+    table, key="cur_table", hide_index=True, width="stretch",
+    disabled=["id", "published", "outlet", "kind", "confidence", "dataset"],
+    column_config={"select": st.column_config.CheckboxColumn("✓", help="Include in a bulk action"),
+                   "value": st.column_config.NumberColumn(format="%,.2f"),
+                   "qualifier": st.column_config.SelectboxColumn(
+                       options=["exact", "approx", "upper", "lower"])})
+chosen = edited[edited.select]
+st.caption(f"{len(view)} of {len(queue)} pending candidates shown, newest first; "
+           f"{len(chosen)} selected. Edit cells to correct a figure before accepting it.")
+
+detail_id = st.selectbox("Read a candidate in its sentence", list(view.id),
+                         format_func=lambda i: f"{i} · {view.set_index('id').loc[i, 'kind']}")
+row = view.set_index("id").loc[detail_id]
+st.markdown(f"**{row.title}** — {row.outlet}, {row.published:%Y-%m-%d}")
+st.html(ui.highlighted(row.quote, row.figure or ""))
+url = st.text_input("Article address (cited as the source)", value=row.url or "",
+                    key=f"cur_url_{detail_id}")
+extra = {"url": url} if url else {}
+if row.kind == "event":
+    e1, e2 = st.columns(2)
+    extra["event_kind"] = e1.selectbox("Event kind", curate.EVENT_KINDS, key="cur_ek")
+    extra["title"] = e2.text_input("Title, in your own words", key="cur_et")
+if row.kind == "defence_budget":
+    extra["measure"] = st.selectbox("Measure", ["ministry_budget", "nato_expenditure",
+                                                "sipri_expenditure"], key="cur_measure")
+
+
+def changes_for(r: pd.Series) -> dict:
+    out = {f: str(r[f]) for f in ("mission", "contributor", "host_country", "as_of", "value",
+                                  "qualifier") if pd.notna(r[f])}
+    return {**out, **(extra if r["id"] == detail_id else {"url": url} if url else {})}
+
+
+reason = st.text_input("Reason for rejecting", value="not a current presence figure",
+                       key="cur_reason")
+b1, b2, b3 = st.columns(3)
+targets = chosen if len(chosen) else edited[edited.id == detail_id]
+label = f"{len(targets)} selected" if len(chosen) else "this one"
+do_accept = b1.button(f"Accept {label}", type="primary")
+do_reject = b2.button(f"Reject {label}")
+if do_accept or do_reject:
+    done, failed = [], []
+    with Store() as store:
+        reviewer = curate.Reviewer(store, who=who)
+        for _, r in targets.iterrows():
+            try:
+                if do_accept:
+                    reviewer.accept(r["id"], changes_for(r))
+                else:
+                    reviewer.reject(r["id"], reason)
+                done.append(r["id"])
+            except curate.ReviewError as exc:
+                failed.append(f"{r['id']}: {exc}")
+    if done:
+        st.success(f"{'Accepted' if do_accept else 'Rejected'} {len(done)}: {', '.join(done)}")
+    for f in failed:
+        st.error(f)
+    if done and not failed:
+        st.rerun()

@@ -1,0 +1,263 @@
+"""Review: accept, reject or corroborate candidate figures, writing data/ safely.
+
+Accepting writes the figure (and its article as a source) into data/*.csv
+under an exclusive lock, through temporary files renamed into place, and only
+after the whole dataset, changed, still validates. Every action is appended to
+data/audit.jsonl: who, when, what, and the row before and after. Sentences
+from articles stay in the store; data/ gets the figure and the citation.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import fcntl
+import io
+import json
+import os
+import re
+import shutil
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from .dataset import DatasetError, data_dir, load_dataset
+from .store import Store
+
+TABLE_FOR = {"troop_strength": "troops", "troop_contribution": "troops",
+             "defence_budget": "budgets", "event": "events"}
+EDITABLE = {"mission", "contributor", "host_country", "as_of", "value", "unit", "qualifier",
+            "measure", "title", "event_kind", "url", "note"}
+EVENT_KINDS = ("deployment", "drawdown", "reinforcement", "handover", "mandate", "incident",
+               "visit")
+
+
+class ReviewError(ValueError):
+    """A review action that cannot be carried out, with the reason."""
+
+
+@dataclass
+class Outcome:
+    action: str
+    candidate_id: str
+    table: str | None = None
+    row: dict | None = None
+    source_id: str | None = None
+
+
+@contextmanager
+def locked(directory: Path):
+    """One writer at a time on a data directory (an advisory lock on data/.lock)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / ".lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _read(path: Path) -> tuple[list[str], list[dict]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def _csv_text(fields: list[str], rows: list[dict]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", (text or "").lower()).strip("-")[:30] or "source"
+
+
+def source_row(candidate: dict, url: str | None) -> dict:
+    """The article as a source row of data/sources.csv."""
+    published = candidate.get("published")
+    day = published.date().isoformat() if hasattr(published, "date") else str(published or "")[:10]
+    url = url or candidate.get("url")
+    if not url or not re.match(r"^https?://", url):
+        raise ReviewError(f"candidate {candidate['id']}: its article has no web address; "
+                          "give one with --set url=https://...")
+    return {"source_id": f"{_slug(candidate.get('outlet'))}-{day}-{candidate['article_id'][:6]}",
+            "kind": "article", "url": url, "title": candidate.get("title") or "",
+            "outlet": candidate.get("outlet") or "", "published": day,
+            "language": (candidate.get("language") or "en")[:2], "note": ""}
+
+
+def figure_row(c: dict, source_id: str) -> tuple[str, dict]:
+    """The data/ row a candidate becomes, after the curator's corrections."""
+    table = TABLE_FOR[c["kind"]]
+    note = (c.get("note") or "").strip()
+    trail = f"accepted from candidate {c['id']}"
+    note = f"{note} ({trail})" if note else trail[0].upper() + trail[1:] + "."
+    if table == "troops":
+        if not c.get("mission"):
+            raise ReviewError(f"candidate {c['id']}: no mission; set mission=KFOR|EUFOR-ALTHEA|…")
+        value = float(c["value"])
+        if value != int(value) or value < 1:
+            raise ReviewError(f"candidate {c['id']}: value {c['value']} is not a troop count")
+        return table, {"mission_id": c["mission"], "contributor": c.get("contributor") or "ALL",
+                       "host_country": c.get("host_country") or "", "as_of": c.get("as_of") or "",
+                       "value": str(int(value)), "qualifier": c.get("qualifier") or "exact",
+                       "source_id": source_id, "note": note}
+    if table == "budgets":
+        amount = float(c["value"])
+        return table, {"country": c.get("contributor") or "", "year": str(c.get("as_of"))[:4],
+                       "amount": f"{amount:.2f}".rstrip("0").rstrip("."),
+                       "currency": c.get("unit") or "",
+                       "measure": c.get("measure") or "ministry_budget",
+                       "qualifier": c.get("qualifier") or "exact", "source_id": source_id,
+                       "note": note}
+    kind = c.get("event_kind")
+    title = (c.get("title_override") or "").strip()
+    if kind not in EVENT_KINDS:
+        raise ReviewError(f"candidate {c['id']}: an event needs event_kind= one of "
+                          f"{', '.join(EVENT_KINDS)}")
+    if not title:
+        raise ReviewError(f"candidate {c['id']}: an event needs a short title in your own "
+                          "words (set title=...)")
+    return table, {"date": c.get("as_of") or "", "mission_id": c.get("mission") or "",
+                   "country": c.get("host_country") or "", "kind": kind, "title": title,
+                   "source_id": source_id, "note": note}
+
+
+def _coerce(field: str, value: str):
+    if value in ("", "null", "None"):
+        return None
+    if field == "value":
+        try:
+            return float(value)
+        except ValueError:
+            raise ReviewError(f"value={value!r} is not a number")
+    return value
+
+
+class Reviewer:
+    """Review actions against one store and one data directory."""
+
+    def __init__(self, store: Store, directory: Path | None = None, who: str | None = None):
+        self.store = store
+        self.directory = Path(directory) if directory else data_dir()
+        self.who = who or os.environ.get("USER") or "unknown"
+
+    def candidate(self, cid: str) -> dict:
+        rows = [r for r in self.store.candidates(status=None) if r["id"] == cid]
+        if not rows:
+            raise ReviewError(f"no candidate with id {cid}")
+        return rows[0]
+
+    def accept(self, cid: str, changes: dict[str, str] | None = None,
+               corroborates: str | None = None) -> Outcome:
+        c = self.candidate(cid)
+        if c["status"] != "pending":
+            raise ReviewError(f"candidate {cid} was already {c['status']}")
+        before = dict(c)
+        for field, value in (changes or {}).items():
+            if field not in EDITABLE:
+                raise ReviewError(f"cannot set {field!r}; editable: {', '.join(sorted(EDITABLE))}")
+            key = "title_override" if field == "title" else field
+            c[key] = _coerce(field, value)
+        with locked(self.directory):
+            src = source_row(c, (changes or {}).get("url"))
+            table, row = figure_row(c, src["source_id"])
+            if corroborates:
+                row["note"] = f"Corroborates {corroborates}. " + row["note"]
+            self._write({"sources": src, table: row})
+            status = "corroborated" if corroborates else "accepted"
+            self.store.set_status(cid, status)
+            self._audit(status, cid, before, {"table": table, "row": row, "source": src})
+        return Outcome(status, cid, table, row, src["source_id"])
+
+    def reject(self, cid: str, reason: str) -> Outcome:
+        if not reason or not reason.strip():
+            raise ReviewError("a rejection needs a reason")
+        c = self.candidate(cid)
+        if c["status"] != "pending":
+            raise ReviewError(f"candidate {cid} was already {c['status']}")
+        with locked(self.directory):
+            self.store.set_status(cid, "rejected", reason.strip())
+            self._audit("rejected", cid, dict(c), {"reason": reason.strip()})
+        return Outcome("rejected", cid)
+
+    def _write(self, additions: dict[str, dict]) -> None:
+        """Add rows; validate the changed dataset in a scratch copy; then rename into place.
+
+        Sources go first: if the process dies between two renames, what is
+        left is an unused source, which still validates, never a figure
+        citing a source that is not there.
+        """
+        texts = {}
+        for table, row in additions.items():
+            fields, rows = _read(self.directory / f"{table}.csv")
+            if table == "sources" and any(r["source_id"] == row["source_id"] for r in rows):
+                continue
+            texts[table] = _csv_text(fields, rows + [{k: row.get(k, "") for k in fields}])
+        with tempfile.TemporaryDirectory() as scratch:
+            scratch = Path(scratch)
+            for f in self.directory.glob("*.csv"):
+                shutil.copy(f, scratch / f.name)
+            shutil.copy(self.directory / "schema.json", scratch / "schema.json")
+            for table, text in texts.items():
+                (scratch / f"{table}.csv").write_text(text, encoding="utf-8")
+            try:
+                load_dataset(scratch)
+            except DatasetError as exc:
+                raise ReviewError(f"the figure would make the dataset invalid:\n{exc}") from exc
+        for table in sorted(texts, key=lambda t: t != "sources"):
+            _write_atomic(self.directory / f"{table}.csv", texts[table])
+
+    def _audit(self, action: str, cid: str, before: dict, after: dict) -> None:
+        entry = {"when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                 "who": self.who, "action": action, "candidate": cid,
+                 "before": {k: v for k, v in before.items() if k != "quote"},
+                 "after": after}
+        with open(self.directory / "audit.jsonl", "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+
+
+def compare(candidate: dict, ds) -> str:
+    """What the dataset already holds for this figure: agrees, differs by N%, or new."""
+    if candidate["kind"] in ("troop_strength", "troop_contribution"):
+        t = ds.troops
+        contributor = candidate.get("contributor") or "ALL"
+        same = t[(t.mission_id == candidate.get("mission")) & (t.contributor == contributor)
+                 & (t.as_of.str[:7] == str(candidate.get("as_of") or "")[:7])]
+        values = list(same.value)
+    elif candidate["kind"] == "defence_budget":
+        b = ds.budgets
+        same = b[(b.country == candidate.get("contributor")) & (b.currency == candidate.get("unit"))
+                 & (b.year.astype(str) == str(candidate.get("as_of")))]
+        values = list(same.amount)
+    else:
+        e = ds.events
+        same = e[(e.date == candidate.get("as_of")) & (e.country == candidate.get("host_country"))]
+        return "already recorded" if len(same) else "new"
+    if not values:
+        return "new"
+    value = float(candidate.get("value") or 0)
+    closest = min(values, key=lambda v: abs(float(v) - value))
+    if float(closest) == value:
+        return "agrees"
+    pct = (value - float(closest)) / float(closest) * 100
+    return f"differs by {pct:+.0f}%"
