@@ -35,15 +35,15 @@ if langs:
 
 columns = ["id", "published", "outlet", "kind", "mission", "contributor", "host_country",
            "as_of", "value", "unit", "qualifier", "confidence", "dataset"]
-table = view[columns].assign(select=False)[["select"] + columns]
+table = view[columns].assign(pick=False, published=view.published.dt.date)[["pick"] + columns]
 edited = st.data_editor(
     table, key="cur_table", hide_index=True, width="stretch",
     disabled=["id", "published", "outlet", "kind", "confidence", "dataset"],
-    column_config={"select": st.column_config.CheckboxColumn("✓", help="Include in a bulk action"),
+    column_config={"pick": st.column_config.CheckboxColumn("✓", help="Include in a bulk action"),
                    "value": st.column_config.NumberColumn(format="%,.2f"),
                    "qualifier": st.column_config.SelectboxColumn(
                        options=["exact", "approx", "upper", "lower"])})
-chosen = edited[edited.select]
+chosen = edited[edited["pick"]]
 st.caption(f"{len(view)} of {len(queue)} pending candidates shown, newest first; "
            f"{len(chosen)} selected. Edit cells to correct a figure before accepting it.")
 
