@@ -50,7 +50,8 @@ st.caption(f"{len(view)} of {len(queue)} pending candidates shown, newest first;
 detail_id = st.selectbox("Read a candidate in its sentence", list(view.id),
                          format_func=lambda i: f"{i} · {view.set_index('id').loc[i, 'kind']}")
 row = view.set_index("id").loc[detail_id]
-st.markdown(f"**{row.title}** — {row.outlet}, {row.published:%Y-%m-%d}")
+st.markdown(f"**{ui.md_escape(row.title)}** — {ui.md_escape(row.outlet)}, "
+            f"{row.published:%Y-%m-%d}")
 st.html(ui.highlighted(row.quote, row.figure or ""))
 url = st.text_input("Article address (cited as the source)", value=row.url or "",
                     key=f"cur_url_{detail_id}")

@@ -25,7 +25,7 @@ else:
                    ui.fmt_troops(r.low, r.high, getattr(r, "qualifier", None)), delta,
                    delta_color="off")
         if r.n_sources:
-            col.markdown(f"as of {r.date:%d %b %Y} · [{r.outlets}]({ui.source_link(r.source_ids.split(', ')[0])})"
+            col.markdown(f"as of {r.date:%d %b %Y} · [{ui.md_escape(r.outlets)}]({ui.source_link(r.source_ids.split(', ')[0])})"
                          + (f" · {r.n_sources} sources disagree" if r.low != r.high else ""))
 
 left, right = st.columns([3, 2])
@@ -42,12 +42,14 @@ with left:
              on_select=ui.map_select_handler("overview_map"))
 with right:
     st.subheader("Recent changes in strength")
-    changes = query.recent_changes(ds, f, until=when, limit=8)
+    st.caption(f"Moves of {query.ALERT_SHARE:.0f}% or more against the previous figure are "
+               "flagged as a reinforcement or a drawdown.")
+    changes = query.recent_changes(ds, f, until=when, limit=8, totals=None)
     if changes.empty:
         st.write("No change between reported totals under these filters.")
     else:
-        st.dataframe(ui.link_columns(changes)[["date", "mission_id", "from", "to", "change",
-                                               "outlet", "source"]],
+        st.dataframe(ui.link_columns(changes)[["date", "mission_id", "contributor", "from", "to",
+                                               "change", "alert", "outlet", "source"]],
                      column_config={"source": ui.SOURCE_COLUMN, "mission_id": "mission",
                                     "date": st.column_config.DateColumn(format="YYYY-MM-DD"),
                                     "from": st.column_config.NumberColumn(format="localized"),

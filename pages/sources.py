@@ -1,7 +1,7 @@
 """Sources: every document a figure was read from, and what it backs."""
 import streamlit as st
 
-from presence import coverage, query, ui
+from presence import coverage, curate, query, ui
 
 ui.require_shell()
 ds = ui.dataset()
@@ -33,13 +33,18 @@ if chosen and chosen not in set(ds.sources.source_id):
     st.warning(f"No source with id '{chosen}'.")
 elif chosen:
     src = ds.sources.set_index("source_id").loc[chosen]
-    st.subheader(src.title)
-    st.markdown(f"**{src.outlet}**, {src.published} · {src.kind} · language: {src.language}  \n"
-                f"[{src.url}]({src.url})")
+    st.subheader(ui.md_escape(src.title))
+    st.markdown(f"**{ui.md_escape(src.outlet)}**, {src.published} · {src.kind} · "
+                f"language: {src.language}  \n[{ui.md_escape(src.url)}]({src.url})")
     if isinstance(src.note, str):
         st.caption(src.note)
-    for name, frame in query.figures_for_source(ds, chosen).items():
+    backed = query.figures_for_source(ds, chosen)
+    for name, frame in backed.items():
         st.markdown(f"**{name}** ({len(frame)})")
         st.dataframe(frame.drop(columns=["source_id"]), hide_index=True,
                      width="stretch")
+    notes = [n for frame in backed.values() for n in frame.get("note", [])]
+    for cid, sentence in curate.sentences_for(notes).items():
+        st.caption(f"Sentence behind the figure from candidate {cid}:")
+        st.text(sentence)  # article text: shown as text, never as markup
     ui.set_page_query(source=chosen)

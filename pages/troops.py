@@ -17,7 +17,8 @@ log = st.toggle("Log scale", value=False, key="troops_log",
                      "changes on one chart.")
 totals = query.troops(ds, f, totals=True)
 ev = query.events(ds, f)
-fig = charts.strength_over_time(totals, ev, log=log, title="Troop strength by mission")
+fig = charts.strength_over_time(totals, ev, log=log, title="Troop strength by mission",
+                                changes=query.recent_changes(ds, f, limit=None))
 ui.chart(fig, key="troops_strength", frame=totals,
          caption=ui.make_caption("Troop strength by mission", f, totals))
 

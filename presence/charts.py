@@ -72,7 +72,8 @@ def _short(text: str, limit: int = 70) -> str:
 
 
 def strength_over_time(totals: pd.DataFrame, events: pd.DataFrame | None = None, *,
-                       log: bool = False, title: str = "Troop strength over time") -> go.Figure:
+                       log: bool = False, title: str = "Troop strength over time",
+                       changes: pd.DataFrame | None = None) -> go.Figure:
     """Mission totals as lines, one colour a mission, with events on a strip below.
 
     IFOR, SFOR and EUFOR Althea follow one another in Bosnia and Herzegovina,
@@ -101,6 +102,21 @@ def strength_over_time(totals: pd.DataFrame, events: pd.DataFrame | None = None,
                         symbol=[QUALIFIER_SYMBOL.get(q, "circle") for q in rows.qualifier]),
             customdata=rows[["source_id"]].to_numpy(),
             hovertext=_hover(rows), hoverinfo="text"), row=1, col=1)
+    flagged = changes[changes.alert != ""] if changes is not None and not changes.empty else None
+    if flagged is not None and not flagged.empty:
+        fig.add_trace(go.Scatter(
+            x=flagged.date, y=flagged["to"], mode="markers", name="change ≥ 10%",
+            marker=dict(symbol=["triangle-up" if a == "reinforcement" else "triangle-down"
+                                for a in flagged.alert], size=15, color="rgba(0,0,0,0)",
+                        line=dict(width=2, color=["#c0392b" if a == "reinforcement" else
+                                                  "#7f8c8d" for a in flagged.alert])),
+            customdata=flagged[["source_id"]].to_numpy(),
+            hovertext=[f"<b>{a}</b> {m}: {old:,} → {new:,} ({pct:+.0f}%)<br>"
+                       f"vs {prev:%Y-%m-%d} · {outlet}"
+                       for a, m, old, new, pct, prev, outlet in zip(
+                           flagged.alert, flagged.mission_id, flagged["from"], flagged["to"],
+                           flagged.pct, flagged.previous_date, flagged.outlet)],
+            hoverinfo="text"), row=1, col=1)
     if has_events:
         for kind, rows in events.groupby("kind"):
             fig.add_trace(go.Scatter(

@@ -261,3 +261,25 @@ def compare(candidate: dict, ds) -> str:
         return "agrees"
     pct = (value - float(closest)) / float(closest) * 100
     return f"differs by {pct:+.0f}%"
+
+
+_CANDIDATE_NOTE = re.compile(r"candidate ([0-9a-f]{16})")
+
+
+def sentences_for(notes: list[str], store_path: Path | None = None) -> dict[str, str]:
+    """The article sentence behind each accepted figure, from the curator's store.
+
+    data/ keeps only the citation; the sentence lives in the store, so this
+    answers only where that store is at hand (a curator's machine).
+    """
+    from .store import default_path
+
+    ids = {m.group(1) for n in notes if isinstance(n, str) for m in _CANDIDATE_NOTE.finditer(n)}
+    path = store_path or default_path()
+    if not ids or not path.exists():
+        return {}
+    try:
+        with Store(path) as store:
+            return {r["id"]: r["quote"] for r in store.candidates(status=None) if r["id"] in ids}
+    except Exception:  # a store another process holds open is not worth failing a page for
+        return {}

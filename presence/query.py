@@ -188,14 +188,24 @@ def host_presence_at(ds: Dataset, when: dt.date | pd.Timestamp, f: Filters) -> p
     return pd.DataFrame(rows)
 
 
+ALERT_SHARE = 10.0  # percent: a move this large against the previous figure is flagged
+
+
 def recent_changes(ds: Dataset, f: Filters, until: dt.date | pd.Timestamp | None = None,
-                   limit: int = 10) -> pd.DataFrame:
-    """Changes between consecutive reported totals, newest first, with their source."""
-    tot = troops(ds, f, totals=True)
+                   limit: int | None = 10, *, totals: bool | None = True,
+                   threshold: float = ALERT_SHARE) -> pd.DataFrame:
+    """Changes between consecutive reported figures of one mission (and one nation),
+    newest first, with the source of the newer figure.
+
+    `alert` is 'reinforcement' or 'drawdown' where the move is at least
+    `threshold` percent of the previous figure, so a curator's accepted figure
+    that shifts strength shows up as a change, not only as a new point.
+    """
+    tot = troops(ds, f, totals=totals)
     if until is not None:
         tot = tot[tot.date <= pd.Timestamp(until)]
     rows = []
-    for mission_id, hist in tot.groupby("mission_id"):
+    for (mission_id, contributor), hist in tot.groupby(["mission_id", "contributor"]):
         by_date = hist.groupby("date").agg(value=("value", "min"), source_id=("source_id", "first"),
                                            outlet=("outlet", "first"), url=("url", "first"),
                                            qualifier=("qualifier", "first")).reset_index()
@@ -204,14 +214,19 @@ def recent_changes(ds: Dataset, f: Filters, until: dt.date | pd.Timestamp | None
         by_date = by_date.dropna(subset=["previous"])
         by_date = by_date[by_date.value != by_date.previous]
         for r in by_date.itertuples():
-            rows.append({"date": r.date, "mission_id": mission_id, "from": int(r.previous),
-                         "to": int(r.value), "change": int(r.value - r.previous),
-                         "pct": (r.value - r.previous) / r.previous * 100,
+            pct = (r.value - r.previous) / r.previous * 100
+            alert = ("reinforcement" if pct >= threshold else
+                     "drawdown" if pct <= -threshold else "")
+            rows.append({"date": r.date, "mission_id": mission_id, "contributor": contributor,
+                         "from": int(r.previous), "to": int(r.value),
+                         "change": int(r.value - r.previous), "pct": pct, "alert": alert,
                          "previous_date": r.previous_date, "source_id": r.source_id,
                          "outlet": r.outlet, "url": r.url})
-    out = pd.DataFrame(rows, columns=["date", "mission_id", "from", "to", "change", "pct",
-                                      "previous_date", "source_id", "outlet", "url"])
-    return out.sort_values("date", ascending=False).head(limit).reset_index(drop=True)
+    out = pd.DataFrame(rows, columns=["date", "mission_id", "contributor", "from", "to",
+                                      "change", "pct", "alert", "previous_date", "source_id",
+                                      "outlet", "url"])
+    out = out.sort_values("date", ascending=False).reset_index(drop=True)
+    return out.head(limit) if limit else out
 
 
 def events(ds: Dataset, f: Filters) -> pd.DataFrame:

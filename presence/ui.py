@@ -172,7 +172,8 @@ def show_selected_sources(event) -> None:
     for source_id in ids[:10]:
         if source_id in sources.index:
             s = sources.loc[source_id]
-            lines.append(f"- {s.outlet} ({s.published or 'n.d.'}): *{s.title}* — "
+            lines.append(f"- {md_escape(s.outlet)} ({s.published or 'n.d.'}): "
+                         f"*{md_escape(s.title)}* — "
                          f"[in this dashboard]({source_link(source_id)}) · [original]({s.url})")
     st.markdown("**Source of the selected point" + ("s" if len(lines) > 1 else "") + ":**\n"
                 + "\n".join(lines))
@@ -298,6 +299,13 @@ def curator_login() -> str:
                 st.rerun()
             st.error("Name and curator password are both needed, and must be right.")
     st.stop()
+
+
+def md_escape(text) -> str:
+    """Text from a source (titles, outlets) made inert inside st.markdown."""
+    import re
+
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~])", r"\\\1", str(text))
 
 
 def highlighted(quote: str, figure: str) -> str:

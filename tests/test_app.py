@@ -93,3 +93,43 @@ def test_invalid_dataset_is_reported(data_copy, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert any("does not validate" in e.value for e in at.error)
     assert any("troops.csv, line" in c.value for c in at.code)
+
+
+def test_curate_page_needs_a_configured_login(monkeypatch, tmp_path):
+    monkeypatch.delenv("PRESENCE_CURATOR_HASH", raising=False)
+    monkeypatch.setenv("PRESENCE_STORE", str(tmp_path / "s.duckdb"))
+    at = run("pages/curate.py")
+    assert any("No curator login is configured" in w.value for w in at.warning)
+    assert not at.button or all(b.label != "Accept this one" for b in at.button)
+
+
+def test_curate_login_then_queue(monkeypatch, tmp_path, data_copy):
+    from presence.auth import make_hash
+    from presence.feed import ingest
+    from presence.store import Store
+
+    store_path = tmp_path / "s.duckdb"
+    with Store(store_path) as store:
+        ingest([str(ROOT / "tests" / "devset" / "sq_kfor_2025.txt")], store)
+    import subprocess
+    import sys
+    subprocess.run([sys.executable, "-m", "presence.cli", "extract", "--store", str(store_path)],
+                   check=True, capture_output=True)
+    monkeypatch.setenv("PRESENCE_STORE", str(store_path))
+    monkeypatch.setenv("PRESENCE_DATA", str(data_copy))
+    monkeypatch.setenv("PRESENCE_CURATOR_HASH", make_hash("pw-for-tests"))
+    at = run("pages/curate.py")
+    at.text_input[0].input("ana")
+    at.text_input[1].input("wrong")
+    at.button[0].click().run()
+    assert any("must be right" in e.value for e in at.error)
+    at.text_input[1].input("pw-for-tests")
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("Logged in as **ana**" in c.value for c in at.caption)
+    with Store(store_path) as store:
+        pending = [c["id"] for c in store.candidates("pending")]
+    reader = next(s for s in at.selectbox if s.label == "Read a candidate in its sentence")
+    assert sorted(o.split(" · ")[0] for o in reader.options) == sorted(pending)
+    assert len(pending) >= 4
+    assert any(b.label.startswith("Accept") for b in at.button)

@@ -31,14 +31,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server():
+def start_server(env=None):
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--server.headless", "true"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, **(env or {})})
     base = f"http://127.0.0.1:{port}"
     for _ in range(120):
         try:
@@ -49,6 +49,12 @@ def server():
     else:
         proc.kill()
         pytest.fail("streamlit did not start")
+    return base, proc
+
+
+@pytest.fixture(scope="module")
+def server():
+    base, proc = start_server()
     yield base
     proc.terminate()
     proc.wait(timeout=20)
@@ -150,3 +156,53 @@ def test_clicking_a_point_shows_its_source(server, page):
     note.wait_for(timeout=30_000)
     link = page.locator("a[href*='/sources?source=']").first
     assert link.count() == 1
+
+
+HOSTILE = """Hostile <script>window.__pwned = 1</script> headline
+
+2025-05-01 10:00:00 / TEST OUTLET
+
+KFOR currently has about 4,700 troops <script>window.__pwned = 1</script> and [a link](http://evil.example/) **bold** <img src=x onerror="window.__pwned=1"> in Kosovo.
+
+Italy keeps 1,300 soldiers in KFOR, the mission said in its statement on the presence.
+"""
+
+
+def test_curate_page_shows_hostile_article_text_as_text(tmp_path, browser, data_copy):
+    from presence.auth import make_hash
+    from presence.extract import candidate_id, extract
+    from presence.feed import ingest
+    from presence.store import Store
+
+    article = tmp_path / "hostile.txt"
+    article.write_text(HOSTILE, encoding="utf-8")
+    store_path = tmp_path / "store.duckdb"
+    with Store(store_path) as store:
+        ingest([str(article)], store)
+        for a in store.articles():
+            rows = [{**c.to_json(a.id), "id": candidate_id(a.id, c)}
+                    for c in extract(a.text, a.published, a.title)]
+            store.replace_candidates(a.id, rows)
+    base, proc = start_server({"PRESENCE_STORE": str(store_path),
+                               "PRESENCE_DATA": str(data_copy),
+                               "PRESENCE_CURATOR_HASH": make_hash("correct horse")})
+    try:
+        pg = browser.new_context(viewport={"width": 1400, "height": 1200}).new_page()
+        dialogs = []
+        pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        pg.goto(f"{base}/curate")
+        settle(pg, "Curate")
+        pg.get_by_label("Your name (for the audit log)").fill("ana")
+        pg.get_by_label("Curator password").fill("correct horse")
+        pg.get_by_role("button", name="Log in").click()
+        pg.get_by_text("Read a candidate in its sentence").wait_for(timeout=60_000)
+        pg.wait_for_timeout(1500)
+        body = pg.locator("[data-testid='stMain']").inner_text()
+        assert "<script>window.__pwned = 1</script>" in body
+        assert "[a link](http://evil.example/)" in body and "**bold**" in body
+        assert pg.locator("a[href='http://evil.example/']").count() == 0
+        assert pg.evaluate("window.__pwned") is None and dialogs == []
+        assert pg.locator("mark").first.inner_text() in ("4,700", "1,300")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
