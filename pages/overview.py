@@ -1,7 +1,7 @@
 """Overview: each mission's strength now, its latest change, the map, what is new."""
 import streamlit as st
 
-from presence import charts, maps, query, ui
+from presence import maps, query, ui
 
 ui.require_shell()
 ds = ui.dataset()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from bisect import bisect_left
 from dataclasses import asdict, dataclass
 
 from . import lexicon as L
@@ -121,12 +120,6 @@ _MONTH_WORD = {}
 for _m, _pats in L.MONTHS.items():
     for _p in _pats:
         _MONTH_WORD[_p] = _m
-_MONTH_ALT = "|".join(f"(?P<m{i}>{p})" for i, p in enumerate(_MONTH_WORD))
-_MONTH_INDEX = list(_MONTH_WORD.values())
-_DAY_MONTH = re.compile(
-    r"(?<!\w)(?:(?P<d1>\d{1,2})\.?\s+(?:of\s+)?(?P<mA>" + "|".join(_MONTH_WORD) + r")"
-    r"(?:\s+(?P<y1>(?:19|20)\d{2}))?|(?P<mB>" + "|".join(_MONTH_WORD) + r")\s+(?P<d2>\d{1,2})"
-    r"(?!\d)(?:,?\s+(?P<y2>(?:19|20)\d{2}))?)", FLAGS)
 _MONTHS_ALT = "(?:" + "|".join(_MONTH_WORD) + ")"
 _DAY = re.compile(r"(?<![\d.,])(\d{1,2})(?!\d|[.,]\d)")
 _MONTH_AFTER_DAY = re.compile(r"\.?\s+(?:of\s+)?(?P<m>" + _MONTHS_ALT + r")(?!\w)"
@@ -190,9 +183,6 @@ def _missions(low: str) -> list[tuple[int, int, str]]:
             next(c for c, rx in _MISSION_RX if rx.match(low, m.start()))
         hits.append((m.start(), m.end(), code))
     return hits
-
-
-KINDS = ("troop_strength", "troop_contribution", "defence_budget", "event")
 
 
 @dataclass

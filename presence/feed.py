@@ -280,6 +280,22 @@ def _sniff(data: bytes) -> str:
     return "raw"
 
 
+def _parse(data: bytes, kind: str, source: str, fetcher: Fetcher,
+           url: str | None) -> Iterator[Article | InputError]:
+    """Articles in `data` of a known kind; a decoding or format problem names the source."""
+    try:
+        if kind == "feed":
+            yield from parse_feed(data, source, fetcher)
+        elif kind == "html":
+            yield parse_html(data.decode("utf-8", "replace"), url=url, origin=source)
+        else:
+            yield parse_raw(data.decode("utf-8"), origin=source)
+    except UnicodeDecodeError as exc:
+        yield InputError(f"{source}: not UTF-8 text ({exc.reason} at byte {exc.start})")
+    except InputError as exc:
+        yield InputError(f"{source}: {exc}")
+
+
 def read_source(source: str, fetcher: Fetcher) -> Iterator[Article | InputError]:
     """Articles from one SOURCE argument: a file, a folder of them, or a URL."""
     if re.match(r"^https?://", source):
@@ -288,18 +304,8 @@ def read_source(source: str, fetcher: Fetcher) -> Iterator[Article | InputError]
         except InputError as exc:
             yield exc
             return
-        if data is None:
-            return  # unchanged since the last run
-        kind = _sniff(data)
-        try:
-            if kind == "feed":
-                yield from parse_feed(data, source, fetcher)
-            elif kind == "html":
-                yield parse_html(data.decode("utf-8", "replace"), url=source)
-            else:
-                yield parse_raw(data.decode("utf-8"), origin=source)
-        except (InputError, UnicodeDecodeError) as exc:
-            yield InputError(f"{source}: {exc}")
+        if data is not None:  # None: unchanged since the last run
+            yield from _parse(data, _sniff(data), source, fetcher, url=source)
         return
     path = Path(source)
     if path.is_dir():
@@ -310,20 +316,11 @@ def read_source(source: str, fetcher: Fetcher) -> Iterator[Article | InputError]
     if not path.exists():
         yield InputError(f"{source}: no such file or folder")
         return
-    try:
-        data = path.read_bytes()
-        kind = "feed" if path.suffix.lower() in FEED_SUFFIXES else \
-            "html" if path.suffix.lower() in HTML_SUFFIXES else _sniff(data)
-        if kind == "feed":
-            yield from parse_feed(data, source, fetcher)
-        elif kind == "html":
-            yield parse_html(data.decode("utf-8", "replace"), origin=source)
-        else:
-            yield parse_raw(data.decode("utf-8"), origin=source)
-    except UnicodeDecodeError as exc:
-        yield InputError(f"{source}: not UTF-8 text ({exc.reason} at byte {exc.start})")
-    except InputError as exc:
-        yield InputError(f"{source}: {exc}")
+    data = path.read_bytes()
+    suffix = path.suffix.lower()
+    kind = "feed" if suffix in FEED_SUFFIXES else "html" if suffix in HTML_SUFFIXES \
+        else _sniff(data)
+    yield from _parse(data, kind, source, fetcher, url=None)
 
 
 def ingest(sources: Iterable[str], store: Store, *, limit: int = 200,

@@ -1,5 +1,4 @@
 """Curation end to end: a real store, a temporary data directory, the real CLI."""
-import csv
 import json
 import os
 import signal
@@ -12,9 +11,8 @@ from pathlib import Path
 import pytest
 
 from presence import query
-from presence.curate import Reviewer, ReviewError, _write_atomic
+from presence.curate import Reviewer
 from presence.dataset import load_dataset
-from presence.feed import ingest
 from presence.filters import Filters
 from presence.store import Store
 

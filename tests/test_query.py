@@ -5,7 +5,6 @@ import pandas as pd
 import pytest
 
 from presence import query
-from presence.dataset import load_dataset
 from presence.filters import Filters
 
 
