@@ -78,6 +78,10 @@ targets = chosen if len(chosen) else edited[edited.id == detail_id]
 label = f"{len(targets)} selected" if len(chosen) else "this one"
 do_accept = b1.button(f"Accept {label}", type="primary")
 do_reject = b2.button(f"Reject {label}")
+do_corroborate = b3.button(f"Accept {label} as corroboration",
+                           help="The dataset already holds this figure: record this article as "
+                                "one more source on it.")
+do_accept = do_accept or do_corroborate
 if do_accept or do_reject:
     done, failed = [], []
     with Store() as store:
@@ -85,7 +89,11 @@ if do_accept or do_reject:
         for _, r in targets.iterrows():
             try:
                 if do_accept:
-                    reviewer.accept(r["id"], changes_for(r))
+                    backing = curate.existing_figure(r, ds) if do_corroborate else None
+                    if do_corroborate and backing is None:
+                        raise curate.ReviewError(f"{r['id']}: nothing in the dataset to "
+                                                 "corroborate; accept it instead")
+                    reviewer.accept(r["id"], changes_for(r), corroborates=backing)
                 else:
                     reviewer.reject(r["id"], reason)
                 done.append(r["id"])

@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from .dataset import DatasetError, data_dir, load_dataset
 from .store import Store
 
@@ -236,31 +238,46 @@ class Reviewer:
             os.fsync(fh.fileno())
 
 
-def compare(candidate: dict, ds) -> str:
-    """What the dataset already holds for this figure: agrees, differs by N%, or new."""
+def _closest(candidate: dict, ds) -> tuple[str, dict | None]:
+    """('new' | 'agrees' | 'differs by N%' | 'already recorded', the nearest existing row)."""
     if candidate["kind"] in ("troop_strength", "troop_contribution"):
         t = ds.troops
         contributor = candidate.get("contributor") or "ALL"
         same = t[(t.mission_id == candidate.get("mission")) & (t.contributor == contributor)
                  & (t.as_of.str[:7] == str(candidate.get("as_of") or "")[:7])]
-        values = list(same.value)
+        column = "value"
     elif candidate["kind"] == "defence_budget":
         b = ds.budgets
         same = b[(b.country == candidate.get("contributor")) & (b.currency == candidate.get("unit"))
                  & (b.year.astype(str) == str(candidate.get("as_of")))]
-        values = list(same.amount)
+        column = "amount"
     else:
         e = ds.events
         same = e[(e.date == candidate.get("as_of")) & (e.country == candidate.get("host_country"))]
-        return "already recorded" if len(same) else "new"
-    if not values:
-        return "new"
+        return ("already recorded", same.iloc[0].to_dict()) if len(same) else ("new", None)
+    if same.empty:
+        return "new", None
     value = float(candidate.get("value") or 0)
-    closest = min(values, key=lambda v: abs(float(v) - value))
-    if float(closest) == value:
-        return "agrees"
-    pct = (value - float(closest)) / float(closest) * 100
-    return f"differs by {pct:+.0f}%"
+    row = same.loc[(same[column].astype(float) - value).abs().idxmin()]
+    closest = float(row[column])
+    if closest == value:
+        return "agrees", row.to_dict()
+    return f"differs by {(value - closest) / closest * 100:+.0f}%", row.to_dict()
+
+
+def compare(candidate: dict, ds) -> str:
+    """What the dataset already holds for this figure: agrees, differs by N%, or new."""
+    return _closest(candidate, ds)[0]
+
+
+def existing_figure(candidate: dict, ds) -> str | None:
+    """The dataset row a candidate would corroborate, described for the audit note."""
+    status, row = _closest(candidate, ds)
+    if row is None:
+        return None
+    keys = [k for k in ("mission_id", "contributor", "country", "as_of", "year", "date", "value",
+                        "amount", "currency", "source_id") if k in row and pd.notna(row[k])]
+    return f"{status}: " + ", ".join(f"{k}={row[k]}" for k in keys)
 
 
 _CANDIDATE_NOTE = re.compile(r"candidate ([0-9a-f]{16})")

@@ -145,3 +145,18 @@ def test_killed_writer_leaves_files_whole(data_copy, tmp_path):
         assert target.read_text() in (old, new)
     target.write_text(old)
     load_dataset(data_copy)  # leftover temp files are not tables
+
+
+def test_compare_with_the_dataset(ds):
+    from presence.curate import compare, existing_figure
+
+    seed = {"kind": "troop_strength", "mission": "KFOR", "contributor": None,
+            "as_of": "2025-03-10", "value": 4600.0, "unit": "troops"}
+    assert compare(seed, ds) == "agrees"
+    assert "source_id=alfapress-2025-03-10-rutte-visit" in existing_figure(seed, ds)
+    assert compare({**seed, "value": 5060.0}, ds) == "differs by +10%"
+    assert compare({**seed, "as_of": "1987-01-01"}, ds) == "new"
+    assert existing_figure({**seed, "as_of": "1987-01-01"}, ds) is None
+    budget = {"kind": "defence_budget", "contributor": "XKX", "unit": "EUR", "as_of": "2025",
+              "value": 207_800_000.0}
+    assert compare(budget, ds) == "agrees"
