@@ -130,13 +130,13 @@ def test_png_export_arrives_with_sources_and_csv_has_rows(server, page, tmp_path
     settle(page, "Troops")
     page.get_by_text("Export this chart or its data").first.click()
     with page.expect_download(timeout=120_000) as dl:
-        page.get_by_role("button", name="PNG").first.click()
+        page.get_by_role("button", name="PNG", exact=True).first.click()
     png = tmp_path / "chart.png"
     dl.value.save_as(png)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert dl.value.suggested_filename == "troops-strength.png"
     with page.expect_download(timeout=60_000) as dl:
-        page.get_by_role("button", name="CSV").first.click()
+        page.get_by_role("button", name="CSV", exact=True).first.click()
     text = dl.value.path().read_text(encoding="utf-8")
     assert "# filters: mission: KFOR" in text
     body = [l for l in text.splitlines() if not l.startswith("#")]
