@@ -37,18 +37,22 @@ class _Index:
                 for key in _prefixes(p):
                     self.by_prefix.setdefault(key, []).append((rx, code))
 
+        self.lengths = sorted({len(k) for k in self.by_prefix}, reverse=True)
+
     def find(self, low: str, words: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
         hits = []
+        get = self.by_prefix.get
         for start, _ in words:
-            for n in (3, 2, 1):
-                for rx, code in self.by_prefix.get(low[start:start + n], ()):
+            found = None
+            for n in self.lengths:
+                for rx, code in get(low[start:start + n], ()):
                     m = rx.match(low, start)
                     if m:
-                        hits.append((m.start(), m.end(), code))
+                        found = (m.start(), m.end(), code)
                         break
-                else:
-                    continue
-                break
+                if found:
+                    hits.append(found)
+                    break
         return hits
 
 
@@ -238,6 +242,7 @@ class _Context:
     title_low: str = ""
     _countries: dict | None = None
     _main: str | None = None
+    _named: list | None = None
 
     def countries(self, si: int) -> list[tuple[int, int, str]]:
         if self._countries is None:
@@ -247,6 +252,14 @@ class _Context:
             words = [(m.start(), m.end()) for m in _WORDS.finditer(self.low, s, e)]
             self._countries[si] = COUNTRY_INDEX.find(self.low, words)
         return self._countries[si]
+
+    @property
+    def named_missions(self) -> list[tuple[int, int, str]]:
+        """Mission mentions that name the subject, not a predecessor ('took over from SFOR')."""
+        if self._named is None:
+            self._named = [h for h in self.missions
+                           if not _PREDECESSOR.search(self.low[max(0, h[0] - 25):h[0]])]
+        return self._named
 
     @property
     def main_country(self) -> str | None:
@@ -288,8 +301,7 @@ def _mission_for(ctx: _Context, pos: int, s_index: int) -> tuple[str | None, flo
     else in the two sentences before, else in the title. 'took over from SFOR'
     names the predecessor, not the subject, and is passed over."""
     s_start, s_end = ctx.sentences[s_index]
-    named = [h for h in ctx.missions
-             if not _PREDECESSOR.search(ctx.low[max(0, h[0] - 25):h[0]])]
+    named = ctx.named_missions
     before = _nearest_before(named, pos, s_start)
     if before:
         return before[2], 1.0
