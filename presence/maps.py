@@ -82,8 +82,19 @@ def presence_map(presence: pd.DataFrame, sites: pd.DataFrame, contingents: pd.Da
         colorbar=dict(title=dict(text="Foreign<br>troops"), thickness=14, len=0.6, x=1.0),
         hovertext=hover, hoverinfo="text", name="host countries"))
 
+    # Clickable pins, one a country: Streamlit's bundled plotly.js reports no hover or
+    # click on MapLibre choropleth fills, but does on markers, so clicks land here.
+    pts = country_points()
+    pins = presence[presence.iso_a3.isin(pts.index)]
+    fig.add_trace(go.Scattermap(
+        lat=[pts.loc[c, "lat"] for c in pins.iso_a3], lon=[pts.loc[c, "lon"] for c in pins.iso_a3],
+        mode="markers", name="Country (click to filter)", customdata=pins[["iso_a3"]].to_numpy(),
+        marker=dict(size=[16 if c in selected else 12 for c in pins.iso_a3], color="#5b6770",
+                    opacity=0.55),
+        hovertext=[h for h, c in zip(hover, presence.iso_a3) if c in set(pins.iso_a3)],
+        hoverinfo="text"))
+
     if not contingents.empty:
-        pts = country_points()
         biggest = max(int(contingents.value.max()), 1)
         for r in contingents.itertuples():
             if r.contributor not in pts.index or r.host_country not in pts.index:
@@ -94,9 +105,9 @@ def presence_map(presence: pd.DataFrame, sites: pd.DataFrame, contingents: pd.Da
                 lat=lat, lon=lon, mode="lines", showlegend=False,
                 line=dict(width=1 + 7 * r.value / biggest,
                           color=MISSION_COLOURS.get(r.mission_id, "#555")),
-                opacity=0.55, hoverinfo="text",
-                text=f"{r.contributor_name} → {r.host_name}: {r.value:,} ({r.mission_id}, "
-                     f"as of {r.as_of}; {r.outlet})", name=r.contributor))
+                # Not hoverable: arcs converge on the host and would swallow the clicks
+                # that filter by country. The bars beside the map carry their numbers.
+                opacity=0.55, hoverinfo="skip", name=r.contributor))
 
     if not sites.empty:
         for kind, rows in sites.groupby("kind"):

@@ -253,8 +253,9 @@ def map_select_handler(key: str):
         state = st.session_state.get(key)
         points = (state or {}).get("selection", {}).get("points", []) if state else []
         for point in points:
-            code = point.get("location")
-            if code:
+            data = point.get("customdata")
+            code = point.get("location") or (data[0] if isinstance(data, list) and data else None)
+            if code in query.REGION:
                 filter_by_country(code, "host")
                 return
     return handler

@@ -206,3 +206,26 @@ def test_curate_page_shows_hostile_article_text_as_text(tmp_path, browser, data_
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_clicking_a_country_on_the_map_filters_by_it(server, page):
+    import csv
+
+    points = {r["iso_a3"]: r for r in csv.DictReader(open(ROOT / "geo" / "countries.csv"))}
+    bih = points["BIH"]
+    page.goto(f"{server}/map")
+    settle(page, "Map")
+    page.wait_for_selector(".js-plotly-plot canvas", timeout=60_000)
+    page.wait_for_timeout(3000)
+    xy = page.evaluate("""([lon, lat]) => {
+        const gd = document.querySelector('.js-plotly-plot');
+        const sub = gd._fullLayout.map._subplot;
+        const p = sub.map.project([lon, lat]);
+        const box = sub.map.getContainer().getBoundingClientRect();
+        return [box.left + p.x, box.top + p.y]; }""", [float(bih["lon"]), float(bih["lat"])])
+    page.mouse.move(*xy)
+    page.wait_for_timeout(500)
+    page.mouse.click(*xy)
+    page.wait_for_function("location.search.includes('host=BIH')", timeout=30_000)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_text("Bosnia and Herzegovina").first.wait_for(timeout=30_000)
