@@ -13,7 +13,7 @@ steps = query.map_steps(ds, f, ui.chosen_date(f))
 st.title("Map")
 st.caption("Host countries shaded by the foreign troops of the missions active at the chosen "
            "date; headquarters and camps as markers; arcs from each contributing nation to its "
-           "host, as wide as its contingent. Click a country to filter by it.")
+           "host, as wide as its contingent. Click a country's grey dot to filter by it.")
 
 if "map_at" not in st.session_state or st.session_state.map_at not in steps:
     wanted = st.query_params.get("at")
