@@ -29,7 +29,7 @@ placeholder = st.empty()
 side = st.container()
 
 
-def draw(at: str, key: str):
+def draw(at: str):
     presence = query.host_presence_at(ds, at, f)
     site_rows = query.sites(ds, f, at)
     conts = query.contingents_at(ds, at, f)
@@ -40,17 +40,17 @@ def draw(at: str, key: str):
 
 if play:
     for at in steps:
-        fig, *_ = draw(at, "map_play")
+        fig, *_ = draw(at)
         placeholder.plotly_chart(fig, config=ui.PLOT_CONFIG, key=f"map_play_{at}")
         time.sleep(0.9)
 
 at = st.session_state.map_at
-fig, presence, site_rows, conts = draw(at, "map_main")
+fig, presence, site_rows, conts = draw(at)
 used = query.figures_at(ds, at, f)
 with placeholder.container():
     ui.chart(fig, key="map_main", frame=used,
              caption=ui.make_caption(f"Foreign troops in the Western Balkans, {at}", f, used),
-             geojson=maps.presence_geojson(presence, site_rows, at),
+             geojson=lambda: maps.presence_geojson(presence, site_rows, at),
              on_select=ui.map_select_handler("map_main"))
 
 with side:

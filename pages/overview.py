@@ -38,7 +38,7 @@ with left:
     used = query.figures_at(ds, when, f)
     ui.chart(fig, key="overview_map", frame=used,
              caption=ui.make_caption(f"Foreign troops in the Western Balkans, {when}", f, used),
-             geojson=maps.presence_geojson(presence, site_rows, str(when)),
+             geojson=lambda: maps.presence_geojson(presence, site_rows, str(when)),
              on_select=ui.map_select_handler("overview_map"))
 with right:
     st.subheader("Recent changes in strength")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Callable
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -143,7 +144,7 @@ URL_COLUMN = st.column_config.LinkColumn("url", display_text="original ↗")
 
 
 def chart(fig: go.Figure, *, key: str, caption: export.Caption, frame: pd.DataFrame,
-          geojson: dict | None = None, on_select=None) -> object:
+          geojson: Callable[[], dict] | None = None, on_select=None) -> object:
     """Render a figure with its export buttons underneath; files are built on click.
 
     Clicking a point shows its source with a link to the Sources page (maps
@@ -180,7 +181,8 @@ def show_selected_sources(event) -> None:
 
 
 def export_buttons(fig: go.Figure, *, key: str, caption: export.Caption, frame: pd.DataFrame,
-                   geojson: dict | None = None) -> None:
+                   geojson: Callable[[], dict] | None = None) -> None:
+    """Download buttons; `geojson` is a function, so the map's GeoJSON is built on click."""
     ds = dataset()
     stem = key.replace("_", "-")
     with st.expander("Export this chart or its data", expanded=False):
@@ -198,7 +200,7 @@ def export_buttons(fig: go.Figure, *, key: str, caption: export.Caption, frame: 
             file_name=f"{stem}.xlsx", key=f"{key}_xlsx", on_click="ignore",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         if geojson is not None:
-            cols[6].download_button("GeoJSON", data=lambda: export.geojson_bytes(geojson, caption),
+            cols[6].download_button("GeoJSON", data=lambda: export.geojson_bytes(geojson(), caption),
                                     file_name=f"{stem}.geojson", mime="application/geo+json",
                                     key=f"{key}_geojson", on_click="ignore")
         st.caption("Images and HTML carry the title, filters, sources and data date; "

@@ -229,3 +229,19 @@ def test_clicking_a_country_on_the_map_filters_by_it(server, page):
     page.wait_for_function("location.search.includes('host=BIH')", timeout=30_000)
     sidebar = page.locator("[data-testid='stSidebar']")
     sidebar.get_by_text("Bosnia and Herzegovina").first.wait_for(timeout=30_000)
+
+
+def test_map_geojson_export(server, page):
+    import json as jsonlib
+
+    page.goto(f"{server}/map?at=2008-12-31")
+    settle(page, "Map")
+    page.get_by_text("Export this chart or its data").first.click()
+    with page.expect_download(timeout=60_000) as dl:
+        page.get_by_role("button", name="GeoJSON", exact=True).first.click()
+    data = jsonlib.loads(dl.value.path().read_text(encoding="utf-8"))
+    assert dl.value.suggested_filename == "map-main.geojson"
+    kosovo = [f for f in data["features"] if f["properties"].get("iso_a3") == "XKX"][0]
+    assert kosovo["properties"]["foreign_troops"] > 10_000  # KFOR at the end of 2008
+    assert data["metadata"]["data_as_of"].startswith("2008")
+    assert any(f["geometry"]["type"] == "Point" for f in data["features"])
