@@ -1,5 +1,4 @@
 """Curate: review candidate figures pulled from articles; accept, correct or reject them."""
-import pandas as pd
 import streamlit as st
 
 from presence import curate, ui
@@ -13,25 +12,19 @@ st.caption(f"Logged in as **{who}**. Accepting writes the figure and its article
            "every action goes to data/audit.jsonl.")
 
 with Store() as store:
-    queue = pd.DataFrame(store.candidates("pending"))
+    queue = curate.pending_queue(store, ds)
 if queue.empty:
     st.info("No candidates are waiting. Feed articles with `presence ingest …` and "
             "`presence extract`.")
     st.stop()
-queue["dataset"] = [curate.compare(r, ds) for r in queue.to_dict("records")]
 
 c1, c2, c3, c4 = st.columns(4)
 kinds = c1.multiselect("Kind", sorted(queue.kind.unique()), key="cur_kind")
 missions = c2.multiselect("Mission", sorted(queue.mission.dropna().unique()), key="cur_mission")
 langs = c3.multiselect("Language", sorted(queue.language.dropna().unique()), key="cur_lang")
 floor = c4.slider("Confidence at least", 0.0, 1.0, 0.0, 0.05, key="cur_conf")
-view = queue[queue.confidence >= floor]
-if kinds:
-    view = view[view.kind.isin(kinds)]
-if missions:
-    view = view[view.mission.isin(missions)]
-if langs:
-    view = view[view.language.isin(langs)]
+view = curate.filter_queue(queue, kinds=kinds, missions=missions, languages=langs,
+                           min_confidence=floor)
 
 columns = ["id", "published", "outlet", "kind", "mission", "contributor", "host_country",
            "as_of", "value", "unit", "qualifier", "confidence", "dataset"]
@@ -65,12 +58,6 @@ if row.kind == "defence_budget":
                                                 "sipri_expenditure"], key="cur_measure")
 
 
-def changes_for(r: pd.Series) -> dict:
-    out = {f: str(r[f]) for f in ("mission", "contributor", "host_country", "as_of", "value",
-                                  "qualifier") if pd.notna(r[f])}
-    return {**out, **(extra if r["id"] == detail_id else {"url": url} if url else {})}
-
-
 reason = st.text_input("Reason for rejecting", value="not a current presence figure",
                        key="cur_reason")
 b1, b2, b3 = st.columns(3)
@@ -81,26 +68,17 @@ do_reject = b2.button(f"Reject {label}")
 do_corroborate = b3.button(f"Accept {label} as corroboration",
                            help="The dataset already holds this figure: record this article as "
                                 "one more source on it.")
-do_accept = do_accept or do_corroborate
-if do_accept or do_reject:
-    done, failed = [], []
+action = "corroborate" if do_corroborate else "accept" if do_accept else \
+    "reject" if do_reject else None
+if action:
     with Store() as store:
-        reviewer = curate.Reviewer(store, who=who)
-        for _, r in targets.iterrows():
-            try:
-                if do_accept:
-                    backing = curate.existing_figure(r, ds) if do_corroborate else None
-                    if do_corroborate and backing is None:
-                        raise curate.ReviewError(f"{r['id']}: nothing in the dataset to "
-                                                 "corroborate; accept it instead")
-                    reviewer.accept(r["id"], changes_for(r), corroborates=backing)
-                else:
-                    reviewer.reject(r["id"], reason)
-                done.append(r["id"])
-            except curate.ReviewError as exc:
-                failed.append(f"{r['id']}: {exc}")
+        done, failed = curate.review_rows(
+            curate.Reviewer(store, who=who), targets.to_dict("records"), action, ds,
+            extra_for=lambda r: extra if r["id"] == detail_id else ({"url": url} if url else {}),
+            reason=reason)
     if done:
-        st.success(f"{'Accepted' if do_accept else 'Rejected'} {len(done)}: {', '.join(done)}")
+        st.success(f"{'Rejected' if action == 'reject' else 'Accepted'} {len(done)}: "
+                   f"{', '.join(done)}")
     for f in failed:
         st.error(f)
     if done and not failed:

@@ -300,3 +300,54 @@ def sentences_for(notes: list[str], store_path: Path | None = None) -> dict[str,
             return {r["id"]: r["quote"] for r in store.candidates(status=None) if r["id"] in ids}
     except Exception:  # a store another process holds open is not worth failing a page for
         return {}
+
+
+# -- the review queue, as the Curate page shows it -------------------------------------
+CORRECTABLE_COLUMNS = ("mission", "contributor", "host_country", "as_of", "value", "qualifier")
+
+
+def pending_queue(store: Store, ds) -> pd.DataFrame:
+    """Pending candidates, newest article first, each with what the dataset says of it."""
+    queue = pd.DataFrame(store.candidates("pending"))
+    if not queue.empty:
+        queue["dataset"] = [compare(r, ds) for r in queue.to_dict("records")]
+    return queue
+
+
+def filter_queue(queue: pd.DataFrame, *, kinds=(), missions=(), languages=(),
+                 min_confidence: float = 0.0) -> pd.DataFrame:
+    view = queue[queue.confidence >= min_confidence]
+    if kinds:
+        view = view[view.kind.isin(kinds)]
+    if missions:
+        view = view[view.mission.isin(missions)]
+    if languages:
+        view = view[view.language.isin(languages)]
+    return view
+
+
+def corrections(row: dict, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The fields of an (edited) queue row, as `--set` style corrections."""
+    out = {f: str(row[f]) for f in CORRECTABLE_COLUMNS if f in row and pd.notna(row[f])}
+    return {**out, **(extra or {})}
+
+
+def review_rows(reviewer: Reviewer, rows: list[dict], action: str, ds, *,
+                extra_for=lambda row: {}, reason: str = "") -> tuple[list[str], list[str]]:
+    """Accept, corroborate or reject several rows; one failure does not stop the rest."""
+    done, failed = [], []
+    for row in rows:
+        try:
+            if action == "reject":
+                reviewer.reject(row["id"], reason)
+            else:
+                backing = existing_figure(row, ds) if action == "corroborate" else None
+                if action == "corroborate" and backing is None:
+                    raise ReviewError(f"{row['id']}: nothing in the dataset to corroborate; "
+                                      "accept it instead")
+                reviewer.accept(row["id"], corrections(row, extra_for(row)),
+                                corroborates=backing)
+            done.append(row["id"])
+        except ReviewError as exc:
+            failed.append(f"{row['id']}: {exc}")
+    return done, failed

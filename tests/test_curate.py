@@ -160,3 +160,25 @@ def test_compare_with_the_dataset(ds):
     budget = {"kind": "defence_budget", "contributor": "XKX", "unit": "EUR", "as_of": "2025",
               "value": 207_800_000.0}
     assert compare(budget, ds) == "agrees"
+
+
+def test_queue_filters_and_bulk_review(desk):
+    env, data, rows = desk
+    with Store(env["PRESENCE_STORE"]) as store:
+        ds = load_dataset(data)
+        from presence import curate
+
+        queue = curate.pending_queue(store, ds)
+        assert list(queue.published) == sorted(queue.published, reverse=True)
+        sq = curate.filter_queue(queue, languages=["sq"], kinds=["troop_contribution"])
+        assert set(sq.contributor) == {"ITA", "USA"} and set(sq.language) == {"sq"}
+        assert curate.filter_queue(queue, min_confidence=1.01).empty
+        picked = sq.to_dict("records")
+        picked[0]["qualifier"] = "approx"  # an edit in the table
+        done, failed = curate.review_rows(
+            Reviewer(store, data, who="bulk"), picked + [{"id": "nope"}], "accept", ds,
+            extra_for=lambda r: {"url": "https://example.org/sq"})
+        assert sorted(done) == sorted(r["id"] for r in picked)
+        assert failed == ["nope: no candidate with id nope"]
+    ds = load_dataset(data)
+    assert picked[0]["id"] in " ".join(ds.troops[ds.troops.qualifier == "approx"].note.fillna(""))
