@@ -57,8 +57,7 @@ with right:
                                     "change": st.column_config.NumberColumn(format="localized")},
                      hide_index=True, width="stretch")
     st.subheader("Latest events")
-    ev = query.events(ds, f)
-    ev = ev[ev.when <= str(when)].sort_values("when", ascending=False).head(8)
+    ev = query.events(ds, f, until=when, newest_first=8)
     if ev.empty:
         st.write("No events under these filters.")
     else:

@@ -1,24 +1,20 @@
 """Sources: every document a figure was read from, and what it backs."""
 import streamlit as st
 
-from presence import coverage, curate, query, ui
+from presence import curate, query, ui
 
 ui.require_shell()
 ds = ui.dataset()
-table = query.sources(ds)
 
 st.title("Sources")
 st.caption("Every figure in the dashboard names one of these documents. Select a row, or "
            "follow a 'source' link from any table, to see what it backs.")
 
 with st.expander("What the record covers, and its gaps"):
-    st.markdown(coverage.report(ds))
+    st.markdown(ui.coverage_report())
 
 search = st.text_input("Search titles and outlets", key="source_search")
-if search:
-    hit = table.title.str.contains(search, case=False, regex=False) | \
-        table.outlet.str.contains(search, case=False, regex=False)
-    table = table[hit]
+table = query.sources(ds, search)
 
 wanted = st.query_params.get("source")
 event = st.dataframe(
@@ -37,7 +33,7 @@ elif chosen:
     st.markdown(f"**{ui.md_escape(src.outlet)}**, {src.published} · {src.kind} · "
                 f"language: {src.language}  \n[{ui.md_escape(src.url)}]({src.url})")
     if isinstance(src.note, str):
-        st.caption(src.note)
+        st.caption(ui.md_escape(src.note))
     backed = query.figures_for_source(ds, chosen)
     for name, frame in backed.items():
         st.markdown(f"**{name}** ({len(frame)})")

@@ -229,7 +229,9 @@ def recent_changes(ds: Dataset, f: Filters, until: dt.date | pd.Timestamp | None
     return out.head(limit) if limit else out
 
 
-def events(ds: Dataset, f: Filters) -> pd.DataFrame:
+def events(ds: Dataset, f: Filters, until: dt.date | pd.Timestamp | None = None,
+           newest_first: int | None = None) -> pd.DataFrame:
+    """Events under the filters, oldest first, or the `newest_first` latest up to `until`."""
     e = ds.events
     if f.missions:
         e = e[e.mission_id.isin(f.missions) | e.mission_id.isna()]
@@ -239,8 +241,12 @@ def events(ds: Dataset, f: Filters) -> pd.DataFrame:
         e = e[e.date_end >= _ts(f.start)]
     if f.end:
         e = e[e.date_start <= _ts(f.end)]
-    out = e.assign(when=e.date_start)
-    return _with_sources(out, ds).sort_values("when").reset_index(drop=True)
+    if until is not None:
+        e = e[e.date_start <= pd.Timestamp(until)]
+    out = _with_sources(e.assign(when=e.date_start), ds)
+    if newest_first:
+        return out.sort_values("when", ascending=False).head(newest_first).reset_index(drop=True)
+    return out.sort_values("when").reset_index(drop=True)
 
 
 def sites(ds: Dataset, f: Filters, when: dt.date | pd.Timestamp | None = None) -> pd.DataFrame:
@@ -303,8 +309,9 @@ def _yoy(b: pd.DataFrame) -> pd.Series:
     return change.where(prev_year == b.year - 1)
 
 
-def sources(ds: Dataset) -> pd.DataFrame:
-    """Every source with how many figures of each kind it backs."""
+def sources(ds: Dataset, search: str = "") -> pd.DataFrame:
+    """Every source (or those whose title or outlet contains `search`), with how many
+    figures of each kind it backs."""
     counts = {}
     for table in ("troops", "budgets", "events", "sites", "missions", "rates"):
         counts[table] = ds.tables[table].groupby("source_id").size()
@@ -312,6 +319,9 @@ def sources(ds: Dataset) -> pd.DataFrame:
     for table, c in counts.items():
         out[table] = out.source_id.map(c).fillna(0).astype(int)
     out["figures"] = out[list(counts)].sum(axis=1)
+    if search:
+        out = out[out.title.str.contains(search, case=False, regex=False)
+                  | out.outlet.str.contains(search, case=False, regex=False)]
     return out.sort_values(["published", "source_id"], ascending=[False, True]) \
         .reset_index(drop=True)
 

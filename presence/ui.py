@@ -31,6 +31,19 @@ def _load(directory: str, stamp: tuple) -> Dataset:
     return load_dataset(directory)
 
 
+@st.cache_data(show_spinner=False)
+def _coverage(directory: str, stamp: tuple) -> str:
+    from .coverage import report
+
+    return report(_load(directory, stamp))
+
+
+def coverage_report() -> str:
+    """data/'s coverage report, computed once per version of the CSVs."""
+    directory = data_dir()
+    return _coverage(str(directory), _stamp(directory))
+
+
 def dataset() -> Dataset:
     """The validated dataset, reloaded when a CSV changes; stops the page on errors."""
     directory = data_dir()

@@ -96,3 +96,16 @@ def test_map_steps_cover_the_years(ds):
     steps = query.map_steps(ds, Filters(), dt.date(2025, 6, 1))
     assert steps[0] == "1995-12-31" and steps[-1] == "2025-06-01"
     assert len(steps) == 31
+
+
+def test_events_until_and_sources_search(ds):
+    latest = query.events(ds, Filters(), until="2010-12-31", newest_first=3)
+    assert len(latest) == 3 and latest.when.is_monotonic_decreasing
+    assert latest.when.max() <= pd.Timestamp("2010-12-31")
+    older = query.events(ds, Filters(), until="2010-12-31")
+    assert latest.when.max() == older.when.max()
+    found = query.sources(ds, "nato chief")
+    assert "alfapress-2025-03-10-rutte-visit" in set(found.source_id)
+    assert (found.title.str.contains("nato chief", case=False)
+            | found.outlet.str.contains("nato chief", case=False)).all()
+    assert len(found) < len(query.sources(ds))
