@@ -16,15 +16,18 @@ st.caption("Budgets as reported, in the reported currency. A conversion to EUR o
 MEASURES = {"": "All measures", "ministry_budget": "Defence ministry budget",
             "nato_expenditure": "Defence expenditure (NATO definition)",
             "sipri_expenditure": "Military expenditure (SIPRI)"}
-c1, c2 = st.columns(2)
+c1, c2, c3 = st.columns([2, 2, 1])
 measure = c1.selectbox("Measure", list(MEASURES), format_func=MEASURES.get,
                        key="budget_measure", index=1)
 currency = c2.radio("Currency", ["EUR", "USD", "reported"], horizontal=True,
                     key="budget_currency",
                     help="'reported' shows one panel per currency, never mixing them.")
+log = c3.toggle("Log scale", value=False, key="budgets_log",
+                help="Serbia and Croatia spend several times what the others do; a log "
+                     "scale keeps the smaller states' trends readable.")
 b = query.budgets(ds, f, measure or None)
 fig = charts.budgets_chart(b, currency, title=f"{MEASURES[measure]} by country"
-                           + ("" if currency == "reported" else f", in {currency}"))
+                           + ("" if currency == "reported" else f", in {currency}"), log=log)
 ui.chart(fig, key="budgets_chart", frame=b.assign(date=b.year.astype(str)),
          caption=ui.make_caption(f"{MEASURES[measure]} by country", f,
                                  b.assign(date=b.year.astype(str))))

@@ -28,6 +28,17 @@ LAYOUT = dict(template="plotly_white", font=dict(family="DejaVu Sans, Arial, san
               hoverlabel=dict(align="left"), margin=dict(l=60, r=20, t=60, b=50))
 
 
+LOG_TICKS = [m * 10 ** e for e in range(0, 7) for m in (1, 2, 5)]
+
+
+def _y_scale(log: bool) -> dict:
+    """Y-axis settings for linear or log scale; log ticks at 1-2-5 steps, written in full."""
+    if not log:
+        return dict(type="linear", rangemode="tozero", separatethousands=True)
+    return dict(type="log", tickmode="array", tickvals=LOG_TICKS,
+                ticktext=[f"{v:,}" for v in LOG_TICKS])
+
+
 def empty_figure(message: str) -> go.Figure:
     fig = go.Figure()
     fig.add_annotation(text=message, showarrow=False, font=dict(size=16, color="#666"),
@@ -132,8 +143,7 @@ def strength_over_time(totals: pd.DataFrame, events: pd.DataFrame | None = None,
         fig.update_yaxes(row=2, col=1, showgrid=False, title_text="", type="category",
                          categoryorder="array", categoryarray=kinds, tickmode="array",
                          tickvals=kinds, tickfont=dict(size=10))
-    fig.update_yaxes(row=1, col=1, title_text="Troops", type="log" if log else "linear",
-                     rangemode="tozero" if not log else None, separatethousands=True)
+    fig.update_yaxes(row=1, col=1, title_text="Troops", **_y_scale(log))
     fig.update_layout(**LAYOUT, title=title, height=560 if has_events else 460,
                       legend=dict(orientation="v", x=1.01, y=1), hovermode="closest")
     fig.add_annotation(text="● exact  ○ about  ▽ up to  △ more than", showarrow=False,
@@ -179,8 +189,7 @@ def contingents_over_time(contingents: pd.DataFrame, *, top: int = 10, log: bool
                 customdata=rows[["source_id"]].to_numpy(), hovertext=_hover(rows),
                 hoverinfo="text"), row=row, col=1)
             shown.add(code)
-        fig.update_yaxes(title_text="Troops", type="log" if log else "linear",
-                         separatethousands=True, row=row, col=1)
+        fig.update_yaxes(title_text="Troops", **_y_scale(log), row=row, col=1)
     note = f" (largest {top} in each panel; {hidden} more in the heat map and table)" \
         if hidden else ""
     fig.update_layout(**LAYOUT, title=title + note, height=380 * len(panels) + 80,
@@ -232,7 +241,7 @@ MEASURE_DASH = {"ministry_budget": "solid", "nato_expenditure": "dash",
 
 
 def budgets_chart(budgets: pd.DataFrame, currency: str,
-                  title: str = "Defence budgets") -> go.Figure:
+                  title: str = "Defence budgets", *, log: bool = False) -> go.Figure:
     """A colour a country, a dash a measure; 'reported' gives each currency a panel.
 
     Amounts in different currencies never share an axis. Where several
@@ -274,7 +283,7 @@ def budgets_chart(budgets: pd.DataFrame, currency: str,
                            + f"<br>Source: {r.outlet} ({r.source_published})"
                            for r in rows.itertuples()],
                 hoverinfo="text"), row=row, col=1)
-        fig.update_yaxes(row=row, col=1, rangemode="tozero", separatethousands=True)
+        fig.update_yaxes(row=row, col=1, **_y_scale(log))
     fig.update_xaxes(dtick=1 if b.year.nunique() <= 16 else 2)
     fig.update_layout(**LAYOUT, title=title, height=max(480, 260 * len(panels) + 120),
                       legend=dict(title_text="Country · measure", x=1.01, y=1))

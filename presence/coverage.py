@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .dataset import Dataset
-from .query import REGION, country_names
+from .query import BUDGET_STATES, country_names
 
 BUDGET_YEARS = range(2010, 2026)
 SNAPSHOT_MIN_NATIONS = 5
@@ -59,7 +59,8 @@ def missions_table(ds: Dataset, until: int) -> pd.DataFrame:
 def budgets_table(ds: Dataset) -> pd.DataFrame:
     names = country_names(ds)
     rows = []
-    for code in REGION:
+    others = sorted(set(ds.budgets.country) - set(BUDGET_STATES))
+    for code in BUDGET_STATES + others:
         b = ds.budgets[ds.budgets.country == code]
         row = {"country": names.get(code, code), "figures": len(b),
                "sources": b.source_id.nunique()}

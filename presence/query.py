@@ -17,6 +17,8 @@ from .filters import Filters
 SOURCE_COLS = ["source_id", "outlet", "title", "url", "published"]
 SOURCE_RENAME = {"published": "source_published", "title": "source_title"}
 REGION = ["SVN", "HRV", "BIH", "SRB", "XKX", "MNE", "ALB", "MKD"]
+# The seven states whose defence budgets the record covers (Slovenia is on the map only).
+BUDGET_STATES = [c for c in REGION if c != "SVN"]
 CONTINGENT_WINDOW = pd.Timedelta(days=730)
 
 

@@ -50,6 +50,17 @@ def test_budget_chart_never_mixes_currencies(ds):
     assert [a.text for a in eur.layout.annotations] == ["Millions of EUR"]
     shown = sum(len(t.x) for t in eur.data if t.mode == "markers")
     assert shown == b.amount_eur.notna().sum()
+    assert eur.layout.yaxis.type == "linear"
+    assert charts.budgets_chart(b, "EUR", log=True).layout.yaxis.type == "log"
+
+
+def test_seven_states_compare_in_one_currency(ds):
+    """The Budgets page's promise: seven states over fifteen years in one currency."""
+    b = query.budgets(ds, Filters())
+    eur = b[b.amount_eur.notna()]
+    for code in query.BUDGET_STATES:
+        years = set(eur[eur.country == code].year)
+        assert len(years & set(range(2010, 2026))) >= 10, (code, sorted(years))
 
 
 def test_map_is_offline(ds):
