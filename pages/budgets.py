@@ -18,7 +18,12 @@ MEASURES = {"": "All measures", "ministry_budget": "Defence ministry budget",
             "sipri_expenditure": "Military expenditure (SIPRI)"}
 c1, c2, c3 = st.columns([2, 2, 1])
 measure = c1.selectbox("Measure", list(MEASURES), format_func=MEASURES.get,
-                       key="budget_measure", index=1)
+                       key="budget_measure", index=3,
+                       help="SIPRI military expenditure is the one definition applied to every "
+                            "state alike, so it opens first; ministry budgets and NATO-defined "
+                            "expenditure count different things (pensions, security services) "
+                            "and are never added together. Kosovo's ministry budget series is "
+                            "fuller than its SIPRI one.")
 currency = c2.radio("Currency", ["EUR", "USD", "reported"], horizontal=True,
                     key="budget_currency",
                     help="'reported' shows one panel per currency, never mixing them.")
