@@ -37,10 +37,15 @@ with tab_grid:
 st.subheader("The figures behind these charts")
 table = ui.link_columns(query.troops(ds, f))
 st.dataframe(
-    table[["as_of", "mission_id", "contributor_name", "value", "qualifier", "outlet",
-           "source", "url", "note"]],
+    table.assign(scope=table.scope.fillna(""))[
+        ["as_of", "mission_id", "contributor_name", "value", "qualifier", "scope", "outlet",
+         "source", "url", "note"]],
     column_config={"source": ui.SOURCE_COLUMN, "url": ui.URL_COLUMN,
                    "value": st.column_config.NumberColumn("troops", format="localized"),
-                   "contributor_name": "contributor"},
+                   "contributor_name": "contributor",
+                   "scope": st.column_config.TextColumn(
+                       "scope", help="'wider': the figure also counts troops outside the "
+                       "area of operations (rear bases abroad, reserves); drawn as a grey "
+                       "cross, kept off the lines, the map and the change alerts")},
     hide_index=True, width="stretch")
 st.caption(f"{len(table)} figures from {table.source_id.nunique()} sources.")

@@ -52,7 +52,9 @@ def _hover(frame: pd.DataFrame) -> list[str]:
     return [
         f"<b>{r.mission_id}</b> · {r.contributor_name}<br>"
         f"{QUALIFIER_WORD.get(r.qualifier, '')}{int(r.value):,} troops · as of {r.as_of}<br>"
-        f"Source: {r.outlet} ({r.source_published})<br><i>{_short(r.source_title)}</i>"
+        + ("<i>also counts troops outside the area of operations</i><br>"
+           if getattr(r, "wider", False) else "")
+        + f"Source: {r.outlet} ({r.source_published})<br><i>{_short(r.source_title)}</i>"
         for r in frame.itertuples()
     ]
 
@@ -98,7 +100,9 @@ def strength_over_time(totals: pd.DataFrame, events: pd.DataFrame | None = None,
                         row_heights=[0.82, 0.18] if has_events else [1.0],
                         vertical_spacing=0.04)
     order = {m: i for i, m in enumerate(MISSION_COLOURS)}
-    for mission_id, rows in sorted(totals.groupby("mission_id"), key=lambda g: order.get(g[0], 99)):
+    wider = totals.wider if "wider" in totals else pd.Series(False, index=totals.index)
+    for mission_id, rows in sorted(totals[~wider].groupby("mission_id"),
+                                   key=lambda g: order.get(g[0], 99)):
         rows = rows.sort_values(["date", "value"])
         line = rows.groupby("date", as_index=False).value.median()
         colour = MISSION_COLOURS.get(mission_id, "#555")
@@ -113,6 +117,13 @@ def strength_over_time(totals: pd.DataFrame, events: pd.DataFrame | None = None,
                         symbol=[QUALIFIER_SYMBOL.get(q, "circle") for q in rows.qualifier]),
             customdata=rows[["source_id"]].to_numpy(),
             hovertext=_hover(rows), hoverinfo="text"), row=1, col=1)
+    if wider.any():
+        rows = totals[wider]
+        fig.add_trace(go.Scatter(
+            x=rows.date, y=rows.value, mode="markers", name="counts troops outside the area",
+            marker=dict(symbol="x-thin", size=11, line=dict(width=2, color="#8e8e8e")),
+            customdata=rows[["source_id"]].to_numpy(), hovertext=_hover(rows),
+            hoverinfo="text"), row=1, col=1)
     flagged = changes[changes.alert != ""] if changes is not None and not changes.empty else None
     if flagged is not None and not flagged.empty:
         fig.add_trace(go.Scatter(
@@ -176,7 +187,8 @@ def contingents_over_time(contingents: pd.DataFrame, *, top: int = 10, log: bool
         hidden += max(len(order) - top, 0)
         for code in order[:top]:
             rows = here[here.contributor == code].sort_values("date")
-            xs, ys = _broken(rows.date, rows.value)
+            area = rows[~rows.wider] if "wider" in rows else rows
+            xs, ys = _broken(area.date, area.value)
             fig.add_trace(go.Scatter(
                 x=xs, y=ys, mode="lines", connectgaps=False, legendgroup=code,
                 showlegend=False, hoverinfo="skip", line=dict(color=colours[code], width=2)),
@@ -185,7 +197,10 @@ def contingents_over_time(contingents: pd.DataFrame, *, top: int = 10, log: bool
                 x=rows.date, y=rows.value, mode="markers",
                 name=f"{rows.contributor_name.iloc[0]} ({code})", legendgroup=code,
                 showlegend=code not in shown,
-                marker=dict(color=colours[code], size=7),
+                marker=dict(color=colours[code], size=7,
+                            symbol=["x-thin-open" if w else "circle"
+                                    for w in (rows.wider if "wider" in rows else [False] * len(rows))],
+                            line=dict(width=2, color=colours[code])),
                 customdata=rows[["source_id"]].to_numpy(), hovertext=_hover(rows),
                 hoverinfo="text"), row=row, col=1)
             shown.add(code)

@@ -100,7 +100,8 @@ def _read_csv(path: Path, columns: dict) -> tuple[pd.DataFrame | None, list[Prob
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         return None, [Problem(name, None, None, f"cannot be read as UTF-8 CSV: {exc}")]
     problems = []
-    missing = [c for c in columns if c not in frame.columns]
+    # An optional column may be left out of a file's header altogether.
+    missing = [c for c in columns if c not in frame.columns and not columns[c].get("optional")]
     extra = [c for c in frame.columns if c not in columns]
     if missing:
         problems.append(Problem(name, 1, ", ".join(missing), "header lacks column(s)"))
@@ -109,7 +110,10 @@ def _read_csv(path: Path, columns: dict) -> tuple[pd.DataFrame | None, list[Prob
     if problems:
         return None, problems
     frame = frame.map(str.strip)
-    return frame, []
+    for col in columns:
+        if col not in frame.columns:
+            frame[col] = ""
+    return frame[list(columns)], []
 
 
 def _check_value(value: str, spec: dict, known_countries: set[str]) -> str | None:

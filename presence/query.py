@@ -84,8 +84,15 @@ def troops(ds: Dataset, f: Filters, *, totals: bool | None = None,
                                            else names.get(c, c)),
         host_name=t.host_country.map(names),
     )
+    out["wider"] = out.scope.fillna("").eq("wider")
     return _with_sources(out, ds).sort_values(["mission_id", "date", "contributor", "value"]) \
         .reset_index(drop=True)
+
+
+def in_area(t: pd.DataFrame) -> pd.DataFrame:
+    """Rows that count the force in its area of operations (not the 'wider' ones:
+    troops in neighbouring staging areas or reserves outside the country)."""
+    return t[~t.wider] if "wider" in t else t
 
 
 def map_steps(ds: Dataset, f: Filters, end: dt.date) -> list[str]:
@@ -114,7 +121,7 @@ def strength_at(ds: Dataset, when: dt.date | pd.Timestamp, f: Filters) -> pd.Dat
     """
     when = pd.Timestamp(when)
     rows = []
-    tot = troops(ds, f, totals=True, apply_dates=False)
+    tot = in_area(troops(ds, f, totals=True, apply_dates=False))
     for m in active_missions(ds, when, f).itertuples():
         hist = tot[(tot.mission_id == m.mission_id) & (tot.date <= when)]
         if hist.empty:
@@ -153,7 +160,7 @@ def contingents_at(ds: Dataset, when: dt.date | pd.Timestamp, f: Filters,
     """
     when = pd.Timestamp(when)
     active = set(active_missions(ds, when, f).mission_id)
-    t = troops(ds, f, totals=False, apply_dates=False)
+    t = in_area(troops(ds, f, totals=False, apply_dates=False))
     t = t[t.mission_id.isin(active) & (t.date <= when) & (t.date >= when - window)]
     if t.empty:
         return t
@@ -166,7 +173,7 @@ def figures_at(ds: Dataset, when: dt.date | pd.Timestamp, f: Filters) -> pd.Data
     """The troop rows a map at `when` is drawn from: latest totals and contingents."""
     when = pd.Timestamp(when)
     active = set(active_missions(ds, when, f).mission_id)
-    tot = troops(ds, f, totals=True, apply_dates=False)
+    tot = in_area(troops(ds, f, totals=True, apply_dates=False))
     tot = tot[tot.mission_id.isin(active) & (tot.date <= when)]
     tot = tot[tot.date == tot.groupby("mission_id").date.transform("max")]
     return pd.concat([tot, contingents_at(ds, when, f)], ignore_index=True)
@@ -203,7 +210,7 @@ def recent_changes(ds: Dataset, f: Filters, until: dt.date | pd.Timestamp | None
     `threshold` percent of the previous figure, so a curator's accepted figure
     that shifts strength shows up as a change, not only as a new point.
     """
-    tot = troops(ds, f, totals=totals)
+    tot = in_area(troops(ds, f, totals=totals))
     if until is not None:
         tot = tot[tot.date <= pd.Timestamp(until)]
     rows = []

@@ -32,6 +32,7 @@ def test_shipped_dataset_loads(ds):
     ("troops", "as_of", "2025-13-01", "not a date"),
     ("troops", "value", "4,600", "not a whole number"),
     ("troops", "qualifier", "roughly", "not one of"),
+    ("troops", "scope", "outside", "not one of"),
     ("troops", "source_id", "no-such-source", "not in sources.csv"),
     ("budgets", "year", "1850", "below the minimum"),
     ("sources", "url", "alfapress.al/x", "not an http(s) URL"),
@@ -66,6 +67,19 @@ def test_duplicate_row_and_missing_column(data_copy):
     found = problems(data_copy)
     assert any(p.file == "rates.csv" and p.line == 1 and "per_usd" in (p.field or "")
                for p in found)
+
+
+def test_optional_column_may_be_left_out(data_copy):
+    """A troops file written before `scope` existed still loads; scope reads as empty."""
+    path = data_copy / "troops.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    fields = [f for f in rows[0] if f != "scope"]
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    ds = load_dataset(data_copy)
+    assert len(ds.troops) == len(rows) and ds.troops.scope.isna().all()
 
 
 def test_an_article_must_be_dated(data_copy):

@@ -13,7 +13,7 @@ def test_strength_chart_has_a_line_per_mission_and_sources_in_hover(ds):
     lines = [t.name for t in fig.data if t.mode == "lines"]
     assert lines == ["KFOR", "IFOR", "SFOR", "EUFOR-ALTHEA"]
     points = [t for t in fig.data if t.name == "KFOR figures"][0]
-    assert len(points.x) == len(tot[tot.mission_id == "KFOR"])
+    assert len(points.x) == len(tot[(tot.mission_id == "KFOR") & ~tot.wider])
     assert "Source: " in points.hovertext[0]
     assert any(t.name.startswith("event: ") for t in fig.data)
 

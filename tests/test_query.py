@@ -26,7 +26,8 @@ def test_disagreeing_sources_both_come_through(ds):
     assert (clash > 1).any(), "the record holds same-date disagreements"
     mission, date = clash[clash > 1].index[-1]
     s = query.strength_at(ds, date, Filters(missions=(mission,))).iloc[0]
-    same = tot[(tot.mission_id == mission) & (tot.date == date)]
+    same = query.in_area(tot)
+    same = same[(same.mission_id == mission) & (same.date == date)]
     assert (s.low, s.high) == (same.value.min(), same.value.max())
     assert s.low < s.high
 
@@ -82,6 +83,35 @@ def test_recent_changes_are_between_reported_totals(ds):
     assert len(ch) == 5
     assert (ch.change == ch["to"] - ch["from"]).all()
     assert ch.date.is_monotonic_decreasing
+
+
+def test_wider_figures_stay_off_strength_and_alerts(ds):
+    """A total that also counts troops outside the area (rear bases, reserves abroad)
+    is shown as its own marker, never as the mission's strength or a change."""
+    from presence import charts
+    tot = query.troops(ds, Filters(), totals=True)
+    wide = tot[tot.wider]
+    assert not wide.empty
+    for r in wide.itertuples():
+        s = query.strength_at(ds, r.date, Filters(missions=(r.mission_id,))).iloc[0]
+        same_day = query.in_area(tot)
+        same_day = same_day[(same_day.mission_id == r.mission_id) & (same_day.date == r.date)]
+        if same_day.empty:
+            assert s.date != r.date
+        assert r.value not in (s.low, s.high) or not same_day[same_day.value == r.value].empty
+    changes = query.recent_changes(ds, Filters(), limit=None)
+    flagged = set(zip(changes.mission_id, changes.date, changes["to"]))
+    assert not any((r.mission_id, r.date, r.value) in flagged for r in wide.itertuples())
+    fig = charts.strength_over_time(tot)
+    marks = [t for t in fig.data if t.name == "counts troops outside the area"]
+    assert len(marks) == 1 and len(marks[0].x) == len(wide)
+    lines = [t for t in fig.data if t.mode == "lines"]
+    for r in wide.itertuples():
+        line = next(t for t in lines if t.name == r.mission_id)
+        at = [y for x, y in zip(line.x, line.y) if x == r.date]
+        assert r.value not in at or not query.in_area(tot)[
+            (tot.mission_id == r.mission_id) & (tot.date == r.date)
+            & (tot.value == r.value)].empty
 
 
 def test_sources_count_what_they_back(ds):
