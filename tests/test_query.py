@@ -90,28 +90,24 @@ def test_wider_figures_stay_off_strength_and_alerts(ds):
     is shown as its own marker, never as the mission's strength or a change."""
     from presence import charts
     tot = query.troops(ds, Filters(), totals=True)
-    wide = tot[tot.wider]
-    assert not wide.empty
-    for r in wide.itertuples():
-        s = query.strength_at(ds, r.date, Filters(missions=(r.mission_id,))).iloc[0]
-        same_day = query.in_area(tot)
-        same_day = same_day[(same_day.mission_id == r.mission_id) & (same_day.date == r.date)]
-        if same_day.empty:
-            assert s.date != r.date
-        assert r.value not in (s.low, s.high) or not same_day[same_day.value == r.value].empty
-    changes = query.recent_changes(ds, Filters(), limit=None)
-    flagged = set(zip(changes.mission_id, changes.date, changes["to"]))
-    assert not any((r.mission_id, r.date, r.value) in flagged for r in wide.itertuples())
+    wide, area = tot[tot.wider], query.in_area(tot)
+    assert not wide.empty and len(area) == len(tot) - len(wide)
+    changes = query.recent_changes(ds, Filters(), limit=None, totals=True)
     fig = charts.strength_over_time(tot)
     marks = [t for t in fig.data if t.name == "counts troops outside the area"]
     assert len(marks) == 1 and len(marks[0].x) == len(wide)
-    lines = [t for t in fig.data if t.mode == "lines"]
     for r in wide.itertuples():
-        line = next(t for t in lines if t.name == r.mission_id)
-        at = [y for x, y in zip(line.x, line.y) if x == r.date]
-        assert r.value not in at or not query.in_area(tot)[
-            (tot.mission_id == r.mission_id) & (tot.date == r.date)
-            & (tot.value == r.value)].empty
+        here = area[(area.mission_id == r.mission_id) & (area.date <= r.date)]
+        latest = here[here.date == here.date.max()]
+        s = query.strength_at(ds, r.date, Filters(missions=(r.mission_id,))).iloc[0]
+        assert (s.date, s.low, s.high) == (latest.date.max(), latest.value.min(),
+                                           latest.value.max())
+        moved = changes[(changes.mission_id == r.mission_id) & (changes.date == r.date)]
+        assert r.value not in set(moved["to"])
+        line = next(t for t in fig.data if t.mode == "lines" and t.name == r.mission_id)
+        drawn = [y for x, y in zip(line.x, line.y) if x == r.date]
+        same_day = area[(area.mission_id == r.mission_id) & (area.date == r.date)]
+        assert drawn == ([same_day.value.median()] if not same_day.empty else [])
 
 
 def test_sources_count_what_they_back(ds):
