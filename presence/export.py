@@ -89,8 +89,10 @@ def _about(caption: Caption, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _public(frame: pd.DataFrame) -> pd.DataFrame:
-    """Drop helper columns the dataset does not publish (derived period bounds)."""
-    drop = [c for c in frame.columns if c.endswith(("_start", "_end")) or c == "customdata"]
+    """Drop helper columns the dataset does not publish (derived period bounds, and the
+    'wider' flag, which repeats the published `scope` column)."""
+    drop = [c for c in frame.columns
+            if c.endswith(("_start", "_end")) or c in ("customdata", "wider")]
     out = frame.drop(columns=drop)
     for col in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[col]):

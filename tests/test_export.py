@@ -51,6 +51,8 @@ def test_csv_and_excel_carry_sources(kfor, ds):
     body = pd.read_csv(io.StringIO(text), comment="#")
     assert len(body) == len(frame) and {"source_id", "url", "outlet"} <= set(body.columns)
     assert not any(c.endswith("_start") for c in body.columns)
+    # KFOR holds totals that also count troops outside Kosovo: the export says so
+    assert "wider" not in body.columns and (body.scope == "wider").sum() == frame.wider.sum() > 0
     book = openpyxl.load_workbook(io.BytesIO(export.excel_bytes(frame, caption, ds.sources)))
     assert book.sheetnames == ["data", "sources", "about"]
     assert book["sources"].max_row - 1 == frame.source_id.nunique()
