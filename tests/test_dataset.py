@@ -6,13 +6,17 @@ import pytest
 from presence.dataset import DatasetError, load_dataset, parse_partial_date
 
 
+def write_rows(path, rows, fields):
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 def edit(path, row_index, field, value):
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
     rows[row_index][field] = value
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    write_rows(path, rows, list(rows[0]))
 
 
 def problems(directory):
@@ -73,11 +77,7 @@ def test_optional_column_may_be_left_out(data_copy):
     """A troops file written before `scope` existed still loads; scope reads as empty."""
     path = data_copy / "troops.csv"
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
-    fields = [f for f in rows[0] if f != "scope"]
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
+    write_rows(path, rows, [f for f in rows[0] if f != "scope"])
     ds = load_dataset(data_copy)
     assert len(ds.troops) == len(rows) and ds.troops.scope.isna().all()
 
