@@ -50,13 +50,19 @@ def test_bad_value_is_named(data_copy, table, field, value, message):
     assert f"{table}.csv, line 2, field '{field}'" in str(DatasetError(found))
 
 
-def test_figure_outside_mission_life(data_copy):
-    rows = list(csv.DictReader((data_copy / "troops.csv").open(encoding="utf-8")))
-    i = next(i for i, r in enumerate(rows) if r["mission_id"] == "EUFOR-ALTHEA")
-    edit(data_copy / "troops.csv", i, "as_of", "2001-05")
+@pytest.mark.parametrize("table,pick,field,value,message", [
+    ("troops", ("mission_id", "EUFOR-ALTHEA"), "as_of", "2001-05", "outside EUFOR-ALTHEA"),
+    ("sources", ("kind", "article"), "published", "", "must be dated"),
+])
+def test_rule_across_columns_names_the_line(data_copy, table, pick, field, value, message):
+    """Rules that read two columns (a mission's life, a source's kind) name the right line."""
+    path = data_copy / f"{table}.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    i = next(i for i, r in enumerate(rows) if r[pick[0]] == pick[1])
+    edit(path, i, field, value)
     found = problems(data_copy)
-    assert any(p.line == i + 2 and p.field == "as_of" and "outside EUFOR-ALTHEA" in p.message
-               for p in found)
+    assert any(p.file == f"{table}.csv" and p.line == i + 2 and p.field == field
+               and message in p.message for p in found), found
 
 
 def test_duplicate_row_and_missing_column(data_copy):
@@ -80,15 +86,6 @@ def test_optional_column_may_be_left_out(data_copy):
     write_rows(path, rows, [f for f in rows[0] if f != "scope"])
     ds = load_dataset(data_copy)
     assert len(ds.troops) == len(rows) and ds.troops.scope.isna().all()
-
-
-def test_an_article_must_be_dated(data_copy):
-    rows = list(csv.DictReader((data_copy / "sources.csv").open(encoding="utf-8")))
-    i = next(i for i, r in enumerate(rows) if r["kind"] == "article")
-    edit(data_copy / "sources.csv", i, "published", "")
-    found = problems(data_copy)
-    assert any(p.line == i + 2 and p.field == "published" and "must be dated" in p.message
-               for p in found)
 
 
 def test_partial_dates():
