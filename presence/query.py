@@ -243,7 +243,11 @@ def events(ds: Dataset, f: Filters, until: dt.date | pd.Timestamp | None = None,
     """Events under the filters, oldest first, or the `newest_first` latest up to `until`."""
     e = ds.events
     if f.missions:
-        e = e[e.mission_id.isin(f.missions) | e.mission_id.isna()]
+        # An event tied to no mission (a visit, a summit) shows while a chosen mission ran.
+        m = ds.missions[ds.missions.mission_id.isin(f.missions)]
+        in_life = e.date_start.apply(lambda d: bool(
+            ((m.started_start <= d) & (m.ended_end.isna() | (d <= m.ended_end))).any()))
+        e = e[e.mission_id.isin(f.missions) | (e.mission_id.isna() & in_life)]
     if f.hosts:
         e = e[e.country.isin(f.hosts)]
     if f.start:

@@ -130,6 +130,18 @@ def test_events_until_and_sources_search(ds):
     assert latest.when.max() <= pd.Timestamp("2010-12-31")
     older = query.events(ds, Filters(), until="2010-12-31")
     assert latest.when.max() == older.when.max()
+    # an event tied to no mission shows only while a chosen mission ran
+    loose = ds.events[ds.events.mission_id.isna()]
+    assert not loose.empty
+    life = ds.missions.set_index("mission_id")
+    for mission in ("SFOR", "EUFOR-ALTHEA"):
+        shown = query.events(ds, Filters(missions=(mission,)))
+        ran = loose.date_start.between(life.loc[mission, "started_start"],
+                                       life.loc[mission, "ended_end"]
+                                       if pd.notna(life.loc[mission, "ended_end"])
+                                       else pd.Timestamp.max)
+        assert set(shown[shown.mission_id.isna()].title) == set(loose[ran].title)
+    assert query.events(ds, Filters(missions=("SFOR",))).mission_id.notna().all()
     found = query.sources(ds, "nato chief")
     assert "alfapress-2025-03-10-rutte-visit" in set(found.source_id)
     assert (found.title.str.contains("nato chief", case=False)
