@@ -36,7 +36,7 @@ def caption_sources(frame: pd.DataFrame) -> tuple[str, ...]:
         return ()
     counts = frame.groupby(["source_id", "outlet", "source_published"], dropna=False).size()
     counts = counts.sort_values(ascending=False)
-    return tuple(f"{outlet} ({published if isinstance(published, str) else 'n.d.'})"
+    return tuple(f"{outlet} ({published if isinstance(published, str) and published else 'n.d.'})"
                  for (_, outlet, published) in counts.index)
 
 

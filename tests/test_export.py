@@ -24,6 +24,8 @@ def test_caption_lists_sources_and_truncates(kfor):
     assert len(caption.sources) == frame.source_id.nunique()
     line = caption.sources_line()
     assert line.startswith("Sources: ") and "more (listed in the data export)" in line
+    undated = frame.source_published.fillna("").eq("").sum()
+    assert undated and not any(s.endswith("()") for s in caption.sources)  # 'n.d.' instead
 
 
 def test_svg_has_title_filters_sources_and_date(kfor):
