@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from .dataset import DatasetError, data_dir, load_dataset
@@ -42,14 +43,18 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from .feed import ingest, stderr_progress
+    """Exit status 0: every input read; 1: at least one input rejected (see the summary)."""
+    from .feed import DEFAULT_LIMITS, ingest, stderr_progress
     from .store import Store
 
+    limits = replace(DEFAULT_LIMITS, allow_private=args.allow_private_addresses,
+                     request_seconds=args.timeout, items=args.max_items)
     with Store(args.store) as store:
-        report = ingest(args.sources, store, limit=args.limit, progress=stderr_progress)
+        report = ingest(args.sources, store, limit=args.limit, progress=stderr_progress,
+                        limits=limits)
         print(report.summary())
         print(f"store: {store.path} ({store.count('articles')} articles)", file=sys.stderr)
-    return 0 if report.new or report.duplicate or not report.rejected else 1
+    return 1 if report.rejected else 0
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -160,6 +165,13 @@ def main(argv: list[str] | None = None) -> int:
     ingest.add_argument("sources", nargs="+", metavar="SOURCE")
     ingest.add_argument("--store", help="DuckDB file (default: PRESENCE_STORE or user data dir)")
     ingest.add_argument("--limit", type=int, default=200, help="HTTP requests per run")
+    ingest.add_argument("--timeout", type=float, default=20,
+                        help="seconds for one whole HTTP request (default 20)")
+    ingest.add_argument("--max-items", type=int, default=1000,
+                        help="articles and feed items read per run (default 1000)")
+    ingest.add_argument("--allow-private-addresses", action="store_true",
+                        help="also fetch from loopback and private network addresses "
+                             "(an intranet feed, tests); refused by default")
     ingest.set_defaults(func=cmd_ingest)
     extract = sub.add_parser("extract", help="find candidate figures in stored articles")
     extract.add_argument("--json", nargs="+", metavar="FILE",
@@ -197,7 +209,13 @@ def main(argv: list[str] | None = None) -> int:
                              "Streamlit secrets (curator_password_hash) or PRESENCE_CURATOR_HASH")
     hashing.set_defaults(func=cmd_hash_password)
     args = parser.parse_args(argv)
-    return args.func(args)
+    from .store import StoreBusy
+
+    try:
+        return args.func(args)
+    except StoreBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

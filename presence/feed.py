@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import http.client
+import ipaddress
+import os
 import re
+import socket
+import ssl
+import stat
 import sys
+import threading
 import time
-import urllib.error
-import urllib.request
+import urllib.parse
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -28,7 +34,35 @@ NEAR_DUPLICATE_BITS = 10
 RAW_SUFFIXES = {".txt"}
 HTML_SUFFIXES = {".html", ".htm"}
 FEED_SUFFIXES = {".xml", ".rss", ".atom"}
-_HEADER = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2})?))?\s*/\s*(.+?)\s*$")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on everything ingest reads, so no input can hang a run or fill the memory.
+
+    The byte caps sit far above a real article (a long news page is ~200 KB of
+    HTML, a busy feed ~1 MB) and far below what makes parsing and SimHash costly
+    (a 50 MB text took 2.7 GB to ingest).
+    """
+
+    file_bytes: int = 10_000_000  # one file on disk
+    download_bytes: int = 10_000_000  # one HTTP body
+    lines: int = 50_000  # a long report has ~2,000
+    line_chars: int = 100_000  # one paragraph per line in the text form
+    items: int = 1_000  # articles and feed items per run; the rest wait for the next run
+    connect_seconds: float = 10
+    request_seconds: float = 20  # the whole request: connect, headers and body
+    redirects: int = 5
+    allow_private: bool = False  # loopback, private and link-local addresses (tests, intranets)
+
+
+DEFAULT_LIMITS = Limits()
+# Matched against a stripped line: no `\s*$` after a lazy group, which backtracks
+# quadratically on a long run of spaces.
+_HEADER = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[ T]([0-9]{2}:[0-9]{2}(?::[0-9]{2})?))?"
+                     r"[ \t]*/[ \t]*(.+)")
+# A date line is a date and an outlet's name; anything longer is something else.
+MAX_DATE_LINE_CHARS = 300
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -57,8 +91,9 @@ class Report:
     def summary(self) -> str:
         lines = [f"{len(self.new)} new, {len(self.duplicate)} duplicate, "
                  f"{len(self.rejected)} rejected"]
-        lines += [f"  duplicate: {n} -> {of} ({why})" for n, of, why in self.duplicate]
-        lines += [f"  rejected: {n}: {why}" for n, why in self.rejected]
+        lines += [_printable(f"  duplicate: {n} -> {of} ({why})")
+                  for n, of, why in self.duplicate]
+        lines += [_printable(f"  rejected: {n}: {why}") for n, why in self.rejected]
         return "\n".join(lines)
 
 
@@ -74,14 +109,22 @@ def _is_boilerplate(line: str) -> bool:
     return bool(re.fullmatch(r"[A-ZÇËŠŽĆČĐ .]+\d{2,4}", s))
 
 
-def parse_raw(text: str, origin: str | None = None) -> Article:
+def parse_raw(text: str, origin: str | None = None,
+              limits: Limits = DEFAULT_LIMITS) -> Article:
     """The feed's text form: title; a 'YYYY-MM-DD HH:MM:SS / OUTLET' line; body; boilerplate."""
     lines = text.splitlines(keepends=True)
+    if len(lines) > limits.lines:
+        raise InputError(f"too many lines ({len(lines):,}; the limit is {limits.lines:,})")
+    longest = max(range(len(lines)), key=lambda i: len(lines[i]), default=None)
+    if longest is not None and len(lines[longest]) > limits.line_chars:
+        raise InputError(f"line {longest + 1} is too long ({len(lines[longest]):,} characters; "
+                         f"the limit is {limits.line_chars:,})")
     non_empty = [i for i, line in enumerate(lines) if line.strip()]
     if len(non_empty) < 3:
         raise InputError("too short to be an article (needs a title, a date line and a body)")
     title = lines[non_empty[0]].strip()
-    header = _HEADER.match(lines[non_empty[1]])
+    date_line = lines[non_empty[1]].strip()
+    header = _HEADER.fullmatch(date_line) if len(date_line) <= MAX_DATE_LINE_CHARS else None
     if not header:
         raise InputError(f"line {non_empty[1] + 1} is not a 'YYYY-MM-DD HH:MM:SS / OUTLET' "
                          f"date line: {lines[non_empty[1]].strip()[:60]!r}")
@@ -94,8 +137,11 @@ def parse_raw(text: str, origin: str | None = None) -> Article:
     # Sites repeat a truncated title above the body; it is not part of the text.
     if body_lines and title.startswith(lines[body_lines[0]].strip()):
         body_lines = body_lines[1:]
-    while body_lines and _is_boilerplate(lines[body_lines[-1]]):
-        body_lines = body_lines[:-1]
+    # An end index, not repeated slicing: 100,000 short trailing lines were quadratic.
+    end_index = len(body_lines)
+    while end_index and _is_boilerplate(lines[body_lines[end_index - 1]]):
+        end_index -= 1
+    body_lines = body_lines[:end_index]
     if not body_lines:
         raise InputError("no body text after the date line")
     start = sum(len(l) for l in lines[:body_lines[0]])
@@ -126,23 +172,35 @@ def parse_html(html: str, url: str | None = None, origin: str | None = None) -> 
                    origin=origin or url)
 
 
-def parse_feed(data: bytes | str, origin: str,
-               fetch: Callable[[str], bytes] | None) -> Iterator[Article | InputError]:
-    """Items of an RSS or Atom feed; each item's page is fetched when `fetch` is given."""
+def parse_feed(data: bytes, origin: str, fetch: Callable[[str], bytes] | None,
+               limits: Limits = DEFAULT_LIMITS) -> Iterator[Article | InputError]:
+    """Items of an RSS or Atom feed; each item's page is fetched when `fetch` is given.
+
+    Every item is its own success or rejection: a bad date, a link to a local
+    file or an item that breaks the parser never costs the items beside it.
+    """
     import feedparser
 
+    if isinstance(data, str):  # feedparser would fetch a string that looks like a URL or path
+        data = data.encode("utf-8")
     parsed = feedparser.parse(data)
     if parsed.bozo and not parsed.entries:
         raise InputError(f"not a readable RSS/Atom feed: {parsed.bozo_exception}")
     outlet = parsed.feed.get("title")
     for i, entry in enumerate(parsed.entries, start=1):
-        link = entry.get("link")
-        name = link or f"{origin} item {i}"
-        published = None
-        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-        if stamp:
-            published = dt.datetime(*stamp[:6])
+        name = f"{origin} item {i}"
         try:
+            link = entry.get("link")
+            name = link or name
+            if link and not re.match(r"(?i)https?://", link):
+                raise InputError(f"{name}: link is not an http(s) address; not followed")
+            published = None
+            stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+            if stamp:
+                try:
+                    published = dt.datetime(*stamp[:6])
+                except (TypeError, ValueError, OverflowError):
+                    published = None  # year 0 and the like: an undated item, not a lost one
             article = None
             if link and fetch is not None:
                 try:
@@ -163,6 +221,8 @@ def parse_feed(data: bytes | str, origin: str,
             yield article
         except InputError as exc:
             yield exc
+        except Exception as exc:  # noqa: BLE001 - one item's failure is that item's rejection
+            yield InputError(f"{name}: cannot be read ({type(exc).__name__}: {exc})")
 
 
 def _entry_text(entry) -> str:
@@ -220,14 +280,25 @@ def detect_language(text: str) -> str | None:
 
 # -- HTTP ---------------------------------------------------------------------
 class Fetcher:
-    """Polite HTTP: a clear user agent, timeouts, retries with backoff, conditional GET,
-    and a cap on requests per run."""
+    """Polite and guarded HTTP: a clear user agent, conditional GET, a cap on requests per
+    run, retries with backoff on server errors, and the limits of `Limits`.
 
-    def __init__(self, store: Store | None = None, *, limit: int = 200, timeout: float = 15,
-                 retries: int = 3, backoff: float = 0.5):
-        self.store, self.limit, self.timeout = store, limit, timeout
-        self.retries, self.backoff = retries, backoff
+    The network is an attack surface: a feed decides which links we follow. Only
+    http and https are fetched; loopback, private and link-local addresses are
+    refused unless `limits.allow_private` (checked on the address actually
+    connected to, so a name cannot resolve around it); redirects are capped and
+    never go from https to http; a body over the byte cap, a server that stalls
+    or a malformed reply is an `InputError` naming the URL.
+    """
+
+    def __init__(self, store: Store | None = None, *, limit: int = 200,
+                 timeout: float | None = None, retries: int = 2, backoff: float = 0.5,
+                 limits: Limits = DEFAULT_LIMITS):
+        self.store, self.limit = store, limit
+        self.timeout = timeout if timeout is not None else limits.request_seconds
+        self.retries, self.backoff, self.limits = retries, backoff, limits
         self.requests = 0
+        self.stalled_hosts: set[str] = set()  # one timeout per host per run, not one per link
 
     def __call__(self, url: str) -> bytes:
         body = self.get(url)
@@ -239,35 +310,199 @@ class Fetcher:
         """The body, or None when the server says it has not changed (304)."""
         if self.requests >= self.limit:
             raise InputError(f"{url}: per-run request limit ({self.limit}) reached")
-        headers = {"User-Agent": USER_AGENT, "Accept": "*/*"}
+        headers = {"User-Agent": USER_AGENT, "Accept": "*/*", "Accept-Encoding": "identity"}
         if self.store:
             etag, modified = self.store.http_validators(url)
             if etag:
-                headers["If-None-Match"] = etag
+                headers["If-None-Match"] = _header_safe(etag)
             if modified:
-                headers["If-Modified-Since"] = modified
-        last_error: Exception | None = None
+                headers["If-Modified-Since"] = _header_safe(modified)
+        last_error = "no attempt"
         for attempt in range(self.retries + 1):
             self.requests += 1
             try:
-                req = urllib.request.Request(url, headers=headers)
-                with urllib.request.urlopen(req, timeout=self.timeout) as resp:
-                    body = resp.read()
-                    if self.store:
-                        self.store.remember_http(url, resp.headers.get("ETag"),
-                                                 resp.headers.get("Last-Modified"))
-                    return body
-            except urllib.error.HTTPError as exc:
-                if exc.code == 304:
+                status, reply_headers, body = self._follow(url, headers)
+            except _Retryable as exc:
+                last_error = str(exc)
+            else:
+                if status == 304:
                     return None
-                last_error = exc
-                if exc.code < 500 and exc.code != 429:
-                    break
-            except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-                last_error = exc
-            if attempt < self.retries:
+                if self.store:
+                    self.store.remember_http(url, reply_headers.get("ETag"),
+                                             reply_headers.get("Last-Modified"))
+                return body
+            if attempt < self.retries and self.requests < self.limit:
                 time.sleep(self.backoff * 2 ** attempt)
         raise InputError(f"{url}: {last_error}")
+
+    def _follow(self, url: str, headers: dict) -> tuple[int, http.client.HTTPMessage, bytes]:
+        """One request and its redirects; (status, headers, body) of the final answer."""
+        for hop in range(self.limits.redirects + 1):
+            target = _checked_url(url)
+            status, reply_headers, body = self._request(target, headers)
+            if status in (301, 302, 303, 307, 308):
+                location = reply_headers.get("Location")
+                if not location:
+                    raise InputError(f"{url}: redirect ({status}) without a Location")
+                following = urllib.parse.urljoin(url, location.strip())
+                if not re.match(r"(?i)https?://", following):
+                    raise InputError(f"{url}: redirect to a non-http(s) address refused: "
+                                     f"{_printable(following)[:200]}")
+                if url.lower().startswith("https:") and following.lower().startswith("http:"):
+                    raise InputError(f"{url}: redirect from https to plain http refused: "
+                                     f"{_printable(following)[:200]}")
+                url = following
+                continue
+            if status == 304 or 200 <= status < 300:
+                return status, reply_headers, body
+            if status >= 500 or status == 429:
+                raise _Retryable(f"HTTP {status}")
+            raise InputError(f"{url}: HTTP {status}")
+        raise InputError(f"{url}: more than {self.limits.redirects} redirects")
+
+    def _request(self, target: "_Target", headers: dict
+                 ) -> tuple[int, http.client.HTTPMessage, bytes]:
+        if target.host in self.stalled_hosts:
+            raise InputError(f"{target.url}: {target.host} timed out earlier in this run; "
+                             "not asked again")
+        address = _resolve(target, self.limits)
+        cls = http.client.HTTPSConnection if target.scheme == "https" else http.client.HTTPConnection
+        kwargs = {"context": ssl.create_default_context()} if target.scheme == "https" else {}
+        conn = cls(target.host, target.port, timeout=self.limits.connect_seconds, **kwargs)
+
+        def connect_to_checked_address(_address, timeout=None, source_address=None):
+            # Connect to the address that passed the check, not to a fresh lookup.
+            return socket.create_connection((address, target.port), timeout, source_address)
+
+        conn._create_connection = connect_to_checked_address
+        # One deadline for the whole request: a server that drips a byte a second
+        # never trips a per-read timeout, so a timer closes the socket instead.
+        expired = threading.Event()
+
+        def expire():
+            expired.set()
+            sock = conn.sock
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+        timer = threading.Timer(self.timeout, expire)
+        timer.daemon = True
+        timer.start()
+        try:
+            conn.request("GET", target.path, headers=headers)
+            resp = conn.getresponse()
+            if resp.status in (301, 302, 303, 304, 307, 308) or resp.status >= 400:
+                return resp.status, resp.headers, b""
+            declared = resp.headers.get("Content-Length")
+            if declared and declared.strip().isdigit() \
+                    and int(declared.strip()) > self.limits.download_bytes:
+                raise InputError(f"{target.url}: too large ({int(declared.strip()):,} bytes "
+                                 f"declared; the limit is {self.limits.download_bytes:,})")
+            chunks, size = [], 0
+            while True:
+                chunk = resp.read(65536)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > self.limits.download_bytes:
+                    raise InputError(f"{target.url}: too large (over "
+                                     f"{self.limits.download_bytes:,} bytes)")
+                chunks.append(chunk)
+            if expired.is_set():
+                raise TimeoutError
+            return resp.status, resp.headers, b"".join(chunks)
+        except InputError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any failure of the exchange names the URL
+            if expired.is_set() or isinstance(exc, TimeoutError):
+                self.stalled_hosts.add(target.host)
+                raise InputError(f"{target.url}: timed out (no complete answer within "
+                                 f"{self.timeout:g} s)") from exc
+            if isinstance(exc, (ConnectionRefusedError, ConnectionResetError)):
+                raise _Retryable(str(exc) or type(exc).__name__) from exc
+            reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            raise InputError(f"{target.url}: bad HTTP answer ({_printable(reason)[:200]})"
+                             ) from exc
+        finally:
+            timer.cancel()
+            conn.close()
+
+
+class _Retryable(Exception):
+    """A failure worth another try: a 5xx or 429 answer, a refused or reset connection."""
+
+
+@dataclass(frozen=True)
+class _Target:
+    url: str
+    scheme: str
+    host: str  # IDNA-encoded, ASCII
+    port: int
+    path: str  # path and query, percent-encoded
+
+
+def _checked_url(url: str) -> _Target:
+    """Split an http(s) URL or say why it cannot be fetched."""
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in url):
+        raise InputError(f"{_printable(url)[:200]}: URL contains control characters")
+    try:
+        parts = urllib.parse.urlsplit(url.strip())
+        port = parts.port
+        host = parts.hostname
+    except ValueError as exc:
+        raise InputError(f"{_printable(url)[:200]}: not a valid URL ({exc})") from exc
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise InputError(f"{_printable(url)[:200]}: only http and https are fetched")
+    if not host:
+        raise InputError(f"{_printable(url)[:200]}: URL has no host")
+    try:
+        ipaddress.ip_address(host)
+        ascii_host = host
+    except ValueError:
+        try:
+            ascii_host = host.encode("idna").decode("ascii")
+        except UnicodeError as exc:
+            raise InputError(f"{_printable(url)[:200]}: host name cannot be encoded "
+                             f"({exc})") from exc
+    path = urllib.parse.quote(parts.path or "/", safe="/%:@!$&'()*+,;=-._~")
+    if parts.query:
+        path += "?" + urllib.parse.quote(parts.query, safe="/%:@!$&'()*+,;=-._~?")
+    return _Target(url=url, scheme=scheme, host=ascii_host,
+                   port=port or (443 if scheme == "https" else 80), path=path)
+
+
+def _resolve(target: _Target, limits: Limits) -> str:
+    """The address to connect to; refuses loopback and private ones unless allowed."""
+    try:
+        infos = socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError, OSError) as exc:
+        raise InputError(f"{target.url}: cannot resolve {target.host} ({exc})") from exc
+    for info in infos:
+        address = info[4][0]
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+            ip = ip.ipv4_mapped
+        if not limits.allow_private and not ip.is_global:
+            raise InputError(f"{target.url}: {target.host} is a loopback, private or reserved "
+                             f"address ({ip}); refused (allow it with "
+                             "--allow-private-addresses)")
+        return address
+    raise InputError(f"{target.url}: cannot resolve {target.host}")
+
+
+def _header_safe(value: str) -> str:
+    return re.sub(r"[\x00-\x1f\x7f]", "", value)[:1000]
+
+
+def _printable(text: str) -> str:
+    """Text safe to print on one line: control characters and unpaired surrogates escaped."""
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]",
+                  lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 # -- ingest -------------------------------------------------------------------
@@ -283,40 +518,109 @@ def _sniff(data: bytes) -> str:
 def _parse(data: bytes, kind: str, source: str, fetcher: Fetcher,
            url: str | None) -> Iterator[Article | InputError]:
     """Articles in `data` of a known kind; a decoding or format problem names the source."""
+    limits = fetcher.limits
     try:
         if kind == "feed":
-            yield from parse_feed(data, source, fetcher)
+            yield from parse_feed(data, source, fetcher, limits)
         elif kind == "html":
             yield parse_html(data.decode("utf-8", "replace"), url=url, origin=source)
         else:
-            yield parse_raw(data.decode("utf-8"), origin=source)
+            yield parse_raw(data.decode("utf-8"), origin=source, limits=limits)
     except UnicodeDecodeError as exc:
         yield InputError(f"{source}: not UTF-8 text ({exc.reason} at byte {exc.start})")
     except InputError as exc:
         yield InputError(f"{source}: {exc}")
+    except Exception as exc:  # noqa: BLE001 - a parser's crash is this source's rejection
+        yield InputError(f"{source}: cannot be read ({type(exc).__name__}: "
+                         f"{_printable(str(exc))[:200]})")
+
+
+def read_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """The bytes of a regular file no larger than `limits.file_bytes`, or an InputError.
+
+    A FIFO waits forever, /dev/zero never ends and a symlink loop never
+    resolves; none of them is an article, so only regular files are opened,
+    without blocking, and checked again once open (the name may have changed).
+    """
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror or exc})") from exc
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError("not a regular file (a FIFO, device or socket); not read")
+    if info.st_size > limits.file_bytes:
+        raise InputError(f"too large ({info.st_size:,} bytes; the limit is "
+                         f"{limits.file_bytes:,})")
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror or exc})") from exc
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise InputError("not a regular file (a FIFO, device or socket); not read")
+        data = handle.read(limits.file_bytes + 1)
+    if len(data) > limits.file_bytes:
+        raise InputError(f"too large (over {limits.file_bytes:,} bytes)")
+    return data
+
+
+def _name_problem(name: str) -> str | None:
+    """Why a file name cannot be stored and printed as it is (not UTF-8, control characters)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return "file name is not UTF-8; rename the file"
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+        return "file name contains control characters; rename the file"
+    return None
 
 
 def read_source(source: str, fetcher: Fetcher) -> Iterator[Article | InputError]:
     """Articles from one SOURCE argument: a file, a folder of them, or a URL."""
-    if re.match(r"^https?://", source):
+    shown = _printable(source)
+    if re.match(r"(?i)^https?://", source):
         try:
             data = fetcher.get(source)
         except InputError as exc:
             yield exc
             return
+        except Exception as exc:  # noqa: BLE001
+            yield InputError(f"{shown}: cannot be fetched ({type(exc).__name__}: {exc})")
+            return
         if data is not None:  # None: unchanged since the last run
             yield from _parse(data, _sniff(data), source, fetcher, url=source)
         return
+    if re.match(r"(?i)^[a-z][a-z0-9+.-]*://", source):
+        yield InputError(f"{shown}: only http and https addresses are fetched")
+        return
+    why = _name_problem(source)
+    if why:
+        yield InputError(f"{shown}: {why}")
+        return
     path = Path(source)
-    if path.is_dir():
-        for child in sorted(path.iterdir()):
+    try:
+        is_dir = stat.S_ISDIR(path.stat().st_mode)
+    except FileNotFoundError:
+        yield InputError(f"{shown}: no such file or folder")
+        return
+    except OSError as exc:
+        yield InputError(f"{shown}: cannot be read ({exc.strerror or exc})")
+        return
+    if is_dir:
+        try:
+            children = sorted(path.iterdir())
+        except OSError as exc:
+            yield InputError(f"{shown}: folder cannot be listed ({exc.strerror or exc})")
+            return
+        for child in children:
             if child.suffix.lower() in RAW_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES:
                 yield from read_source(str(child), fetcher)
         return
-    if not path.exists():
-        yield InputError(f"{source}: no such file or folder")
+    try:
+        data = read_file(path, fetcher.limits)
+    except InputError as exc:
+        yield InputError(f"{shown}: {exc}")
         return
-    data = path.read_bytes()
     suffix = path.suffix.lower()
     kind = "feed" if suffix in FEED_SUFFIXES else "html" if suffix in HTML_SUFFIXES \
         else _sniff(data)
@@ -324,18 +628,44 @@ def read_source(source: str, fetcher: Fetcher) -> Iterator[Article | InputError]
 
 
 def ingest(sources: Iterable[str], store: Store, *, limit: int = 200,
-           progress: Callable[[str], None] | None = None) -> Report:
+           progress: Callable[[str], None] | None = None,
+           limits: Limits = DEFAULT_LIMITS, fetcher: Fetcher | None = None) -> Report:
+    """Read every source into the store; each bad input is a rejection with its reason.
+
+    Nothing one input does ends the run: a parser or store failure on one
+    article is recorded against that article and the next one is read.
+    """
     report = Report()
-    fetcher = Fetcher(store, limit=limit)
+    fetcher = fetcher or Fetcher(store, limit=limit, limits=limits)
     seen = 0
     for source in sources:
-        for item in read_source(source, fetcher):
+        items = read_source(source, fetcher)
+        while True:
+            try:
+                item = next(items)
+            except StopIteration:
+                break
+            except Exception as exc:  # noqa: BLE001 - a broken reader ends only its source
+                report.rejected.append((_printable(source), f"cannot be read "
+                                        f"({type(exc).__name__}: {_printable(str(exc))[:200]})"))
+                break
             seen += 1
+            if seen > limits.items:
+                report.rejected.append((_printable(source), f"not read further: the per-run "
+                                        f"limit of {limits.items:,} items was reached; "
+                                        "run again for the rest"))
+                items.close()
+                break
             if isinstance(item, InputError):
                 name, _, reason = str(item).partition(": ")
-                report.rejected.append((name, reason or str(item)))
+                report.rejected.append((_printable(name), reason or str(item)))
                 continue
-            store_article(item, store, report)
+            try:
+                store_article(item, store, report)
+            except Exception as exc:  # noqa: BLE001 - one article's failure, not the run's
+                name = _printable(item.origin or item.url or item.title)
+                report.rejected.append((name, f"not stored ({type(exc).__name__}: "
+                                        f"{_printable(str(exc))[:200]})"))
             if progress and seen % 100 == 0:
                 progress(f"{seen} read: {len(report.new)} new, {len(report.duplicate)} "
                          f"duplicate, {len(report.rejected)} rejected")

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -65,6 +67,32 @@ SCHEMA = [
 ]
 
 
+# An embedded DuckDB file takes one writer process at a time. A second curator's
+# ingest or extract waits this long for the first to finish, then says who holds it.
+BUSY_WAIT_SECONDS = float(os.environ.get("PRESENCE_STORE_WAIT", "10"))
+_LOCK_HELD = re.compile(r"Could not set lock|Conflicting lock", re.IGNORECASE)
+
+
+class StoreBusy(RuntimeError):
+    """The store file is held by another process; the message names it when DuckDB does."""
+
+
+def _connect(path: Path, wait: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return duckdb.connect(str(path))
+        except duckdb.IOException as exc:
+            if not _LOCK_HELD.search(str(exc)):
+                raise
+            if time.monotonic() >= deadline:
+                holder = re.search(r"PID (\d+)", str(exc))
+                by = f" (held by process {holder.group(1)})" if holder else ""
+                raise StoreBusy(f"the store {path} is busy{by}; try again when that "
+                                "run has finished") from None
+            time.sleep(0.2)
+
+
 def default_path() -> Path:
     """PRESENCE_STORE, else <user data dir>/presence/store.duckdb."""
     env = os.environ.get("PRESENCE_STORE")
@@ -91,10 +119,10 @@ class ArticleRow:
 class Store:
     """One open store. Use as a context manager so the file is closed cleanly."""
 
-    def __init__(self, path: Path | str | None = None):
+    def __init__(self, path: Path | str | None = None, *, wait: float | None = None):
         self.path = Path(path) if path else default_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = duckdb.connect(str(self.path))
+        self.db = _connect(self.path, BUSY_WAIT_SECONDS if wait is None else wait)
         for statement in SCHEMA:
             self.db.execute(statement)
 

@@ -1,16 +1,19 @@
 """Ingest against a real DuckDB file and a real HTTP server on 127.0.0.1."""
 import http.server
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from presence.feed import (NEAR_DUPLICATE_BITS, Fetcher, InputError, detect_language, ingest,
-                           parse_raw, simhash)
+from presence.feed import (DEFAULT_LIMITS, NEAR_DUPLICATE_BITS, Fetcher, InputError,
+                           detect_language, ingest, parse_raw, simhash)
 from presence.store import Store
 
 DEVSET = Path(__file__).parent / "devset"
 SEED = Path(__file__).resolve().parent.parent.parent / "shared" / "feed"
+# The test servers listen on 127.0.0.1, which ingest refuses unless told otherwise.
+LOCAL = replace(DEFAULT_LIMITS, allow_private=True)
 
 
 @pytest.fixture
@@ -163,7 +166,7 @@ def test_rss_feed_over_http_with_retry_and_conditional_get(server, store):
         "/a1.html": (page("KFOR strength", paras), "text/html"),
     }
     Handler.flaky["/a1.html"] = 1  # first try fails with 503, the retry succeeds
-    report = ingest([f"{server}/feed.xml"], store)
+    report = ingest([f"{server}/feed.xml"], store, limits=LOCAL)
     assert len(report.new) == 1, report.summary()
     assert any("missing.html" in name for name, _ in report.rejected)
     stored = next(store.articles())
@@ -175,16 +178,16 @@ def test_rss_feed_over_http_with_retry_and_conditional_get(server, store):
 
     # Second run: the feed has not changed, the server answers 304, nothing is added.
     Handler.hits.clear()
-    again = ingest([f"{server}/feed.xml"], store)
+    again = ingest([f"{server}/feed.xml"], store, limits=LOCAL)
     assert again.new == [] and Handler.hits[0][1].get("If-None-Match") == '"v1"'
 
 
 def test_request_limit_and_unreachable_host(server, store):
-    fetcher = Fetcher(store, limit=1, retries=0)
+    fetcher = Fetcher(store, limit=1, retries=0, limits=LOCAL)
     Handler.pages = {"/x": (b"hello", "text/plain")}
     assert fetcher.get(f"{server}/x") == b"hello"
     with pytest.raises(InputError, match="limit"):
         fetcher.get(f"{server}/x")
-    slow = Fetcher(None, retries=1, backoff=0.01, timeout=0.5)
+    slow = Fetcher(None, retries=1, backoff=0.01, timeout=0.5, limits=LOCAL)
     with pytest.raises(InputError, match="127.0.0.1:9"):
         slow.get("http://127.0.0.1:9/nothing")
