@@ -15,15 +15,18 @@ st.caption("Budgets as reported, in the reported currency. A conversion to EUR o
 
 MEASURES = {"": "All measures", "ministry_budget": "Defence ministry budget",
             "nato_expenditure": "Defence expenditure (NATO definition)",
-            "sipri_expenditure": "Military expenditure (SIPRI)"}
+            "sipri_expenditure": "Military expenditure (SIPRI)",
+            "defence_allocation": "Total defence allocations (beyond the ministry's line)"}
 c1, c2, c3 = st.columns([2, 2, 1])
 measure = c1.selectbox("Measure", list(MEASURES), format_func=MEASURES.get,
                        key="budget_measure", index=3,
                        help="SIPRI military expenditure is the one definition applied to every "
                             "state alike, so it opens first; ministry budgets and NATO-defined "
                             "expenditure count different things (pensions, security services) "
-                            "and are never added together. Kosovo's ministry budget series is "
-                            "fuller than its SIPRI one.")
+                            "and are never added together. Total defence allocations add "
+                            "defence money outside the ministry's own line (pensions, loans, "
+                            "capital or security funds, top-ups), so they sit above it. "
+                            "Kosovo's ministry budget series is fuller than its SIPRI one.")
 currency = c2.radio("Currency", ["EUR", "USD", "reported"], horizontal=True,
                     key="budget_currency",
                     help="'reported' shows one panel per currency, never mixing them.")

@@ -55,7 +55,8 @@ if row.kind == "event":
     extra["title"] = e2.text_input("Title, in your own words", key="cur_et")
 if row.kind == "defence_budget":
     extra["measure"] = st.selectbox("Measure", ["ministry_budget", "nato_expenditure",
-                                                "sipri_expenditure"], key="cur_measure")
+                                                "sipri_expenditure", "defence_allocation"],
+                                    key="cur_measure")
 
 
 reason = st.text_input("Reason for rejecting", value="not a current presence figure",

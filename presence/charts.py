@@ -252,7 +252,7 @@ def contingents_bar(contingents: pd.DataFrame, title: str) -> go.Figure:
 COUNTRY_COLOURS = {"XKX": "#1f4e79", "SRB": "#c0392b", "BIH": "#2a9d48", "ALB": "#8e44ad",
                    "MKD": "#d9822b", "MNE": "#16a5a5", "HRV": "#e377c2", "SVN": "#7f7f7f"}
 MEASURE_DASH = {"ministry_budget": "solid", "nato_expenditure": "dash",
-                "sipri_expenditure": "dot"}
+                "sipri_expenditure": "dot", "defence_allocation": "dashdot"}
 
 
 def budgets_chart(budgets: pd.DataFrame, currency: str,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .dataset import Dataset
+from .dataset import DEFAULT_DATA_DIR, Dataset, load_schema
 from .query import BUDGET_STATES, country_names
 
 BUDGET_YEARS = range(2010, 2026)
@@ -56,6 +56,12 @@ def missions_table(ds: Dataset, until: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def budget_measures(ds: Dataset) -> list[str]:
+    """The measures as the schema lists them, so a new measure gets its column here."""
+    schema = load_schema(ds.directory or DEFAULT_DATA_DIR)
+    return schema["tables"]["budgets"]["columns"]["measure"]["values"]
+
+
 def budgets_table(ds: Dataset) -> pd.DataFrame:
     names = country_names(ds)
     rows = []
@@ -64,7 +70,7 @@ def budgets_table(ds: Dataset) -> pd.DataFrame:
         b = ds.budgets[ds.budgets.country == code]
         row = {"country": names.get(code, code), "figures": len(b),
                "sources": b.source_id.nunique()}
-        for measure in ("ministry_budget", "nato_expenditure", "sipri_expenditure"):
+        for measure in budget_measures(ds):
             years = sorted(set(b[b.measure == measure].year))
             row[measure] = _spans(years)
         have = set(b.year)
