@@ -16,8 +16,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
     except DatasetError as exc:
         print(exc, file=sys.stderr)
         return 1
+    from .checks import outliers, run_checks
+
+    found = [p for problems in run_checks(ds).values() for p in problems]
+    if found:
+        print(DatasetError(found), file=sys.stderr)
+        return 1
     counts = ", ".join(f"{len(frame)} {name}" for name, frame in ds.tables.items())
     print(f"{directory}: valid ({counts})")
+    if args.outliers:
+        listed = outliers(ds).merge(ds.sources[["source_id", "outlet", "url"]], how="left")
+        print(f"{len(listed)} mission total(s) far from both neighbours, for review "
+              "(nothing is dropped):")
+        for r in listed.itertuples():
+            print(f"  troops.csv, line {r.line}: {r.mission_id} {r.as_of} {r.value:,} "
+                  f"(before {r.before:,.0f}, after {r.after:,.0f}) · {r.outlet} · {r.url}")
     return 0
 
 
@@ -155,6 +168,9 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     validate = sub.add_parser("validate", help="check data/*.csv against data/schema.json")
     validate.add_argument("--data", help="dataset folder (default: PRESENCE_DATA or data/)")
+    validate.add_argument("--outliers", action="store_true",
+                          help="also list mission totals far above or below both neighbours, "
+                               "with their sources, for the curator to review")
     validate.set_defaults(func=cmd_validate)
     coverage = sub.add_parser("coverage", help="write data/COVERAGE.md: what is covered, gaps")
     coverage.add_argument("--data", help="dataset folder (default: PRESENCE_DATA or data/)")

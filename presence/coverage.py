@@ -105,6 +105,17 @@ def other_table(ds: Dataset) -> pd.DataFrame:
     ])
 
 
+def checks_table(ds: Dataset) -> pd.DataFrame:
+    """What each consistency check found (presence validate fails on any but outliers)."""
+    from .checks import OUTLIER_FACTOR, outliers, run_checks
+
+    rows = [{"check": name, "found": len(found)} for name, found in run_checks(ds).items()]
+    rows.append({"check": f"mission totals over {OUTLIER_FACTOR}× away from both neighbours "
+                          "(listed for review by `presence validate --outliers`)",
+                 "found": len(outliers(ds))})
+    return pd.DataFrame(rows)
+
+
 def _md(frame: pd.DataFrame) -> str:
     cols = list(frame.columns)
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
@@ -134,4 +145,5 @@ def report(ds: Dataset) -> str:
         "## Defence budgets", "", _md(budgets_table(ds)), "",
         "## Exchange rates", "", _md(rates_table(ds)), "",
         "## Events, sites, sources", "", _md(other_table(ds)), "",
+        "## Checks", "", _md(checks_table(ds)), "",
     ])

@@ -1,5 +1,11 @@
-"""The published record: sources resolve, rows are whole, the seed article is in."""
-from presence import query
+"""The published record: sources resolve, rows are whole, the seed article is in,
+and the consistency checks (presence.checks) hold, each shown to fail on a crafted bad row."""
+import csv
+
+import pytest
+
+from presence import checks, query
+from presence.dataset import load_dataset, load_schema
 from presence.filters import Filters
 
 SEED = "alfapress-2025-03-10-rutte-visit"
@@ -27,7 +33,9 @@ def test_seed_article_figures(ds):
                    ("EUFOR-ALTHEA", "ALL", 1000, "approx")}
     b = ds.budgets[ds.budgets.source_id == SEED].set_index("year")
     assert b.loc[2025, "amount"] == 207_800_000 and b.loc[2025, "currency"] == "EUR"
-    assert b.loc[2024, "amount"] == 153_800_000 and "derived" in b.loc[2024, "note"].lower()
+    derived = b.loc[2024]
+    assert derived.amount == 153_800_000 and derived.flag == "derived"
+    assert derived.qualifier != "exact" and "derived" in derived.note.lower()
     e = ds.events[ds.events.source_id == SEED]
     assert set(e.date) == {"2025-03-07", "2025-03-10", "2025-03-11"}
 
@@ -49,3 +57,168 @@ def test_kfor_series_spans_the_mission(ds):
     years = set(kfor.date.dt.year)
     assert min(years) == 1999 and max(years) >= 2025
     assert len(years) >= 20
+
+
+# --- consistency checks -------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", list(checks.CHECKS))
+def test_shipped_record_passes_the_check(ds, name):
+    found = checks.CHECKS[name](ds)
+    assert found == [], "\n".join(str(p) for p in found)
+
+
+def _rows(path):
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        return list(reader), reader.fieldnames
+
+
+def _write(path, rows, fields):
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _append(path, *new):
+    rows, fields = _rows(path)
+    _write(path, rows + [{f: "" for f in fields} | r for r in new], fields)
+    return len(rows) + 2  # line of the first appended row
+
+
+def _edit(path, pick, **values):
+    rows, fields = _rows(path)
+    i = next(i for i, r in enumerate(rows) if pick(r))
+    rows[i].update(values)
+    _write(path, rows, fields)
+    return i + 2
+
+
+def _kfor(**kw):
+    return {"mission_id": "KFOR", "host_country": "XKX", "qualifier": "exact",
+            "source_id": "kfortot-nato-placemat-2017-02"} | kw
+
+
+def craft_duplicate(d):
+    rows, _ = _rows(d / "troops.csv")
+    first = next(r for r in rows if r["source_id"] == "kfortot-nato-placemat-2017-02"
+                 and r["contributor"] == "ALL")
+    return "troops.csv", _append(d / "troops.csv", {**first, "note": "the same, noted again"})
+
+
+def craft_event_twice(d):
+    rows, _ = _rows(d / "events.csv")
+    visit = next(r for r in rows if r["kind"] == "visit" and r["mission_id"] == "KFOR")
+    return "events.csv", _append(d / "events.csv", {**visit, "title": "Another outlet's title",
+                                                    "source_id": "kfortot-nato-placemat-2017-02"})
+
+
+def craft_contingents_over_own_total(d):
+    """The 1999 Polish list as it was: nine contingents above the page's own 50,000."""
+    line = _append(d / "troops.csv",
+                   _kfor(contributor="ALL", as_of="2016-03", value="5000"),
+                   _kfor(contributor="ITA", as_of="2016-03", value="3000"),
+                   _kfor(contributor="USA", as_of="2016-03", value="2500"))
+    return "troops.csv", line + 1
+
+
+def craft_contingents_over_every_total(d):
+    """The 1998 Hansard table as it was: contingents and no total, above every IFOR total."""
+    path = d / "troops.csv"
+    rows, fields = _rows(path)
+    for r in rows:
+        if r["source_id"] == "bih-hansard-1998-01-26" and r["mission_id"] == "IFOR":
+            r["scope"] = ""
+    _write(path, rows, fields)
+    return "troops.csv", next(i for i, r in enumerate(rows)
+                              if r["source_id"] == "bih-hansard-1998-01-26"
+                              and r["mission_id"] == "IFOR") + 2
+
+
+def craft_doubtful_exact(d):
+    line = _edit(d / "troops.csv", lambda r: r["flag"] == "doubtful", flag="",
+                 qualifier="exact")
+    return "troops.csv", line
+
+
+def craft_derived_unexplained(d):
+    line = _edit(d / "budgets.csv", lambda r: r["flag"] == "derived", note="computed")
+    return "budgets.csv", line
+
+
+def craft_derived_unflagged(d):
+    line = _edit(d / "budgets.csv", lambda r: r["flag"] == "derived", flag="")
+    return "budgets.csv", line
+
+
+def craft_php_error_url(d):
+    bad = ("https://www.esiweb.org/%3Cbr%20/%3E%0A%3Cb%3EDeprecated%3C/b%3E:%20Function"
+           "%20ereg_replace()%20is%20deprecated")
+    return "sources.csv", _edit(d / "sources.csv", lambda r: True, url=bad)
+
+
+def craft_bad_host(d):
+    return "sources.csv", _edit(d / "sources.csv", lambda r: True,
+                                url="https://senat.fr./rap/r08-174/r08-1748.html")
+
+
+@pytest.mark.parametrize("craft,check", [
+    (craft_duplicate, checks.duplicate_figures),
+    (craft_event_twice, checks.events_twice),
+    (craft_contingents_over_own_total, checks.contingents_over_total),
+    (craft_contingents_over_every_total, checks.contingents_over_total),
+    (craft_doubtful_exact, checks.doubtful_marked_exact),
+    (craft_derived_unexplained, checks.derived_without_basis),
+    (craft_derived_unflagged, checks.derived_without_basis),
+    (craft_php_error_url, checks.malformed_urls),
+    (craft_bad_host, checks.malformed_urls),
+])
+def test_check_catches_a_crafted_bad_row(data_copy, craft, check):
+    """Each check fails on one bad row and names its file and line."""
+    file, line = craft(data_copy)
+    found = check(load_dataset(data_copy))
+    assert any(p.file == file and p.line == line for p in found), found
+
+
+def test_wider_contingents_pass_the_sum_check(data_copy):
+    """Marking a list scope=wider is the documented way out, and it works."""
+    _append(data_copy / "troops.csv",
+            _kfor(contributor="ALL", as_of="2016-03", value="5000"),
+            _kfor(contributor="ITA", as_of="2016-03", value="3000", scope="wider"),
+            _kfor(contributor="USA", as_of="2016-03", value="2500", scope="wider"))
+    assert checks.contingents_over_total(load_dataset(data_copy)) == []
+
+
+@pytest.mark.parametrize("url", [
+    "https://webarchive.library.unt.edu/web/20130218105321/http:/www.jfcnaples.nato.int/",
+    "https://wydarzenia.interia.pl/zagranica/news-szef-mon,nId,824719",
+    "http://www.euforbih.org/index.php?option=com_content&view=article&id=15",
+])
+def test_good_urls_pass(url):
+    assert checks.url_problem(url) is None
+
+
+def test_outliers_are_listed_not_dropped(data_copy):
+    line = _append(data_copy / "troops.csv", _kfor(contributor="ALL", as_of="2016-06-15",
+                                                   value="15000"))
+    ds = load_dataset(data_copy)
+    out = checks.outliers(ds)
+    assert line in set(out.line)
+    assert 15000 in set(ds.troops.value)
+
+
+# --- the mended record --------------------------------------------------------------------
+
+def test_hansard_and_polish_lists_are_wider(ds):
+    t = ds.troops
+    hansard = t[t.source_id == "bih-hansard-1998-01-26"]
+    assert len(hansard) == 66 and (hansard.scope == "wider").all()
+    polish = t[(t.source_id == "kfortot-govpl-kfor") & (t.contributor != "ALL")]
+    assert len(polish) == 9 and (polish.scope == "wider").all()
+
+
+def test_every_measure_is_defined(ds):
+    measure = load_schema(ds.directory)["tables"]["budgets"]["columns"]["measure"]
+    assert set(measure["definitions"]) == set(measure["values"]) >= set(ds.budgets.measure)
+    mne = ds.budgets[(ds.budgets.country == "MNE") & (ds.budgets.year == 2024)]
+    assert set(mne[mne.measure == "ministry_budget"].amount) == {74_800_000}

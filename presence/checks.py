@@ -1,0 +1,226 @@
+"""Consistency checks on the curated record, beyond what the schema can say.
+
+The schema checks one row at a time; these read several rows together: a figure
+recorded twice, national contingents that add up to more than the force they
+belong to, a figure the curator doubts but still marks exact, a derived figure
+that does not say what it came from, an address that is a pasted error message.
+Each returns `Problem`s naming file, line and field, like the loader does, so
+`presence validate` and the tests speak the same way. Nothing here changes data:
+the curator reads the problem and mends the row.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from urllib.parse import unquote, urlsplit
+
+import pandas as pd
+
+from .dataset import Dataset, Problem
+
+# Other sources' totals are rounded and dated loosely; contingents of one source may
+# exceed another source's total by this share before the sum is called implausible.
+OTHER_SOURCE_TOLERANCE = 0.05
+
+# A figure this many times above or below both of its neighbours in the same series
+# is listed for review (never dropped): KFOR going 5,000 -> 15,000 -> 4,500 in a year.
+OUTLIER_FACTOR = 1.8
+
+_HOST = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*"
+                   r"[A-Za-z0-9])?)+$")
+
+
+def _line(index: int) -> int:
+    return int(index) + 2  # the header is line 1
+
+
+def _flag(frame: pd.DataFrame) -> pd.Series:
+    if "flag" not in frame.columns:
+        return pd.Series("", index=frame.index)
+    return frame["flag"].fillna("")
+
+
+def _in_area(troops: pd.DataFrame) -> pd.DataFrame:
+    return troops[troops["scope"].fillna("") != "wider"]
+
+
+def duplicate_figures(ds: Dataset) -> list[Problem]:
+    """The same figure from the same source twice counts one report as two."""
+    keys = {"troops": ["mission_id", "contributor", "as_of", "value", "source_id"],
+            "budgets": ["country", "year", "amount", "currency", "measure", "source_id"],
+            "events": ["date", "mission_id", "kind", "source_id", "title"]}
+    out = []
+    for table, key in keys.items():
+        frame = ds.tables[table]
+        dup = frame.duplicated(subset=key, keep="first")
+        for i in frame.index[dup]:
+            first = frame.index[(frame[key] == frame.loc[i, key]).all(axis=1)][0]
+            out.append(Problem(f"{table}.csv", _line(i), None,
+                               f"repeats line {_line(first)} ({', '.join(key)} the same)"))
+    return out
+
+
+def events_twice(ds: Dataset) -> list[Problem]:
+    """One happening is one marker: the same day, country and kind from two sources.
+
+    A row tied to no mission matches a row of the same day tied to one. Later
+    reports of the same happening belong in the kept row's note.
+    """
+    ev = ds.events
+    out = []
+    for _, group in ev.groupby(["date", "country", "kind"]):
+        if len(group) < 2:
+            continue
+        seen: list[tuple[int, str]] = []
+        for i, mission in group.mission_id.fillna("").items():
+            match = next((j for j, m in seen if not m or not mission or m == mission), None)
+            if match is not None:
+                out.append(Problem("events.csv", _line(i), None,
+                                   f"the same happening as line {_line(match)} (date, country, "
+                                   "kind); keep one row and name the other source in its note"))
+            else:
+                seen.append((i, mission))
+    return out
+
+
+def contingents_over_total(ds: Dataset) -> list[Problem]:
+    """In-area national figures of one source and date must not add up past the force.
+
+    The limit is the same source's in-area total for an overlapping date; where the
+    source gives none, the largest in-area total any other source gives for an
+    overlapping date, or failing that the same year (not one flagged doubtful), with
+    a little room for rounding.
+    Figures marked `scope=wider` (peaks, rear support abroad) are left out.
+    """
+    troops = _in_area(ds.troops)
+    totals = troops[(troops.contributor == "ALL") & (_flag(troops) != "doubtful")]
+    nations = troops[troops.contributor != "ALL"]
+    out = []
+    for (mission, source, as_of), group in nations.groupby(["mission_id", "source_id", "as_of"]):
+        start, end = group.as_of_start.iloc[0], group.as_of_end.iloc[0]
+        here = totals[(totals.mission_id == mission) & (totals.as_of_start <= end)
+                      & (totals.as_of_end >= start)]
+        if here.empty:  # a day-precise list with no total that day: that year's totals
+            year = totals.as_of_start.dt.year
+            here = totals[(totals.mission_id == mission) & (year == start.year)]
+        own = here[here.source_id == source]
+        if not own.empty:
+            limit, whose = int(own.value.max()), "its own total"
+        elif not here.empty:
+            limit = int(here.value.max() * (1 + OTHER_SOURCE_TOLERANCE))
+            whose = f"the largest total for that date ({int(here.value.max()):,}) plus " \
+                    f"{OTHER_SOURCE_TOLERANCE:.0%}"
+        else:
+            continue
+        total = int(group.value.sum())
+        if total > limit:
+            out.append(Problem("troops.csv", _line(group.index[0]), "value",
+                               f"{len(group)} {mission} contingents from {source} dated {as_of} "
+                               f"add up to {total:,}, above {whose} ({limit:,}); mark them "
+                               "scope=wider if they count troops outside the area"))
+    return out
+
+
+def doubtful_marked_exact(ds: Dataset) -> list[Problem]:
+    """A note that doubts a figure must be matched by a field charts can read."""
+    out = []
+    for table in ("troops", "budgets"):
+        frame = ds.tables[table]
+        doubted = frame.note.fillna("").str.contains("doubtful", case=False)
+        bad = frame[doubted & (frame.qualifier == "exact") & (_flag(frame) == "")]
+        out += [Problem(f"{table}.csv", _line(i), "flag",
+                        "the note calls the figure doubtful, but it is exact and unflagged")
+                for i in bad.index]
+    return out
+
+
+def derived_without_basis(ds: Dataset) -> list[Problem]:
+    """A derived figure must say in its note what it was derived from and how."""
+    out = []
+    for table in ("troops", "budgets"):
+        frame = ds.tables[table]
+        note = frame.note.fillna("")
+        derived = _flag(frame) == "derived"
+        bad = frame[derived & ~(note.str.contains("derived", case=False)
+                                & note.str.contains(r"\d", regex=True))]
+        out += [Problem(f"{table}.csv", _line(i), "note",
+                        "a derived figure needs a note naming the figures it came from")
+                for i in bad.index]
+        said = frame[~derived & note.str.match(r"(?i)\s*derived\b")]
+        out += [Problem(f"{table}.csv", _line(i), "flag",
+                        "the note says derived, but the flag does not") for i in said.index]
+    return out
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` is not a usable web address, or None."""
+    if not re.match(r"^https?://", url):
+        return "is not an http(s) address"
+    if re.search(r"\s", url):
+        return "contains whitespace"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a malformed port
+    except ValueError as exc:
+        return f"does not parse ({exc})"
+    if not _HOST.match(parts.hostname or ""):
+        return f"has no valid host name ('{parts.hostname}')"
+    decoded = unquote(url)
+    if re.search(r"[<>\n]", decoded):
+        return "contains markup once decoded (a pasted error message?)"
+    return None
+
+
+def malformed_urls(ds: Dataset) -> list[Problem]:
+    out = []
+    for i, url in ds.sources.url.items():
+        why = url_problem(url)
+        if why:
+            out.append(Problem("sources.csv", _line(i), "url", f"'{url[:80]}' {why}"))
+    return out
+
+
+CHECKS: dict[str, Callable[[Dataset], list[Problem]]] = {
+    "the same figure from the same source twice": duplicate_figures,
+    "one happening recorded as two events": events_twice,
+    "contingents adding up past the force's total": contingents_over_total,
+    "a doubtful figure marked exact and unflagged": doubtful_marked_exact,
+    "a derived figure that does not say from what": derived_without_basis,
+    "a source address that is not a well-formed http(s) URL": malformed_urls,
+}
+
+
+def run_checks(ds: Dataset) -> dict[str, list[Problem]]:
+    """Every check by its description, with what it found (empty when clean)."""
+    return {name: check(ds) for name, check in CHECKS.items()}
+
+
+def outliers(ds: Dataset, factor: float = OUTLIER_FACTOR) -> pd.DataFrame:
+    """In-area mission totals more than `factor` above or below both neighbours.
+
+    Neighbours are the nearest earlier and later dates of the same mission's
+    totals (the median where several sources give one date; rows flagged doubtful
+    are checked but never serve as neighbours). For review only: the curator
+    decides, nothing is dropped.
+    """
+    tot = _in_area(ds.troops)
+    tot = tot[tot.contributor == "ALL"]
+    rows = []
+    trusted = tot[_flag(tot) != "doubtful"]
+    for mission, series in tot.groupby("mission_id"):
+        here = trusted[trusted.mission_id == mission]
+        by_date = here.groupby("as_of_start").value.median().sort_index()
+        for r in series.itertuples():
+            earlier = by_date[by_date.index < r.as_of_start]
+            later = by_date[by_date.index > r.as_of_start]
+            if earlier.empty or later.empty:
+                continue
+            before, after = earlier.iloc[-1], later.iloc[0]
+            high = r.value > factor * before and r.value > factor * after
+            low = r.value * factor < before and r.value * factor < after
+            if high or low:
+                rows.append({"line": _line(r.Index), "mission_id": mission, "as_of": r.as_of,
+                             "value": int(r.value), "before": float(before),
+                             "after": float(after), "source_id": r.source_id})
+    return pd.DataFrame(rows, columns=["line", "mission_id", "as_of", "value", "before",
+                                       "after", "source_id"])
