@@ -13,7 +13,7 @@ import hashlib
 import re
 from dataclasses import asdict, dataclass
 
-from . import lexicon as L
+from .. import lexicon as L
 
 FLAGS = re.IGNORECASE | re.UNICODE
 

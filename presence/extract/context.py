@@ -1,0 +1,119 @@
+"""Document context: what a sentence leaves to the rest of the article.
+
+The mission, the country or the year of a figure often stands in the title, a
+heading, an earlier sentence or a list's header, or is named by an alias ("the
+force", "Swisscoy", "the Alliance's mission in Kosovo"). A `Document` holds the
+article once read: its units (lines and sentences), the mission mentions in order,
+the countries of a unit (looked up only for units that hold a number), and the
+article's main regional country (for a budget that names none).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable, NamedTuple
+
+from . import text as textmod
+from .vocab import COUNTRIES, CONTINGENT_NAMES, HOST, MISSIONS, REGION, words
+
+_PREDECESSOR = re.compile(r"(?<!\w)(?:from|od|nga|von|replac\w*|zamijeni\w*|zameni\w*|"
+                          r"succeed\w*|took over from|preuze\w* (?:od|du[zž]nost od)|"
+                          r"successor (?:to|of)|after|nakon|poslije|posle|pas|nach|"
+                          r"z[eë]vend[eë]so\w*|nasledi\w*|naslijedi\w*|remplac\w*|"
+                          r"sostitu\w*|yerine)\s+(?:the\s+|nato'?s?\s+|nato-\w*\s+|"
+                          r"misij\w*\s+|mission\s+)?$", re.IGNORECASE)
+# Mission lifetimes, to name the mission a host country means at a date: Kosovo ->
+# KFOR; Bosnia and Herzegovina -> IFOR, SFOR, then EUFOR Althea.
+LIFETIMES = [("IFOR", "BIH", dt.date(1995, 12, 20), dt.date(1996, 12, 20)),
+             ("SFOR", "BIH", dt.date(1996, 12, 20), dt.date(2004, 12, 2)),
+             ("EUFOR-ALTHEA", "BIH", dt.date(2004, 12, 2), dt.date(2100, 1, 1)),
+             ("KFOR", "XKX", dt.date(1999, 6, 12), dt.date(2100, 1, 1))]
+START = {"IFOR": "1995-12", "SFOR": "1996-12", "EUFOR-ALTHEA": "2004-12", "KFOR": "1999-06"}
+
+
+class Mention(NamedTuple):
+    start: int
+    end: int
+    code: str
+
+
+def mission_at(host: str, when: dt.date) -> str | None:
+    for mission, h, begin, end in LIFETIMES:
+        if h == host and begin <= when < end:
+            return mission
+    return None
+
+
+@dataclass
+class Document:
+    text: str                       # as given (offsets in candidates point here)
+    low: str                        # transliterated, lowered, same length as the latin text
+    back: Callable[[int], int] | None
+    published: dt.datetime | None
+    title_low: str
+    units: list[textmod.Unit]
+    missions: list[Mention]         # named missions (not "took over from SFOR"), in order
+    title_missions: list[Mention]
+    _countries: dict[int, list[Mention]] = field(default_factory=dict)
+    _main: str | None = None
+
+    @classmethod
+    def read(cls, text: str, published: dt.datetime | None, title: str) -> "Document":
+        latin, back = textmod.transliterate(text)
+        low = textmod.lower_same_length(latin)
+        title_low = textmod.lower_same_length(textmod.transliterate(title)[0])
+        missions = [Mention(*h) for h in MISSIONS.find(low, 0, len(low))]
+        named = [m for m in missions
+                 if not _PREDECESSOR.search(low[max(0, m.start - 40):m.start])]
+        title_missions = [Mention(*h) for h in MISSIONS.find(title_low, 0, len(title_low))]
+        return cls(text, low, back, published, title_low, textmod.units(low), named,
+                   title_missions)
+
+    def original(self, i: int) -> int:
+        return self.back(i) if self.back else i
+
+    def countries(self, ui: int) -> list[Mention]:
+        if ui not in self._countries:
+            u = self.units[ui]
+            self._countries[ui] = [Mention(*h) for h in COUNTRIES.find(self.low, u.start, u.end)]
+        return self._countries[ui]
+
+    @property
+    def main_country(self) -> str | None:
+        """The region country the article names most, the title counting three times."""
+        if self._main is None:
+            counts: Counter = Counter()
+            for h in COUNTRIES.find(self.low, 0, len(self.low)):
+                if h[2] in REGION:
+                    counts[h[2]] += 1
+            for h in COUNTRIES.find(self.title_low, 0, len(self.title_low)):
+                if h[2] in REGION:
+                    counts[h[2]] += 3
+            self._main = counts.most_common(1)[0][0] if counts else ""
+        return self._main or None
+
+    def missions_in(self, start: int, end: int) -> list[Mention]:
+        return [m for m in self.missions if start <= m.start < end]
+
+    def mission_code(self, m: Mention) -> str:
+        return CONTINGENT_NAMES[m.code[1:]][0] if m.code.startswith("@") else m.code
+
+    def carried_mission(self, pos: int) -> tuple[str | None, str]:
+        """The mission the text is about at `pos`: the last named before it, else the
+        title's, else the first named after it."""
+        before = [m for m in self.missions if m.end <= pos]
+        if before:
+            return self.mission_code(before[-1]), "named earlier in the article"
+        if self.title_missions:
+            return self.mission_code(self.title_missions[0]), "named in the title"
+        after = [m for m in self.missions if m.start > pos]
+        if after:
+            return self.mission_code(after[0]), "named later in the article"
+        return None, ""
+
+
+PRESENT = words("present")
+HOSTS = ("XKX", "BIH")
+__all__ = ["Document", "Mention", "mission_at", "START", "HOST", "HOSTS", "REGION"]

@@ -1,0 +1,189 @@
+"""Dates in the text: month names from CLDR (through babel) in every locale read, years,
+month-year pairs, numeric dates, relative years ("prošle godine", "vitin e kaluar"),
+and the day-month pairs that date events.
+
+A figure's date is as precise as the text: "1999" stays a year, "November 2007"
+a month; only a figure said to be current takes the date line's day.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+from babel.dates import get_month_names
+
+from .text import transliterate
+from .vocab import FLAGS, alternation, words
+
+LOCALES = ("en", "sq", "sr", "sr_Latn", "bs", "hr", "mk", "de", "fr", "it", "tr")
+# Forms CLDR does not give: Albanian genitives, Croatian genitives, English abbreviations.
+EXTRA_MONTHS = {
+    1: ["jan", "janarit", "siječnja", "sijecnja"], 2: ["feb", "shkurtit", "veljače", "veljace"],
+    3: ["marsit", "ožujka", "ozujka"], 4: ["apr", "prillit", "travnja"],
+    5: ["majit", "svibnja"], 6: ["jun", "qershorit", "lipnja"], 7: ["jul", "korrikut", "srpnja"],
+    8: ["aug", "gushtit", "kolovoza"], 9: ["sep", "sept", "shtatorit", "rujna"],
+    10: ["oct", "tetorit", "listopada"], 11: ["nov", "nëntorit", "nentorit", "studenoga",
+                                            "studenog"],
+    12: ["dec", "dhjetorit", "prosinca"],
+}
+
+
+@lru_cache(maxsize=1)
+def month_table() -> dict[str, int]:
+    """Lowered, transliterated month name -> month number, every locale and form."""
+    table: dict[str, int] = {}
+    for locale in LOCALES:
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                for number, name in get_month_names(width, context, locale).items():
+                    name = transliterate(name)[0].lower().rstrip(".")
+                    if len(name) >= 3:
+                        table.setdefault(name, number)
+    for number, names in EXTRA_MONTHS.items():
+        for name in names:
+            table.setdefault(name, number)
+    return table
+
+
+STEM_MIN = 4  # a shorter stem (tet- of tetor) would read number words (tetë) as months
+
+
+def _month_form(name: str) -> str:
+    """A month name with its inflections: 'novembar' also reads novembra, novembru."""
+    stem = name[:-2] if len(name) >= STEM_MIN + 2 and name[-1] in "aeiour" else name
+    if len(stem) >= STEM_MIN and " " not in stem:
+        return re.escape(stem) + r"\w{0,4}"
+    return re.escape(name) + r"\w{0,2}"  # jun -> juna, maj -> maja
+
+
+_MONTH_ALT = alternation([_month_form(n) for n in month_table()])
+
+
+def month_of(text: str) -> int | None:
+    """The month a (possibly inflected) month name names."""
+    text = text.lower().rstrip(".")
+    table = month_table()
+    if text in table:
+        return table[text]
+    for name in sorted(table, key=len, reverse=True):
+        stem = name[:-2] if len(name) >= STEM_MIN + 2 and name[-1] in "aeiour" else name
+        if (len(stem) >= STEM_MIN and text.startswith(stem)) or (
+                text.startswith(name) and len(text) - len(name) <= 2):
+            return table[name]
+    return None
+
+_MONTH = re.compile(r"(?<!\w)(?P<m>" + _MONTH_ALT + r")\.?(?!\w)", FLAGS)
+_YEAR = re.compile(r"(?<![\d.,/-])(?P<y>(?:19[4-9]|20[0-4])\d)(?!\d|[.,]\d)", FLAGS)
+_MONTH_YEAR = re.compile(r"(?<!\w)(?P<m>" + _MONTH_ALT + r")\.?,?\s+(?:of\s+|t[eë] vitit\s+|"
+                         r"del\s+|de\s+)?(?P<y>(?:19|20)\d{2})(?!\d)", FLAGS)
+_NUMERIC = re.compile(r"(?<![\d.])(?:(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>(?:19|20)\d{2})|"
+                      r"(?P<y2>(?:19|20)\d{2})-(?P<m2>\d{2})-(?P<d2>\d{2}))(?!\d)")
+_SINCE = words("year_since")
+RELATIVE = [(-1, words("relative_last")), (0, words("relative_this")),
+            (1, words("relative_next"))]
+
+
+class When(NamedTuple):
+    start: int
+    end: int
+    year: int
+    month: int | None
+    since: bool   # preceded by "since", "until", "compared to": it dates something else
+
+    def iso(self) -> str:
+        return f"{self.year}-{self.month:02d}" if self.month else str(self.year)
+
+
+def mentions(low: str, start: int, end: int) -> list[When]:
+    """Month-years, numeric dates and bare years in low[start:end], left to right."""
+    found: list[When] = []
+    taken: list[tuple[int, int]] = []
+    table = month_table()
+    for m in _MONTH_YEAR.finditer(low, start, end):
+        month = month_of(m.group("m"))
+        if month:
+            found.append(When(m.start(), m.end(), int(m.group("y")), month, _since(low, m.start())))
+            taken.append((m.start(), m.end()))
+    for m in _NUMERIC.finditer(low, start, end):
+        y, mo = (m.group("y"), m.group("m")) if m.group("y") else (m.group("y2"), m.group("m2"))
+        if 1 <= int(mo) <= 12:
+            found.append(When(m.start(), m.end(), int(y), int(mo), _since(low, m.start())))
+            taken.append((m.start(), m.end()))
+    for m in _YEAR.finditer(low, start, end):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        found.append(When(m.start(), m.end(), int(m.group("y")), None, _since(low, m.start())))
+    found.sort()
+    return found
+
+
+def _since(low: str, at: int) -> bool:
+    before = low[max(0, at - 22):at]
+    m = None
+    for m in _SINCE.finditer(before):
+        pass
+    if not m:
+        return False
+    gap = before[m.end():]
+    return bool(re.fullmatch(r"\s*(?:the\s+|viti\s+|vitit\s+|year\s+|godine\s+|des\s+|dem\s+|"
+                             r"il\s+|l'\s*|\d{1,2}\.?\s*\w*\s+)?", gap))
+
+
+def relative_year(low: str, start: int, end: int, reference: int) -> tuple[int, str] | None:
+    """('last year' -> reference - 1, the words) for the first relative year in the span."""
+    best = None
+    for delta, rx in RELATIVE:
+        m = rx.search(low, start, end)
+        if m and (best is None or m.start() < best[2]):
+            best = (reference + delta, m.group(), m.start())
+    return (best[0], best[1]) if best else None
+
+
+_DAY = re.compile(r"(?<![\d.,])(\d{1,2})(?!\d|[.,]\d)")
+_MONTH_AFTER_DAY = re.compile(r"\.?\s+(?:of\s+)?(?P<m>" + _MONTH_ALT + r")(?!\w)\.?"
+                              r"(?:,?\s+(?P<y>(?:19|20)\d{2})\b)?", FLAGS)
+_MONTH_BEFORE_DAY = re.compile(r"(?<!\w)(?P<m>" + _MONTH_ALT + r")\s+$", FLAGS)
+_YEAR_AFTER_DAY = re.compile(r",?\s+(?P<y>(?:19|20)\d{2})\b")
+
+
+class Day(NamedTuple):
+    start: int
+    end: int
+    date: dt.date
+
+
+def first_day(low: str, start: int, end: int, published: dt.datetime | None) -> Day | None:
+    """The first 'March 7' / '7 March 2025' / '7. marta' / 'më 7 mars' in low[start:end];
+    a day with no year takes the date line's year (the year before when the month is
+    well after the date line's month)."""
+    table = month_table()
+    for d in _DAY.finditer(low, start, end):
+        day = int(d.group(1))
+        if not 1 <= day <= 31:
+            continue
+        month = year = None
+        span_start, span_end = d.start(), d.end()
+        after = _MONTH_AFTER_DAY.match(low, d.end(), end)
+        if after:
+            month, year, span_end = month_of(after.group("m")), after.group("y"), after.end()
+        else:
+            lead = low[max(start, d.start() - 14):d.start()]
+            before = _MONTH_BEFORE_DAY.search(lead)
+            if before:
+                month = month_of(before.group("m"))
+                span_start = d.start() - (len(lead) - before.start())
+                y = _YEAR_AFTER_DAY.match(low, d.end(), end)
+                year, span_end = (y.group("y"), y.end()) if y else (None, d.end())
+        if not month:
+            continue
+        if year is None:
+            if published is None:
+                continue
+            year = published.year - (1 if month > published.month + 2 else 0)
+        try:
+            return Day(span_start, span_end, dt.date(int(year), month, day))
+        except ValueError:
+            continue
+    return None

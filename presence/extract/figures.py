@@ -1,0 +1,507 @@
+"""The stages that turn a number into a candidate figure, or into a reason it is not one.
+
+For each number in a unit (line or sentence): is it troops or money (the noun, the
+currency, the list it stands in); is it a level (not a change, a plan, a share, a
+count, casualties, another force, troops elsewhere); whose is it (mission and
+contributing nation, or the budget's country); when (year anchoring). Every kept
+candidate carries `why`, the rules that produced it; every dropped number a reason.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import asdict, dataclass, field
+
+from . import dates, lists
+from . import semantics as S
+from .context import START, Document, Mention, mission_at
+from .numbers import Amount, amounts
+from .vocab import CONTINGENT_NAMES, HOST, REGION
+
+MAX_TROOPS = 100_000     # IFOR's 60,000 was the largest; more is another army or a sum
+MIN_BUDGET = 1_000_000   # a defence budget is millions at least; less is a purchase or a fee
+CARRY_UNITS = 4          # a list's currency, year and unit reach this many units down
+SUBJECT_REACH = 120      # "Austria ... with 300 soldiers": a subject this far back
+NEVER_CONTRIBUTES = {"XKX", "BIH", "SRB"}  # hosts, and Serbia, which sent troops to neither
+# Confidence: a base, and what each piece of evidence adds (a curator sorts by it).
+BASE, NOUN_BONUS, NAMED_BONUS, DATED_BONUS = 0.5, 0.15, 0.15, 0.1
+_DIGIT_OR_WORD = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+                            r"jedan|dva|tri|[cč]etiri|pet|[sš]est|sedam|osam|devet|deset|"
+                            r"nj[eë]|dy|kat[eë]r|pes[eë]|milijardu|hiljadu|tisu[cć]u)\b")
+_FROM_AFTER_NOUN = re.compile(r"^\s*(?:from|iz|nga|aus|de|da|dall\w*|dalla|dei|del|des|du|od)\s+$")
+
+
+@dataclass
+class Candidate:
+    kind: str
+    mission: str | None
+    contributor: str | None
+    host_country: str | None
+    as_of: str | None
+    value: float | int | None
+    unit: str | None
+    qualifier: str
+    quote: str | tuple[int, int]
+    start: int
+    end: int
+    confidence: float
+    why: list[str] = field(default_factory=list)
+
+    def to_json(self, source: str) -> dict:
+        return {"source": source, **asdict(self)}
+
+
+@dataclass
+class Dropped:
+    """A number the extractor saw and did not propose, and why."""
+    value: float | None
+    start: int
+    end: int
+    text: str
+    reason: str
+
+
+class Reader:
+    """One article: its document context and the state carried from unit to unit."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.found: list[Candidate] = []
+        self.dropped: list[Dropped] = []
+        self.table = lists.table_rows(doc)
+        self.money_context: tuple[int, str, str | None] | None = None  # (unit, currency, year)
+        self.troop_list_unit = -10
+
+    # ---- the run -----------------------------------------------------------------
+    def run(self) -> None:
+        doc = self.doc
+        for ui, u in enumerate(doc.units):
+            if not _DIGIT_OR_WORD.search(doc.low, u.start, u.end):
+                continue
+            levels: list[Candidate] = []
+            for a in amounts(doc.low, u.start, u.end):
+                reason = self.read(ui, a, levels)
+                if reason:
+                    self.drop(a, reason)
+
+    def drop(self, a: Amount, reason: str) -> None:
+        self.dropped.append(Dropped(a.value, a.start, a.end, self.doc.low[a.start:a.end], reason))
+
+    def read(self, ui: int, a: Amount, levels: list[Candidate]) -> str | None:
+        doc, u = self.doc, self.doc.units[ui]
+        if a.too_long:
+            return f"a number of {len(a.digits)} digits is not a figure"
+        low = doc.low
+        after = low[a.number_end:min(a.number_end + 80, u.end)]
+        if S.PERCENT_HEAD.match(low, a.number_end, u.end):
+            return "a share (percent), not an amount"
+        item = self.table.get(ui)
+        if item and item.how == "column":
+            return "another column of a table row"
+        if a.currency or (a.scaled and self.carried_currency(ui)):
+            return self.money(ui, a, levels, after)
+        if a.is_year and not S.NOUN_HEAD.match(after):
+            return "a year"
+        return self.troops(ui, a, after, item)
+
+    # ---- money -------------------------------------------------------------------
+    def carried_currency(self, ui: int) -> str | None:
+        if self.money_context and ui - self.money_context[0] <= CARRY_UNITS:
+            return self.money_context[1]
+        return None
+
+    def money(self, ui: int, a: Amount, levels: list[Candidate], after: str) -> str | None:
+        doc, u, low = self.doc, self.doc.units[ui], self.doc.low
+        why = []
+        currency = a.currency
+        carried = False
+        if not currency:
+            currency, carried = self.carried_currency(ui), True
+            why.append(f"currency {currency} carried from an amount above")
+        else:
+            why.append(f"amount in {currency}")
+        if a.value < MIN_BUDGET:
+            return "money too small to be a defence budget"
+        unit_text = low[u.start:u.end]
+        defence = S.DEFENCE.search(unit_text) or (S.BUDGET.search(unit_text)
+                                                  and S.DEFENCE.search(doc.title_low))
+        if not defence and not carried:
+            prev = self.money_context if self.money_context and ui - self.money_context[0] <= 1 \
+                else None
+            list_item = lists.adjacent_country(doc, ui, a.start)
+            if not (prev and list_item):
+                return "money not tied to defence in its sentence"
+        self.money_context = (ui, currency, self.money_context[2] if self.money_context and
+                              carried else None)
+        gdp = S.near(S.GDP, low, a.start - 40, a.start) or S.GDP.match(
+            low, a.end, min(u.end, a.end + 25)) or re.match(r"\s*(?:of|të|od)?\s*(?:gdp|bdp|pbb|bpv)",
+                                                            low[a.end:a.end + 12])
+        if gdp:
+            return "gross domestic product, not a budget"
+        derive = S.DERIVE.match(low, a.end, u.end)
+        if derive:
+            self.derived(ui, a, currency, derive, levels)
+            return "a change against the year before (used to derive that year's level)"
+        if S.DELTA_TAIL.search(low, max(u.start, a.start - 30), a.start) or \
+                S.DELTA_HEAD.match(low, a.end, min(u.end, a.end + 25)):
+            return "a change, not a level"
+        other = S.near(S.OTHER_MONEY, low, max(u.start, a.start - 45), min(u.end, a.end + 25))
+        if other and not S.near(S.DEFENCE, low, other.end(), a.start):
+            return f"other money ({other.group()})"
+        if S.MULTIYEAR.search(unit_text):
+            return "a sum over several years"
+        draft = S.DRAFT.search(unit_text)
+        if draft and not S.ADOPTED.search(unit_text):
+            return f"a draft, proposal or request ({draft.group()}), not an adopted budget"
+        country, how = self.budget_country(ui, a)
+        if country is None:
+            return "no country for the budget"
+        if country not in REGION:
+            self.money_context = (ui, currency, None)
+            return f"a budget of a country outside the region ({country})"
+        why.append(how)
+        year, year_how, explicit = self.budget_year(ui, a, carried)
+        self.money_context = (ui, currency, year)
+        if year is None:
+            return "no year for the budget"
+        pub = doc.published
+        if pub and int(year) > pub.year and not S.ADOPTED.search(unit_text):
+            return f"a budget for {year}, after the date line: a plan or draft"
+        why.append(year_how)
+        plan = S.PLAN.search(unit_text)
+        if plan and pub and int(year) > pub.year:
+            return f"a plan ({plan.group()})"
+        q, q_words = S.qualifier(low, a.start, a.plus, a.upper is not None, low[a.number_end:])
+        if q != "exact":
+            why.append(f"qualifier {q}: '{q_words}'")
+        conf = BASE + (DATED_BONUS if explicit else 0) + (NAMED_BONUS if "named" in how else 0)
+        c = Candidate("defence_budget", None, country, None, year, round(a.value, 2), currency,
+                      q, (u.start, u.end), a.start, a.end, round(min(conf, 0.95), 2),
+                      ["defence money"] + why)
+        self.found.append(c)
+        levels.append(c)
+        return None
+
+    def derived(self, ui: int, a: Amount, currency: str, m: re.Match,
+                levels: list[Candidate]) -> None:
+        """'207.8 million in 2025, 54 million more than the year before' -> 2024: 153.8m."""
+        level = next((c for c in reversed(levels) if c.unit == currency and c.start < a.start
+                      and c.as_of and c.as_of.isdigit()), None)
+        if not level:
+            return
+        sign = -1 if m.group("dir").lower() in ("more", "më shumë", "me shume", "više", "vise",
+                                                 "mehr", "de plus") else 1
+        value = level.value + sign * a.value
+        u = self.doc.units[ui]
+        self.found.append(Candidate(
+            "defence_budget", None, level.contributor, None, str(int(level.as_of) - 1),
+            round(value, 2), currency, level.qualifier, (u.start, u.end), a.start, a.end,
+            round(level.confidence - 0.2, 2),
+            [f"derived: {level.value:,.0f} minus the stated change of {a.value:,.0f} "
+             f"against the year before (a computed figure; check the source)"]))
+
+    def budget_country(self, ui: int, a: Amount) -> tuple[str | None, str]:
+        doc = self.doc
+        listed = lists.adjacent_country(doc, ui, a.start)
+        if listed:
+            return listed.code, f"country {listed.code}: the list item it stands against"
+        found = doc.countries(ui)
+        before = [c for c in found if c.end <= a.start]
+        after = [c for c in found if c.start >= a.end]
+        regional_before = [c for c in before if c.code in REGION]
+        if regional_before:
+            return regional_before[-1].code, f"country {regional_before[-1].code}: named before it"
+        if before and before[-1].start > a.start - 40:
+            return before[-1].code, f"country {before[-1].code}: named before it"
+        regional_after = [c for c in after if c.code in REGION]
+        if regional_after:
+            return regional_after[0].code, f"country {regional_after[0].code}: named after it"
+        main = doc.main_country
+        return main, f"country {main}: the region country the article names most"
+
+    def budget_year(self, ui: int, a: Amount, carried: bool) -> tuple[str | None, str, bool]:
+        doc, u, low = self.doc, self.doc.units[ui], self.doc.low
+        found = [w for w in dates.mentions(low, u.start, u.end) if not w.since
+                 and not (a.start <= w.start < a.end)]
+        if found:
+            # the year right after the amount ("... in 2025"), else the nearest before, else after
+            after = [w for w in found if 0 <= w.start - a.end <= 20]
+            before = [w for w in found if w.end <= a.start]
+            pick = after[0] if after else before[-1] if before else found[0]
+            return str(pick.year), f"year {pick.year}: in the sentence", True
+        pub = doc.published
+        reference = pub.year if pub else None
+        if reference:
+            rel = dates.relative_year(low, u.start, u.end, reference)
+            if rel:
+                return str(rel[0]), f"year {rel[0]}: '{rel[1]}'", True
+        if carried and self.money_context and self.money_context[2]:
+            y = self.money_context[2]
+            return y, f"year {y}: carried from the amount above", True
+        if lists.adjacent_country(doc, ui, a.start) or carried:
+            for back in range(1, CARRY_UNITS + 1):
+                if ui - back < 0:
+                    break
+                pu = doc.units[ui - back]
+                ws = [w for w in dates.mentions(low, pu.start, pu.end) if not w.since]
+                if ws:
+                    return str(ws[-1].year), f"year {ws[-1].year}: the list's heading", True
+        if reference:
+            return str(reference), f"year {reference}: the date line", False
+        return None, "", False
+
+    # ---- troops ------------------------------------------------------------------
+    def troops(self, ui: int, a: Amount, after: str, item: lists.Item | None) -> str | None:
+        doc, u, low = self.doc, self.doc.units[ui], self.doc.low
+        if a.value != int(a.value) or a.value < 1:
+            return "not a whole number"
+        why: list[str] = []
+        pre_start = max(u.start, a.start - S.CLAUSE)
+        if S.STRONG.match(after):
+            noun_end, why_noun = a.number_end + S.STRONG.match(after).end(), "'-strong'"
+        elif S.MEMBER.match(after):
+            return "a count ('-member', '-nation')"
+        else:
+            noun = S.NOUN_HEAD.match(after)
+            count = S.COUNT_HEAD.match(after)
+            if count and (not noun or count.end() <= noun.end()):
+                return f"a count of something else ({count.group().strip()})"
+            if noun:
+                noun_end, why_noun = a.number_end + noun.end(), f"troop noun '{noun.group().strip()}'"
+            else:
+                noun_end, why_noun = a.number_end, ""
+        listed = None if item else lists.adjacent_country(self.doc, ui, a.start)
+        if not why_noun:
+            strength = S.STRENGTH_TAIL.search(low, pre_start, a.start)
+            if item and self.table_is_troops(ui):
+                why_noun = item.how
+            elif strength:
+                why_noun = f"strength word '{strength.group().strip()}'"
+            elif listed and self.list_is_troops(ui):
+                why_noun = "a list item in a list of troops"
+            elif S.OF_WHICH_TAIL.search(low, pre_start, a.start) and self.unit_has_troops(ui):
+                why_noun = "a part ('of which') of a troop figure"
+            elif a.word:
+                return "a number word with no troop noun"
+            else:
+                return "no troop noun, strength word or list of troops"
+        if a.word and not a.scaled and a.value < 10 and "noun" not in why_noun:
+            return "a small number word"
+        why.append(why_noun)
+        if a.value > MAX_TROOPS:
+            return "too many troops for a Balkan mission (another force or a sum)"
+        self.troop_list_unit = ui
+        unit_text = low[u.start:u.end]
+        pre = low[u.start:a.start]
+        # what the number is -----------------------------------------------------
+        if S.CASUALTY.search(unit_text):
+            return "casualties"
+        if S.CAPACITY.search(low, max(u.start, a.start - 30), a.start) or \
+                S.CAPACITY.search(low, noun_end, min(u.end, noun_end + 20)):
+            return "what a base can hold"
+        ceiling = S.CEILING.search(pre)
+        if ceiling:
+            return f"a ceiling or authorised maximum ({ceiling.group()})"
+        if S.CUMULATIVE.search(unit_text):
+            return "all who served over the years"
+        if S.DELTA_TAIL.search(low, max(u.start, a.start - 30), a.start) or \
+                S.DELTA_HEAD.match(after):
+            return "a change, not a level"
+        plan = S.PLAN.search(low, max(u.start, a.start - S.PLAN_REACH), a.start)
+        from_value = S.FROM_TAIL.search(low, max(u.start, a.start - 15), a.start) and \
+            S.TO_NEXT.match(low, a.end, u.end)
+        if from_value and not plan:
+            return "the level before a change ('from A to B')"
+        if plan and not from_value:
+            return f"a plan or future level ({plan.group()})"
+        deploy = S.DEPLOY.search(pre)
+        if deploy and not S.TOTAL_TAIL.search(low, pre_start, a.start) and \
+                not S.PRESENT.search(pre) and not S.CONTINGENT.search(pre):
+            return f"a unit sent, rotated or withdrawn ({deploy.group()}), a change"
+        missions_here = doc.missions_in(u.start, u.end)
+        other = S.OTHER_FORCES.search(low, max(u.start, a.start - 40), min(u.end, noun_end + 30))
+        if other and not any(m.start > other.end and m.end <= a.start for m in missions_here):
+            if not missions_here or other.start > max((m.end for m in missions_here
+                                                        if m.end <= a.start), default=-1):
+                return f"another force ({other.group()})"
+        clause_end = low.find(",", noun_end, u.end)
+        clause_end = u.end if clause_end < 0 else max(clause_end, noun_end + 45)
+        elsewhere = S.ELSEWHERE.search(low, noun_end, min(clause_end, u.end)) or \
+            S.ELSEWHERE.search(low, max(u.start, a.start - 25, low.rfind(",", 0, a.start)),
+                               a.start)
+        if elsewhere:
+            return f"troops elsewhere ({elsewhere.group()})"
+        # when ----------------------------------------------------------------------
+        as_of, date_how, explicit = self.troop_date(ui, a, noun_end)
+        if as_of is None:
+            return "no date"
+        if date_how == "historic":
+            return "a past level with no date"
+        why.append(date_how)
+        # which mission -------------------------------------------------------------
+        mission, mission_how, alias_nation = self.troop_mission(ui, a, noun_end, as_of)
+        if mission is None:
+            return "no mission in the text"
+        why.append(mission_how)
+        # whose ---------------------------------------------------------------------
+        contributor, who_how = self.contributor(ui, a, noun_end, mission, item, listed,
+                                                alias_nation)
+        why.append(who_how)
+        q, q_words = S.qualifier(low, a.start, a.plus, a.upper is not None, after)
+        if q != "exact":
+            why.append(f"qualifier {q}: '{q_words}'")
+        conf = BASE + (NOUN_BONUS if "noun" in why_noun else 0) + \
+            (NAMED_BONUS if "sentence" in mission_how else 0) + (DATED_BONUS if explicit else 0)
+        kind = "troop_contribution" if contributor else "troop_strength"
+        self.found.append(Candidate(kind, mission, contributor, HOST[mission], as_of,
+                                    int(a.value), "troops", q, (u.start, u.end), a.start,
+                                    a.number_end, round(min(conf, 0.95), 2), why))
+        return None
+
+    def unit_has_troops(self, ui: int) -> bool:
+        u = self.doc.units[ui]
+        return bool(re.search(S.TROOP_NOUN, self.doc.low[u.start:u.end], re.IGNORECASE))
+
+    def list_is_troops(self, ui: int) -> bool:
+        """A list whose own sentence or the lines above it speak of troops, not money."""
+        for back in range(0, CARRY_UNITS + 1):
+            if ui - back < 0:
+                break
+            u = self.doc.units[ui - back]
+            text = self.doc.low[u.start:u.end]
+            if self.unit_has_troops(ui - back) or S.CONTINGENT.search(text) or \
+                    self.doc.missions_in(u.start, u.end):
+                return True
+        return False
+
+    def table_is_troops(self, ui: int) -> bool:
+        for back in range(1, lists.TABLE_HEADER_REACH + 1):
+            if ui - back < 0:
+                break
+            if self.unit_has_troops(ui - back):
+                return True
+        return False
+
+    def troop_date(self, ui: int, a: Amount, noun_end: int) -> tuple[str | None, str, bool]:
+        doc, u, low = self.doc, self.doc.units[ui], self.doc.low
+        pub = doc.published
+        present = S.PRESENT.search(low, max(u.start, a.start - 40), a.start) or \
+            S.PRESENT.search(low, noun_end, min(u.end, noun_end + 25))
+        start = S.START.search(low, max(u.start, a.start - 70), a.start)
+        found = [w for w in dates.mentions(low, u.start, u.end) if not w.since]
+        if present and pub:
+            return pub.date().isoformat(), f"date: the date line ('{present.group()}')", False
+        if start and not found:
+            mission, _, _ = self.troop_mission(ui, a, noun_end, None)
+            if mission:
+                return START[mission], f"date: the start of {mission} ('{start.group()}')", True
+        if found:
+            near_after = [w for w in found if 0 <= w.start - noun_end <= 25]
+            before = [w for w in found if w.end <= a.start]
+            pick = near_after[0] if near_after else before[-1] if before else found[0]
+            if pub and pick.year == pub.year and not pick.month:
+                return pub.date().isoformat(), f"date: the date line (year {pick.year} named)", True
+            return pick.iso(), f"date {pick.iso()}: in the sentence", True
+        if S.HISTORIC.search(low, max(u.start, a.start - 50), a.start):
+            return "", "historic", False
+        if pub:
+            rel = dates.relative_year(low, u.start, u.end, pub.year)
+            if rel:
+                return str(rel[0]), f"date {rel[0]}: '{rel[1]}'", True
+        if (ui - 1 >= 0 and (self.table.get(ui) or lists.adjacent_country(doc, ui, a.start))):
+            for back in range(1, lists.TABLE_HEADER_REACH + 1):
+                if ui - back < 0:
+                    break
+                pu = doc.units[ui - back]
+                ws = [w for w in dates.mentions(low, pu.start, pu.end) if not w.since]
+                if ws:
+                    return ws[-1].iso(), f"date {ws[-1].iso()}: the list's heading", True
+        if pub:
+            return pub.date().isoformat(), "date: the date line", False
+        return None, "", False
+
+    def troop_mission(self, ui: int, a: Amount, noun_end: int,
+                      as_of: str | None) -> tuple[str | None, str, str | None]:
+        doc, u = self.doc, self.doc.units[ui]
+        here = doc.missions_in(u.start, u.end)
+        for m in here:
+            if m.code.startswith("@"):
+                mission, nation = CONTINGENT_NAMES[m.code[1:]]
+                return mission, f"mission {mission}: '{doc.low[m.start:m.end]}'", nation
+        before = [m for m in here if m.end <= a.start]
+        after = [m for m in here if m.start >= a.end]
+        if before:
+            return before[-1].code, f"mission {before[-1].code}: named in the sentence", None
+        if after:
+            return after[0].code, f"mission {after[0].code}: named in the sentence", None
+        carried, how = doc.carried_mission(a.start)
+        hosts = [c for c in doc.countries(ui) if c.code in ("XKX", "BIH")]
+        if hosts:
+            host = hosts[0].code
+            if carried and HOST[carried] == host:
+                return carried, f"mission {carried}: {how}", None
+            when = _date_of(as_of) or (doc.published.date() if doc.published else None)
+            if when:
+                mission = mission_at(host, when)
+                if mission:
+                    return mission, f"mission {mission}: the force in {host} at that date", None
+        if carried:
+            return carried, f"mission {carried}: {how}", None
+        return None, "", None
+
+    def contributor(self, ui: int, a: Amount, noun_end: int, mission: str,
+                    item: lists.Item | None, listed: Mention | None,
+                    alias_nation: str | None) -> tuple[str | None, str]:
+        doc, u, low = self.doc, self.doc.units[ui], self.doc.low
+        never = NEVER_CONTRIBUTES | {HOST[mission]}
+        if alias_nation:
+            return alias_nation, f"contributor {alias_nation}: the contingent's name"
+        if item:
+            if item.country is None:
+                return None, "the mission's total: the table's total row"
+            if item.country not in never:
+                return item.country, f"contributor {item.country}: {item.how}"
+        if listed and listed.code not in never:
+            return listed.code, f"contributor {listed.code}: the list item it stands against"
+        countries = [c for c in doc.countries(ui) if c.code not in never]
+        inner = [c for c in countries if a.number_end <= c.start < noun_end]
+        if inner:
+            return inner[0].code, f"contributor {inner[0].code}: in the noun ('{low[inner[0].start:inner[0].end]}')"
+        if any(a.number_end <= m.start < noun_end for m in doc.missions_in(u.start, u.end)):
+            return None, "the mission's total: the mission named in the noun"
+        for c in countries:
+            if noun_end <= c.start <= noun_end + 30 and _FROM_AFTER_NOUN.match(low[noun_end:c.start]):
+                return c.code, f"contributor {c.code}: 'from {low[c.start:c.end]}'"
+        if S.TOTAL_TAIL.search(low, max(u.start, a.start - 30), a.start):
+            return None, "the mission's total: 'total'"
+        entities = sorted([c for c in countries if c.end <= a.start] +
+                          [m for m in doc.missions_in(u.start, u.end) if m.end <= a.start])
+        if not entities:
+            return None, "the mission's total: no nation named with it"
+        nearest = entities[-1]
+        if nearest.code in HOST or nearest.code.startswith("@"):
+            # "Austria is the largest contributor to EUFOR, with 300": the mission is an
+            # object; the nation heading the clause is the sender.
+            if _PREPOSITION.search(low, max(u.start, nearest.start - 12), nearest.start):
+                subject = [e for e in entities if e.code not in HOST and e.end <= nearest.start
+                           and not e.code.startswith("@")]
+                if subject and not re.search(r"[;:]", low[subject[-1].end:a.start]):
+                    return subject[-1].code, f"contributor {subject[-1].code}: the clause's subject"
+            return None, "the mission's total: the mission heads the clause"
+        if a.start - nearest.end > SUBJECT_REACH or re.search(r"[;:]", low[nearest.end:a.start]):
+            return None, "the mission's total: no nation close to it"
+        return nearest.code, f"contributor {nearest.code}: the clause's subject"
+
+
+_PREPOSITION = re.compile(r"(?:^|\s)(?:to|in|within|of|for|with|u|na|n[eë]|t[eë]|at|zu|im|in der|"
+                          r"au|à la|dans|nella|nel|alla)\s+(?:the\s+)?(?:nato\S*\s+)?$", re.IGNORECASE)
+
+
+def _date_of(as_of: str | None) -> dt.date | None:
+    if not as_of:
+        return None
+    try:
+        parts = [int(p) for p in as_of.split("-")]
+        return dt.date(parts[0], parts[1] if len(parts) > 1 else 7, parts[2] if len(parts) > 2 else 1)
+    except ValueError:
+        return None

@@ -1,0 +1,60 @@
+"""The words the extractor reads, one module a language, merged into one lexicon.
+
+Each language module defines `WORDS`: a category name to a list of regex fragments,
+matched case-insensitively on text that was lowered and transliterated to Latin
+(Serbian and Macedonian Cyrillic are read through `transliterate`), so the BCS
+and Macedonian lists are written in Latin letters. A fragment is matched at a word
+start; a trailing `\\w*` takes the inflected forms.
+
+Categories shared by every language (a language may leave one out):
+
+troop_nouns      the people a troop figure counts (troops, vojnika, ushtarë, Soldaten)
+count_nouns      nouns that make a number a count of something else (countries, camps)
+budget           words that make a money amount a budget or expenditure
+defence          words that tie money to defence (not to the state or another ministry)
+approx/upper/lower  qualifier words just before a number
+lower_after      qualifier words just after a number (Turkish "üzerinde")
+delta_before / delta_after   a change, not a level ("700 more", "dodatnih 200")
+plan             a future or planned level ("will be cut to")
+draft            a budget not yet adopted (draft, nacrt, propozim)
+multiyear        a sum over several years
+other_money      money that is not the defence budget (state budget, purchases, GDP)
+other_forces     forces that are not the missions (Kosovo Security Force, national armies)
+elsewhere        troops counted somewhere else (in Europe, Afghanistan, an exercise)
+casualty         injured or killed people
+capacity / ceiling / cumulative   what a base holds, what a mandate allows, all who served
+deploy           verbs of sending a unit (a change, unless the sentence gives a total)
+historic         a past level with no date ("at its peak")
+start            the mission's start ("at the launch"), dated by the mission's start
+present          "now", "currently": the date line's date
+total            "in total", "ukupno"
+of_which         "of which", "od kojih": a part of the number before it
+predecessor      words before a mission that name the one replaced ("took over from SFOR")
+year_since       "since 1999": the year dates something else
+relative_last / relative_this / relative_next   relative years
+gdp / percent    a share, not an amount
+from_words / to_words   "from A to B"
+thousand / million / billion   scale words after a number
+number_words     a dict: word -> value (used only with a scale word or a troop noun)
+currencies       a dict: ISO code -> fragments (after or before the number)
+"""
+from __future__ import annotations
+
+from . import de, en, fr, it, mk, sh, sq, tr
+
+LANGUAGES = {"en": en, "sq": sq, "sh": sh, "mk": mk, "de": de, "fr": fr, "it": it, "tr": tr}
+
+
+def merged() -> tuple[dict[str, list[str]], dict[str, float], dict[str, list[str]]]:
+    """(category -> fragments, number word -> value, currency -> fragments), all languages."""
+    words: dict[str, list[str]] = {}
+    numbers: dict[str, float] = {}
+    currencies: dict[str, list[str]] = {}
+    for module in LANGUAGES.values():
+        for category, fragments in module.WORDS.items():
+            bucket = words.setdefault(category, [])
+            bucket += [f for f in fragments if f not in bucket]
+        numbers.update(getattr(module, "NUMBER_WORDS", {}))
+        for code, fragments in getattr(module, "CURRENCIES", {}).items():
+            currencies.setdefault(code, []).extend(fragments)
+    return words, numbers, currencies

@@ -1,0 +1,67 @@
+"""Lists and tables: per-nation figures written as "Hungary: 365", "Turska (350)",
+"Italije - 638 i SAD 635", "Country — N" lines under a heading, or a table exported
+one cell a line (a country line, then its numbers). Each number pairs with its own
+country and shares the list's mission, date and unit (troops or a currency).
+"""
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from .context import Document, Mention
+from .vocab import FLAGS, WORDS, alternation
+
+QUALIFIER = alternation(WORDS["approx"] + WORDS["upper"] + WORDS["lower"])
+# between a country and its number: a case ending, then ':', '-', '(', or only a space
+_GAP = re.compile(r"(?:-\w{1,4})?\s*(?:[:\-–—(=]|\s)\s*(?:" + QUALIFIER + r"\.?\s*)?", FLAGS)
+_BARE_NUMBER = re.compile(r"\s*\d[\d.,\s\u00a0]*\s*")
+_TOTAL_LINE = re.compile(r"\s*(?:total|ukupno|gjithsej|gesamt|insgesamt|toplam|totale|vkupno)"
+                         r"\s*:?\s*", FLAGS)
+TABLE_HEADER_REACH = 15  # lines above a table's first row where its column names stand
+MAX_LABEL_CHARS = 40     # a table's country cell is a name, not a sentence
+
+
+class Item(NamedTuple):
+    country: str | None   # None for the table's total row
+    how: str
+
+
+def adjacent_country(doc: Document, ui: int, start: int) -> Mention | None:
+    """The country a number is listed against: 'Hungary: 365', 'Italia (1258)', 'SAD 635'."""
+    before = [c for c in doc.countries(ui) if c.end <= start]
+    if not before:
+        return None
+    c = before[-1]
+    gap = doc.low[c.end:start]
+    if len(gap) <= 16 and _GAP.fullmatch(gap):
+        return c
+    return None
+
+
+def table_rows(doc: Document) -> dict[int, Item]:
+    """Units that are the first number cell of a table row, with the row's country.
+
+    A row is a line holding only a country name (or 'Total') followed by lines holding
+    only numbers; the first number is the row's figure, the others are its other
+    columns and are consumed (mapped to None country with how='column')."""
+    rows: dict[int, Item] = {}
+    units = doc.units
+    for i in range(len(units) - 1):
+        u, nxt = units[i], units[i + 1]
+        if not u.first or u.end - u.start > MAX_LABEL_CHARS:
+            continue
+        if not _BARE_NUMBER.fullmatch(doc.low, nxt.start, nxt.end):
+            continue
+        label = doc.low[u.start:u.end].strip(" \t*•-–:")
+        if _TOTAL_LINE.fullmatch(label):
+            rows[i + 1] = Item(None, "the table's total row")
+        else:
+            found = doc.countries(i)
+            if len(found) != 1 or (found[0].end - found[0].start) < len(label) - 3:
+                continue
+            rows[i + 1] = Item(found[0].code, "a table row: the country's cell, then its number")
+        j = i + 2
+        while j < len(units) and _BARE_NUMBER.fullmatch(doc.low, units[j].start, units[j].end):
+            rows.setdefault(j, Item("", "column"))
+            j += 1
+    return rows

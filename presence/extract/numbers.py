@@ -1,0 +1,183 @@
+"""Amounts as reporting writes them, in every language read: digits with any thousands
+separator (4,686 / 4.686 / 4 686 / 15 000), decimal commas (287,34 miliona), scale
+words and abbreviations (mil., mln, mld., Mio., bn, млрд), compound amounts
+(18 milionë e 819 mijë e 805 euro; milijardu i 200 miliona), number words with a scale
+or a noun (četiri tisuće, katër mijë, eight soldiers), ranges (31,000-34,000) and the
+currency written before or after (€274m, 1,2 mld. dinara, EUR 27 million).
+
+The parser never raises: a number too long to be a figure is reported as such.
+
+>>> [(a.value, a.currency) for a in amounts("18 milionë e 819 mijë e 805 euro", 0, 32)]
+[(18819805.0, 'EUR')]
+>>> [(a.value, a.currency) for a in amounts("€274m and $1.14bn", 0, 17)]
+[(274000000.0, 'EUR'), (1140000000.0, 'USD')]
+>>> [a.value for a in amounts("KFOR ima 4,6 hiljada vojnika", 0, 28)]
+[4600.0]
+>>> [(a.value, a.upper) for a in amounts("between 31,000 and 34,000 troops", 0, 32)]
+[(31000.0, 34000.0)]
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .vocab import CURRENCY_WORDS, FLAGS, NUMBER_WORDS, WORDS, alternation
+
+MAX_DIGITS = 15  # a trillion in any currency unit; longer digit runs are ids or garbage
+
+_DIGITS = re.compile(
+    r"(?<![\w.,/])(?P<int>\d{1,3}(?:(?:[.,'’](?=\d{3}(?!\d))|[ \u00a0\u202f](?=\d{3}(?![\d]|[.,]\d)))"
+    r"\d{3})+(?![.,]\d{3})|\d+)(?:[.,](?P<dec>\d+)(?![.,]\d))?(?P<plus>\+)?", FLAGS)
+_NUMBER_WORD = re.compile(r"(?<!\w)" + alternation([re.escape(w) for w in NUMBER_WORDS])
+                          + r"(?!\w)", FLAGS)
+_SCALES = [(1e9, WORDS["billion"]), (1e6, WORDS["million"]), (1e3, WORDS["thousand"])]
+_ONE_LETTER = re.compile(r"(?:bn|k|m|b|mn)\b")
+_SCALE = re.compile(r"(?P<space>\s*)(?:" + "|".join(f"(?P<s{i}>{alternation(f)})"
+                                                    for i, (_, f) in enumerate(_SCALES))
+                    + r")(?!\w)\.?", FLAGS)
+_CURRENCY_AFTER = re.compile(r"\s*(?:of\s+|di\s+|de\s+|d['’]|in\s+)?(?:" + "|".join(
+    f"(?P<{code}>{alternation(f)})" for code, f in CURRENCY_WORDS.items()) + r")", FLAGS)
+_CURRENCY_BEFORE = re.compile(r"(?:(?P<EUR>€|eur)|(?P<USD>us\$|\$|usd)|(?P<HRK>hrk)|"
+                              r"(?P<CHF>chf)|(?P<GBP>£))\s?$", FLAGS)
+_JOIN = re.compile(r"[\s,]*(?:i|e|and|und|et|ve|y)?\s+", FLAGS)
+_RANGE = re.compile(r"\s*(?:[-–—]|deri (?:n[eë] )?|and|und|bis|to|do|et|ve|à|a|i|e)(?!\w)\s*",
+                    FLAGS)
+_BETWEEN = re.compile(r"(?:between|između|izmedju|izme[dđ]u|midis|zwischen|entre|tra|fra)\s*$",
+                      FLAGS)
+
+
+@dataclass
+class Amount:
+    """A number found in the text, with what was written next to it."""
+    start: int          # offset of the first digit or word (currency symbol excluded)
+    end: int            # offset after the scale word / currency / range end
+    value: float
+    digits: str         # the integer digits as written (for telling years)
+    scaled: bool        # a scale word (thousand, milion, mld.) was part of it
+    decimal: bool
+    plus: bool          # "60,000+"
+    word: bool          # written in words (četiri tisuće)
+    currency: str | None = None
+    upper: float | None = None   # the top of a range ("31,000-34,000")
+    number_end: int = 0          # offset after the number and its scale word
+    too_long: bool = False
+
+    @property
+    def is_year(self) -> bool:
+        return (not self.scaled and not self.decimal and len(self.digits) == 4
+                and self.digits[:2] in ("19", "20") and not self.word)
+
+
+def _scale_at(low: str, pos: int, end: int) -> tuple[float, int] | None:
+    m = _SCALE.match(low, pos, end)
+    if not m:
+        return None
+    word = m.group(m.lastgroup)
+    if m.group("space") and _ONE_LETTER.fullmatch(word):
+        return None  # "600 m" is metres; "€274m" is a scale
+    return _SCALES[int(m.lastgroup[1:])][0], m.end()
+
+
+def _number_at(low: str, m: re.Match) -> tuple[float, bool, int]:
+    """(value, decimal?, end) of a digit match, or value -1 when it is too long."""
+    digits = re.sub(r"\D", "", m.group("int"))
+    if len(digits) > MAX_DIGITS:
+        return -1.0, False, m.end()
+    dec = m.group("dec")
+    if dec and len(dec) > MAX_DIGITS:
+        return -1.0, False, m.end()
+    return float(digits + ("." + dec if dec else "")), bool(dec), m.end()
+
+
+def amounts(low: str, start: int, end: int) -> list[Amount]:
+    """Every amount in low[start:end], left to right; low is lowered text."""
+    found: list[Amount] = []
+    spans = [(m.start(), "digits", m) for m in _DIGITS.finditer(low, start, end)]
+    spans += [(m.start(), "word", m) for m in _NUMBER_WORD.finditer(low, start, end)]
+    spans.sort(key=lambda t: t[0])
+    taken = start
+    for at, how, m in spans:
+        if at < taken:
+            continue
+        if how == "digits":
+            value, decimal, stop = _number_at(low, m)
+            if value < 0:
+                found.append(Amount(at, m.end(), 0.0, m.group("int"), False, False, False,
+                                    False, number_end=m.end(), too_long=True))
+                taken = m.end()
+                continue
+            digits, plus, word = re.sub(r"\D", "", m.group("int")), bool(m.group("plus")), False
+        else:
+            value, decimal, stop = float(NUMBER_WORDS[m.group().lower()]), False, m.end()
+            digits, plus, word = "", False, True
+        scaled = value >= 1e6 and word
+        scale = _scale_at(low, stop, end)
+        last = 0.0
+        if scale:
+            value, stop, scaled, last = value * scale[0], scale[1], True, scale[0]
+        elif scaled:
+            last = value  # "milijardu" is itself a billion
+        if last:
+            # compound: "18 milionë e 819 mijë e 805", "milijardu i 200 miliona"
+            while True:
+                j = _JOIN.match(low, stop, end)
+                nxt = _DIGITS.match(low, j.end() if j else stop, end)
+                if not nxt:
+                    break
+                part, _, part_end = _number_at(low, nxt)
+                if part < 0 or part >= 1000:
+                    break
+                sub = _scale_at(low, part_end, end)
+                if sub and sub[0] < last:
+                    value, stop, last = value + part * sub[0], sub[1], sub[0]
+                elif not sub and last == 1e3 and _CURRENCY_AFTER.match(low, part_end, end):
+                    value, stop = value + part, part_end
+                    break
+                else:
+                    break
+        if word and not scaled:
+            # a number word counts only with a scale word or straight before a noun
+            after = low[stop:stop + 30]
+            if not re.match(r"\s+\w", after):
+                continue
+        amount = Amount(at, stop, value, digits, scaled, decimal, plus, word, number_end=stop)
+        cur = _CURRENCY_AFTER.match(low, stop, end)
+        if cur:
+            amount.currency, amount.end = cur.lastgroup, cur.end()
+        else:
+            before = _CURRENCY_BEFORE.search(low, max(start, at - 5), at)
+            if before:
+                amount.currency = before.lastgroup
+        _read_range(low, amount, end)
+        found.append(amount)
+        taken = amount.end
+    return found
+
+
+def _read_range(low: str, amount: Amount, end: int) -> None:
+    """'31,000-34,000', '500 to 650', 'between 500 and 650': keep the lower bound."""
+    if amount.scaled and amount.currency:
+        return
+    sep = _RANGE.match(low, amount.number_end, end)
+    if not sep:
+        return
+    nxt = _DIGITS.match(low, sep.end(), end)
+    if not nxt:
+        return
+    value, _, stop = _number_at(low, nxt)
+    connector = sep.group().strip()
+    if connector in ("and", "i", "e", "und", "et", "ve") and not _BETWEEN.search(
+            low, max(0, amount.start - 12), amount.start):
+        return
+    scale = _scale_at(low, stop, end)
+    if scale:
+        value, stop = value * scale[0], scale[1]
+    elif amount.scaled and value < amount.value / 100:
+        value *= amount.value / (float(re.sub(r"\D", "", amount.digits) or 1))
+    if not value or not (amount.value < value <= amount.value * 3):
+        return
+    amount.upper, amount.number_end = value, stop
+    cur = _CURRENCY_AFTER.match(low, stop, end)
+    amount.end = cur.end() if cur else stop
+    if cur:
+        amount.currency = cur.lastgroup

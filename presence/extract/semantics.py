@@ -1,0 +1,85 @@
+"""What a number is: the words around it that make it a level, a change, a plan, a
+share, a count, a casualty figure or somebody else's force. Each test returns the
+reason it vetoes a number (shown to the curator by `presence extract --explain`),
+or None. Windows are in characters of the lowered text.
+"""
+from __future__ import annotations
+
+import re
+
+from .vocab import FLAGS, WORDS, alternation, head, tail, words
+
+NEAR = 30        # "about", "more than": the qualifier sits right before the number
+CLAUSE = 60      # how far back a word of the same clause reaches
+PLAN_REACH = 120  # "will be cut from 12,000 to 7,000 by June": the verb can be far back
+
+QUALIFIER_TAILS = [(q, tail(q, r"[\s(]*")) for q in ("lower", "upper", "approx")]
+LOWER_AFTER = head("lower_after", r"") if WORDS.get("lower_after") else None
+TROOP_NOUN = alternation(WORDS["troop_nouns"] + [r"\w+soldat\w*", r"\w*truppen\b"])
+NOUN_HEAD = re.compile(r"(?:['’]\w{1,4})?(?:\s+\w{1,4}['’]\w{1,4})?[\s-]*(?:(?:[\w.'’-]+)\s+){0,3}?"
+                       + TROOP_NOUN + r"(?!\w)", FLAGS)
+STRONG = re.compile(r"[\s-]?(?:strong|starke?n?|köpfig\w*|mann starke?\w*)\b", FLAGS)
+MEMBER = re.compile(r"-(?:member|nation|country|state|year|day|month)\b", FLAGS)
+COUNT_HEAD = re.compile(r"(?:['’]\w{1,4})?[\s-]*(?:\w+\s+)?" + alternation(WORDS["count_nouns"])
+                        + r"(?!\w)", FLAGS)
+PERCENT_HEAD = re.compile(r"\s*(?:%|" + alternation(WORDS["percent"]) + r")", FLAGS)
+STRENGTH_TAIL = tail("strength_before", r"[\s:(]*(?:\w+\s+)?")
+CONTINGENT = words("contingent")
+TOTAL_TAIL = re.compile(r"(?<!\w)" + alternation(WORDS["total"]) + r"\W+(?:\w+\W+){0,3}$", FLAGS)
+OF_WHICH_TAIL = tail("of_which", r"[\s,]*(?:\w+\s+)?")
+DELTA_TAIL = re.compile(r"(?<!\w)" + alternation(WORDS["delta_before"])
+                        + r"\s*(?:of\s+|od\s+|prej\s+|me\s+)?(?:" + alternation(
+                            WORDS["approx"] + WORDS["upper"] + WORDS["lower"]) + r"\s+)?$", FLAGS)
+DELTA_HEAD = re.compile(r"(?:['’]\w{1,4})?[\s-]*(?:\w+\s+)?" + alternation(WORDS["delta_after"])
+                        + r"(?!\w)", FLAGS)
+PLAN = words("plan")
+DRAFT = words("draft")
+MULTIYEAR = words("multiyear")
+OTHER_MONEY = words("other_money")
+OTHER_FORCES = words("other_forces")
+ELSEWHERE = words("elsewhere")
+CASUALTY = words("casualty")
+CAPACITY = words("capacity")
+CEILING = words("ceiling")
+CUMULATIVE = words("cumulative")
+DEPLOY = words("deploy")
+HISTORIC = words("historic")
+START = words("start")
+PRESENT = words("present")
+GDP = words("gdp")
+BUDGET = words("budget")
+DEFENCE = words("defence")
+FROM_TAIL = re.compile(r"(?<!\w)" + alternation(WORDS["from_words"]) + r"\s+(?:" + alternation(
+    WORDS["approx"] + WORDS["upper"] + WORDS["lower"]) + r"\s+)?$", FLAGS)
+TO_NEXT = re.compile(r"[^.;]{0,40}?(?<!\w)" + alternation(WORDS["to_words"])
+                     + r"\s+(?:\w+\s+){0,2}?\d", FLAGS)
+ADOPTED = re.compile(r"(?<!\w)(?:adopted|approved|passed|usvoj\w*|usvoen\w*|usvojen\w*|izglasa\w*|"
+                     r"donesen\w*|miratua\w*|miratoi|miraton|verabschiedet|beschlossen|"
+                     r"adopt[eé]\w*|approvat\w*|kabul edil\w*)", FLAGS)
+DERIVE = re.compile(r"\s*(?P<dir>more|less|m[eë] shum[eë]|m[eë] pak|vi[sš]e|manje|mehr|weniger|"
+                    r"de plus|de moins)\s+(?:than|se|nego|od|als)\s+(?:the\s+|in\s+)?"
+                    r"(?:previous year|last year|year before|a year earlier|vitin e kaluar|"
+                    r"vitit t[eë] kaluar|vitin paraprak|prethodne godine|pro[sš]le godine|lani|"
+                    r"im vorjahr|l'an dernier)", FLAGS)
+
+
+def qualifier(low: str, start: int, plus: bool, ranged: bool, after: str) -> tuple[str, str]:
+    """(qualifier, the words that set it)."""
+    if plus:
+        return "lower", "'+' after the number"
+    if ranged:
+        return "lower", "a range: its lower bound"
+    before = low[max(0, start - NEAR):start]
+    for name, rx in QUALIFIER_TAILS:
+        m = rx.search(before)
+        if m:
+            return name, m.group().strip()
+    if LOWER_AFTER:
+        m = LOWER_AFTER.match(after)
+        if m:
+            return "lower", m.group().strip()
+    return "exact", ""
+
+
+def near(rx: re.Pattern, low: str, start: int, end: int) -> re.Match | None:
+    return rx.search(low, max(0, start), max(0, end))

@@ -1,0 +1,83 @@
+"""Text preparation that keeps offsets into the original: Cyrillic to Latin, lowering,
+and the split into units (lines, then sentences) that every later stage reads."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from typing import Callable, NamedTuple
+
+_CYR = dict(zip("абвгдђежзијклљмнњопрстћуфхцчџшАБВГДЂЕЖЗИЈКЛЉМНЊОПРСТЋУФХЦЧЏШ",
+                ["a", "b", "v", "g", "d", "đ", "e", "ž", "z", "i", "j", "k", "l", "lj", "m",
+                 "n", "nj", "o", "p", "r", "s", "t", "ć", "u", "f", "h", "c", "č", "dž", "š",
+                 "A", "B", "V", "G", "D", "Đ", "E", "Ž", "Z", "I", "J", "K", "L", "Lj", "M",
+                 "N", "Nj", "O", "P", "R", "S", "T", "Ć", "U", "F", "H", "C", "Č", "Dž", "Š"]))
+# Macedonian letters (ѓ ќ ѕ) and the Russian/Bulgarian ones seen in regional copy
+_CYR.update({"ѓ": "gj", "ќ": "kj", "ѕ": "dz", "Ѓ": "Gj", "Ќ": "Kj", "Ѕ": "Dz",
+             "ы": "y", "э": "e", "ю": "ju", "я": "ja", "щ": "šč", "ъ": "", "ь": "", "й": "j",
+             "ё": "e", "Ю": "Ju", "Я": "Ja", "Щ": "Šč", "Й": "J"})
+_CYR.pop("ъ")
+_CYR.pop("ь")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_TABLE = str.maketrans(_CYR)
+_MULTI = re.compile("[" + "".join(k for k, v in _CYR.items() if len(v) > 1) + "]")
+
+
+def transliterate(text: str) -> tuple[str, Callable[[int], int] | None]:
+    """Serbian/Macedonian Cyrillic to Latin, and a function mapping offsets back.
+
+    Returns (text, None) when there is no Cyrillic, so the common case costs
+    nothing. A few letters become two (љ -> lj); the map undoes that shift.
+
+    >>> latin, back = transliterate("Њемачка 400")
+    >>> latin, back(latin.index("400"))
+    ('Njemačka 400', 8)
+    """
+    if not _CYRILLIC.search(text):
+        return text, None
+    extras, shift = [], 0
+    for m in _MULTI.finditer(text):
+        extras.append(m.start() + shift + 1)
+        shift += 1
+
+    def original(i: int) -> int:
+        return i - bisect_right(extras, i)
+
+    return text.translate(_TABLE), original
+
+
+def lower_same_length(text: str) -> str:
+    """str.lower() unless it changes the length (Turkish 'İ' lowers to two code points),
+    in which case the characters that grow are left as they are, so offsets hold."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+class Unit(NamedTuple):
+    """A line, or a sentence within a line: the span a figure's words are read in."""
+    start: int
+    end: int
+    line: int      # index of the line it belongs to (for tables and headings)
+    first: bool    # the first unit of its line
+
+
+# A sentence ends at . ! ? (and a closing quote) before a capital letter or an opening
+# quote; "2023. godine" and "approx. 3,000" do not end one.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”»']?\s+(?=[\"“„«(]?[A-ZÇËŠŽĆČĐÖÜÄÉÈ])")
+_LINE = re.compile(r"[^\n]+")
+
+
+def units(text: str) -> list[Unit]:
+    """Lines, each cut into sentences. Tables and lists keep one row a line."""
+    out: list[Unit] = []
+    for line_no, line in enumerate(_LINE.finditer(text)):
+        start, first = line.start(), True
+        for m in _SENTENCE_END.finditer(text, line.start(), line.end()):
+            if m.start() > start:
+                out.append(Unit(start, m.start(), line_no, first))
+                first = False
+            start = m.end()
+        if line.end() > start and text[start:line.end()].strip():
+            out.append(Unit(start, line.end(), line_no, first))
+    return out

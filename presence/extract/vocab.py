@@ -1,0 +1,113 @@
+"""The merged lexicon compiled into the matchers the stages use, built once at import."""
+from __future__ import annotations
+
+import re
+
+from . import countries
+from .lexicon import merged
+
+FLAGS = re.IGNORECASE | re.UNICODE
+WORDS, NUMBER_WORDS, CURRENCY_WORDS = merged()
+
+
+def alternation(fragments: list[str]) -> str:
+    # Longest first, so "more than" wins over "more" where both could start a match.
+    return "(?:" + "|".join(sorted(set(fragments), key=len, reverse=True)) + ")"
+
+
+def words(category: str) -> re.Pattern:
+    """Any word of a category, at a word start."""
+    return re.compile(r"(?<!\w)" + alternation(WORDS.get(category) or [r"(?!x)x"]), FLAGS)
+
+
+def tail(category: str, slack: str = r"[\s,]*") -> re.Pattern:
+    """A word of a category that ends the text searched (just before a number)."""
+    return re.compile(r"(?<!\w)" + alternation(WORDS[category]) + slack + r"$", FLAGS)
+
+
+def head(category: str, slack: str = r"[\s-]*") -> re.Pattern:
+    """A word of a category that starts the text matched (just after a number); use .match."""
+    return re.compile(slack + alternation(WORDS[category]) + r"(?!\w)", FLAGS)
+
+
+class Index:
+    """Patterns grouped by their first two letters, tried only at word starts.
+
+    One alternation of five hundred country names tried at every position is slow;
+    a dictionary lookup on a word's first letters is not.
+    """
+
+    def __init__(self, table: dict[str, list[str]]):
+        self.by_prefix: dict[str, list[tuple[re.Pattern, str]]] = {}
+        for code, fragments in table.items():
+            for fragment in fragments:
+                rx = re.compile(fragment + r"(?!\w)" if not fragment.endswith(("*", "b"))
+                                else fragment, FLAGS)
+                for key in _prefixes(fragment):
+                    self.by_prefix.setdefault(key, []).append((rx, code))
+
+    def find(self, low: str, start: int, end: int) -> list[tuple[int, int, str]]:
+        """(start, end, code) of every mention in low[start:end], longest at each word."""
+        hits = []
+        get = self.by_prefix.get
+        pos = start
+        for w in _WORD_START.finditer(low, start, end):
+            at = w.start()
+            if at < pos:
+                continue
+            best = None
+            for rx, code in get(low[at:at + 2], ()):
+                m = rx.match(low, at, end)
+                if m and (best is None or m.end() > best[1]):
+                    best = (at, m.end(), code)
+            if best:
+                hits.append(best)
+                pos = best[1]
+        return hits
+
+
+_WORD_START = re.compile(r"(?<![\w])\w", FLAGS)
+
+
+def _prefixes(pattern: str, size: int = 2) -> set[str]:
+    """The literal first letters a pattern can start with ('[sš]vic' -> {'sv', 'šv'})."""
+    keys = {""}
+    i = 0
+    while i < len(pattern) and len(next(iter(keys))) < size:
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern) and not pattern[i + 1].isalnum():
+            options, i = [pattern[i + 1]], i + 2
+        elif ch == "[":
+            close = pattern.index("]", i)
+            options, i = list(pattern[i + 1:close]), close + 1
+        elif ch.isalnum() or ch in " .-'’":
+            options, i = [ch], i + 1
+        else:
+            break
+        if i < len(pattern) and pattern[i] in "?*{":
+            raise ValueError(f"pattern needs a literal start: {pattern!r}")
+        keys = {k + o for k in keys for o in options}
+    if not all(len(k) == size for k in keys):
+        raise ValueError(f"pattern needs {size} literal letters first: {pattern!r}")
+    return keys
+
+
+MISSION_NAMES = {
+    "KFOR": [r"kfor\w*", r"kosovo force", r"forca e kosov\w*", r"kosovo-truppe", r"kosovotruppe",
+             r"force (?:de paix )?(?:de l'otan )?au kosovo"],
+    "EUFOR-ALTHEA": [r"eufor\w*", r"althea\w*", r"alte\w?a\b", r"eu(?:-led)? (?:military )?force\b",
+                     r"european union force", r"forca e be-s[eë]?\w*", r"snage eu\w*",
+                     r"evropske snage\w*", r"europske snage\w*", r"eu-mission\w*", r"eu-truppe\w*",
+                     r"eu-schutztruppe\w*", r"op[eé]ration althea"],
+    "SFOR": [r"sfor\w*", r"stabili[sz]ation force", r"stabilisierungstruppe\w*",
+             r"snage za stabilizaciju"],
+    "IFOR": [r"ifor\w*", r"implementation force", r"snage za implementaciju"],
+}
+# A mission's contingent named for its nation: the name gives the mission and the nation.
+CONTINGENT_NAMES = {"swisscoy": ("KFOR", "CHE"), "kfor-kontingent": ("KFOR", None),
+                    "ausbatt": ("KFOR", "AUT"), "aucon": ("KFOR", "AUT")}
+HOST = {"KFOR": "XKX", "EUFOR-ALTHEA": "BIH", "SFOR": "BIH", "IFOR": "BIH"}
+REGION = ("XKX", "BIH", "SRB", "ALB", "MKD", "MNE", "HRV", "SVN")
+
+MISSIONS = Index({**MISSION_NAMES, **{f"@{k}": [re.escape(k)] for k in CONTINGENT_NAMES}})
+COUNTRIES = Index(countries.patterns())
