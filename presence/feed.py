@@ -47,6 +47,7 @@ class Limits:
 
     file_bytes: int = 10_000_000  # one file on disk
     download_bytes: int = 10_000_000  # one HTTP body
+    feed_bytes: int = 2_000_000  # feedparser takes ~3 s a MB; a busy real feed is ~0.5 MB
     lines: int = 50_000  # a long report has ~2,000
     line_chars: int = 100_000  # one paragraph per line in the text form
     items: int = 1_000  # articles and feed items per run; the rest wait for the next run
@@ -298,7 +299,7 @@ class Fetcher:
         self.timeout = timeout if timeout is not None else limits.request_seconds
         self.retries, self.backoff, self.limits = retries, backoff, limits
         self.requests = 0
-        self.stalled_hosts: set[str] = set()  # one timeout per host per run, not one per link
+        self.stalled_hosts: set[tuple[str, int]] = set()  # one timeout per host per run, not one per link
 
     def __call__(self, url: str) -> bytes:
         body = self.get(url)
@@ -362,17 +363,21 @@ class Fetcher:
 
     def _request(self, target: "_Target", headers: dict
                  ) -> tuple[int, http.client.HTTPMessage, bytes]:
-        if target.host in self.stalled_hosts:
-            raise InputError(f"{target.url}: {target.host} timed out earlier in this run; "
-                             "not asked again")
+        if (target.host, target.port) in self.stalled_hosts:
+            raise InputError(f"{target.url}: {target.host}:{target.port} timed out earlier "
+                             "in this run; not asked again")
         address = _resolve(target, self.limits)
         cls = http.client.HTTPSConnection if target.scheme == "https" else http.client.HTTPConnection
         kwargs = {"context": ssl.create_default_context()} if target.scheme == "https" else {}
         conn = cls(target.host, target.port, timeout=self.limits.connect_seconds, **kwargs)
 
+        opened: list[socket.socket] = []  # the response may outlive conn.sock; keep the socket
+
         def connect_to_checked_address(_address, timeout=None, source_address=None):
             # Connect to the address that passed the check, not to a fresh lookup.
-            return socket.create_connection((address, target.port), timeout, source_address)
+            sock = socket.create_connection((address, target.port), timeout, source_address)
+            opened.append(sock)
+            return sock
 
         conn._create_connection = connect_to_checked_address
         # One deadline for the whole request: a server that drips a byte a second
@@ -381,8 +386,7 @@ class Fetcher:
 
         def expire():
             expired.set()
-            sock = conn.sock
-            if sock is not None:
+            for sock in opened:
                 try:
                     sock.shutdown(socket.SHUT_RDWR)
                 except OSError:
@@ -413,12 +417,15 @@ class Fetcher:
                 chunks.append(chunk)
             if expired.is_set():
                 raise TimeoutError
+            if declared and declared.strip().isdigit() and size < int(declared.strip()):
+                raise InputError(f"{target.url}: bad HTTP answer (the body ends after {size:,} "
+                                 f"of the {int(declared.strip()):,} bytes it declared)")
             return resp.status, resp.headers, b"".join(chunks)
         except InputError:
             raise
         except Exception as exc:  # noqa: BLE001 - any failure of the exchange names the URL
             if expired.is_set() or isinstance(exc, TimeoutError):
-                self.stalled_hosts.add(target.host)
+                self.stalled_hosts.add((target.host, target.port))
                 raise InputError(f"{target.url}: timed out (no complete answer within "
                                  f"{self.timeout:g} s)") from exc
             if isinstance(exc, (ConnectionRefusedError, ConnectionResetError)):
@@ -520,6 +527,9 @@ def _parse(data: bytes, kind: str, source: str, fetcher: Fetcher,
     """Articles in `data` of a known kind; a decoding or format problem names the source."""
     limits = fetcher.limits
     try:
+        if kind == "feed" and len(data) > limits.feed_bytes:
+            raise InputError(f"too large for a feed ({len(data):,} bytes; the limit is "
+                             f"{limits.feed_bytes:,})")
         if kind == "feed":
             yield from parse_feed(data, source, fetcher, limits)
         elif kind == "html":
