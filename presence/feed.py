@@ -104,10 +104,12 @@ def _is_boilerplate(line: str) -> bool:
     s = line.strip(" \t•·-*|")
     if not s:
         return True
+    if re.fullmatch(r"[A-ZÇËŠŽĆČĐ .]+\d{2,4}", s):
+        return True  # a phone list: "POLICE129"
+    if re.search(r"\d", s):
+        return False  # a table's cells, one a line ("2486"), are body, not a menu
     words = s.split()
-    if len(words) <= 3 and not s.endswith((".", "!", "?", "\"", "”")):
-        return True
-    return bool(re.fullmatch(r"[A-ZÇËŠŽĆČĐ .]+\d{2,4}", s))
+    return len(words) <= 3 and not s.endswith((".", "!", "?", "\"", "”"))
 
 
 def parse_raw(text: str, origin: str | None = None,

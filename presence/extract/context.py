@@ -68,7 +68,7 @@ class Document:
         named = [m for m in missions
                  if not _PREDECESSOR.search(low[max(0, m.start - 40):m.start])]
         title_missions = [Mention(*h) for h in MISSIONS.find(title_low, 0, len(title_low))]
-        return cls(text, low, back, published, title_low, textmod.units(low), named,
+        return cls(text, low, back, published, title_low, textmod.units(latin), named,
                    title_missions)
 
     def original(self, i: int) -> int:

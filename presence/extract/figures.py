@@ -100,7 +100,7 @@ class Reader:
             return "another column of a table row"
         if a.currency or (a.scaled and self.carried_currency(ui)):
             return self.money(ui, a, levels, after)
-        if a.is_year and not S.NOUN_HEAD.match(after):
+        if a.is_year and not re.match(r"\s+" + S.TROOP_NOUN, after):
             return "a year"
         return self.troops(ui, a, after, item)
 
@@ -122,6 +122,8 @@ class Reader:
             why.append(f"amount in {currency}")
         if a.value < MIN_BUDGET:
             return "money too small to be a defence budget"
+        if a.value > S.MAX_BUDGET.get(currency, 1e12):
+            return "money too large to be a Balkan defence budget (an alliance's or a GDP)"
         unit_text = low[u.start:u.end]
         defence = S.DEFENCE.search(unit_text) or (S.BUDGET.search(unit_text)
                                                   and S.DEFENCE.search(doc.title_low))
@@ -169,7 +171,7 @@ class Reader:
             return f"a budget for {year}, after the date line: a plan or draft"
         why.append(year_how)
         plan = S.PLAN.search(unit_text)
-        if plan and pub and int(year) > pub.year:
+        if plan and ((pub and int(year) > pub.year) or not explicit):
             return f"a plan ({plan.group()})"
         q, q_words = S.qualifier(low, a.start, a.plus, a.upper is not None, low[a.number_end:])
         if q != "exact":
@@ -210,7 +212,9 @@ class Reader:
         after = [c for c in found if c.start >= a.end]
         regional_before = [c for c in before if c.code in REGION]
         if regional_before:
-            return regional_before[-1].code, f"country {regional_before[-1].code}: named before it"
+            pick = regional_before[-1] if a.start - regional_before[-1].end <= 25 \
+                else regional_before[0]
+            return pick.code, f"country {pick.code}: named before it"
         if before and before[-1].start > a.start - 40:
             return before[-1].code, f"country {before[-1].code}: named before it"
         regional_after = [c for c in after if c.code in REGION]
@@ -314,6 +318,9 @@ class Reader:
             return "the level before a change ('from A to B')"
         if plan and not from_value:
             return f"a plan or future level ({plan.group()})"
+        plan_after = S.PLAN_AFTER.search(low, noun_end, min(u.end, noun_end + S.PLAN_AFTER_REACH))
+        if plan_after:
+            return f"a plan or future level ({plan_after.group()})"
         deploy = S.DEPLOY.search(pre)
         if deploy and not S.TOTAL_TAIL.search(low, pre_start, a.start) and \
                 not S.PRESENT.search(pre) and not S.CONTINGENT.search(pre):

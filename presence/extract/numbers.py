@@ -114,6 +114,8 @@ def amounts(low: str, start: int, end: int) -> list[Amount]:
         scale = _scale_at(low, stop, end)
         last = 0.0
         if scale:
+            if how == "digits" and scale[0] >= 1e6 and re.fullmatch(r"\d[.,]\d{3}", m.group("int")):
+                value /= 1000  # "1,426 miliardë", "2,130 milijardi": a decimal comma
             value, stop, scaled, last = value * scale[0], scale[1], True, scale[0]
         elif scaled:
             last = value  # "milijardu" is itself a billion
@@ -130,7 +132,7 @@ def amounts(low: str, start: int, end: int) -> list[Amount]:
                 sub = _scale_at(low, part_end, end)
                 if sub and sub[0] < last:
                     value, stop, last = value + part * sub[0], sub[1], sub[0]
-                elif not sub and last == 1e3 and _CURRENCY_AFTER.match(low, part_end, end):
+                elif not sub and last == 1e3 and j and j.group().strip():
                     value, stop = value + part, part_end
                     break
                 else:

@@ -19,7 +19,7 @@ WORDS = {
     "elsewhere": [r"in europa", r"afghanistan", r"libano", r"iraq", r"esercitazion\w*"],
     "casualty": [r"ferit\w*", r"mort\w*", r"uccis\w*"],
     "capacity": [r"capacit[aà]"],
-    "ceiling": [r"tetto", r"massimo"],
+    "ceiling": [r"tetto", r"massim\w*", r"autorizzat\w*"],
     "cumulative": [r"si sono avvicendati", r"hanno prestato servizio"],
     "deploy": [r"invi\w*", r"schier\w*", r"arrivat\w*", r"ritir\w*", r"rinforz\w*"],
     "historic": [r"al culmine", r"un tempo", r"all'epoca"],

@@ -36,7 +36,9 @@ WORDS = {
                     r"ugovor\w*", r"donacij\w*", r"pomo[cć]\w*", r"plat\w*", r"penzij\w*",
                     r"mirovin\w*", r"dron\w*", r"naoru[zž]anj\w*", r"oprem\w*",
                     r"po glavi", r"kredit\w*", r"investicij\w*", r"helikopter\w*",
-                    r"tro[sš]kov\w* misij\w*", r"misij\w* ko[sš]t\w*"],
+                    r"tro[sš]kov\w* misij\w*", r"misij\w* ko[sš]t\w*",
+                    r"ministarstv\w* (?:zdravlja|prosvjete|prosvete|obrazovanja|unutra[sš]nj\w*|"
+                    r"finansija|financija|pravde|kulture|poljoprivrede)", r"dodatn\w* sredstv\w*"],
     "other_forces": [r"oru[zž]an\w* snag\w* bih", r"oru[zž]an\w* snag\w* bosn\w*",
                      r"osbih", r"vojsk\w* srbij\w*", r"vojsk\w* republike srpske",
                      r"vojsk\w* federacij\w*", r"kosovsk\w* bezbednosn\w* snag\w*",
