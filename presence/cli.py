@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -76,30 +77,88 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from .store import Store, dumps
 
     if args.json is not None:
+        from .feed import read_file
+
         status = 0
         for name in args.json:
             try:
-                raw = Path(name).read_text(encoding="utf-8")
+                raw = read_file(Path(name)).decode("utf-8")
                 article = parse_raw(raw, origin=name)
-            except (OSError, UnicodeDecodeError, InputError) as exc:
+                with _time_limit(args.time_limit):
+                    found = list(extract(article.text, article.published, article.title,
+                                         article.offset))
+            except (UnicodeDecodeError, InputError) as exc:
                 print(f"{name}: {exc}", file=sys.stderr)
                 status = 1
                 continue
-            for c in extract(article.text, article.published, article.title, article.offset):
+            except Exception as exc:  # noqa: BLE001 - one file's failure, not the run's
+                print(f"{name}: extraction failed: {_failure(exc)}", file=sys.stderr)
+                status = 1
+                continue
+            for c in found:
                 print(dumps(c.to_json(name)))
         return status
     with Store(args.store) as store:
         articles = list(store.articles(only_unextracted=not args.all))
-        total = 0
+        total, failed = 0, []
         for i, a in enumerate(articles, start=1):
-            found = extract(a.text, a.published, a.title)
-            rows = [{**c.to_json(a.id), "id": candidate_id(a.id, c)} for c in found]
-            total += store.replace_candidates(a.id, rows)
+            # One bad article is marked failed with its reason, so it neither stops this
+            # run nor blocks every later one (issue 16's poison article).
+            try:
+                with _time_limit(args.time_limit):
+                    found = extract(a.text, a.published, a.title)
+                    rows = [{**c.to_json(a.id), "id": candidate_id(a.id, c)} for c in found]
+                total += store.replace_candidates(a.id, rows)
+            except Exception as exc:  # noqa: BLE001
+                reason = _failure(exc)
+                store.mark_extract_failed(a.id, reason)
+                failed.append((a.id, reason))
             if i % 500 == 0:
                 print(f"{i}/{len(articles)} articles, {total} candidates", file=sys.stderr)
-        print(f"{len(articles)} articles extracted, {total} candidates "
-              f"({store.count('candidates')} in the store)")
-    return 0
+        print(f"{len(articles) - len(failed)} articles extracted, {total} candidates "
+              f"({store.count('candidates')} in the store)"
+              + (f"; {len(failed)} failed (retried by `presence extract --all`)"
+                 if failed else ""))
+        for article_id, reason in failed:
+            print(f"  failed: {article_id}: {reason}")
+    return 1 if failed else 0
+
+
+class ExtractTimeout(Exception):
+    """An article took longer than the per-article time limit."""
+
+
+@contextmanager
+def _time_limit(seconds: float | None):
+    """Interrupt the block after `seconds` (SIGALRM; main thread on Unix only, else no limit).
+
+    The extractor is meant to be linear; this is the guard that keeps one
+    pathological article from holding the whole run if it is not.
+    """
+    import signal
+    import threading
+
+    usable = (seconds and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
+        return
+
+    def expire(_signum, _frame):
+        raise ExtractTimeout(f"took longer than {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _failure(exc: BaseException) -> str:
+    text = str(exc).replace("\n", " ")[:300]
+    return text if isinstance(exc, ExtractTimeout) else f"{type(exc).__name__}: {text}"
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -132,6 +191,13 @@ def cmd_review(args: argparse.Namespace) -> int:
                               f" {r['contributor'] or '-':<4} {r['as_of'] or '-':<10} "
                               f"{r['value'] if r['value'] is not None else '-':>14} "
                               f"{r['unit'] or '':<6} {r['qualifier']:<7} {r['dataset']}")
+                failed = store.failed_articles()
+                if failed:
+                    print(f"{len(failed)} article(s) failed extraction (retried by "
+                          "`presence extract --all`):", file=sys.stderr)
+                    for f in failed:
+                        print(f"  {f['id']}  {f['reason']}  ({f['title'][:60]})",
+                              file=sys.stderr)
                 return 0
             if args.review == "accept":
                 changes = dict(kv.split("=", 1) for kv in args.set or [])
@@ -193,6 +259,9 @@ def main(argv: list[str] | None = None) -> int:
     extract.add_argument("--json", nargs="+", metavar="FILE",
                          help="run on raw article files and print JSON lines; no store")
     extract.add_argument("--all", action="store_true", help="re-extract every article")
+    extract.add_argument("--time-limit", type=float, default=120, metavar="SECONDS",
+                         help="per article; one that takes longer is marked failed "
+                              "(default 120)")
     extract.add_argument("--store", help="DuckDB file (default: PRESENCE_STORE or user data dir)")
     extract.set_defaults(func=cmd_extract)
     evaluate = sub.add_parser("evaluate", help="precision and recall on a labelled set")

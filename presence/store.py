@@ -58,6 +58,9 @@ SCHEMA = [
     "CREATE INDEX IF NOT EXISTS candidates_article ON candidates (article_id)",
     "ALTER TABLE candidates ADD COLUMN IF NOT EXISTS reason TEXT",
     "ALTER TABLE candidates ADD COLUMN IF NOT EXISTS decided_at TIMESTAMP",
+    # Why extraction failed on an article; it is then marked extracted so the next run
+    # moves on instead of dying on it again (`extract --all` retries it).
+    "ALTER TABLE articles ADD COLUMN IF NOT EXISTS extract_error TEXT",
     """CREATE TABLE IF NOT EXISTS http_cache (
         url TEXT PRIMARY KEY,
         etag TEXT,
@@ -209,13 +212,28 @@ class Store:
                     [c["id"], article_id, c["kind"], c["mission"], c["contributor"],
                      c["host_country"], c["as_of"], c["value"], c["unit"], c["qualifier"],
                      c["quote"], c["start"], c["end"], c["confidence"], now])
-            self.db.execute("UPDATE articles SET extracted_at = ? WHERE id = ?",
-                            [now, article_id])
+            self.db.execute("UPDATE articles SET extracted_at = ?, extract_error = NULL "
+                            "WHERE id = ?", [now, article_id])
             self.db.execute("COMMIT")
         except Exception:
             self.db.execute("ROLLBACK")
             raise
         return len(rows)
+
+    def mark_extract_failed(self, article_id: str, reason: str) -> None:
+        """Record why extraction failed; the article is not retried until `extract --all`.
+
+        Its earlier pending candidates stay as they were: a failure removes nothing.
+        """
+        self.db.execute("UPDATE articles SET extracted_at = ?, extract_error = ? WHERE id = ?",
+                        [dt.datetime.now(), reason[:1000], article_id])
+
+    def failed_articles(self) -> list[dict]:
+        """Articles whose last extraction failed, with the reason."""
+        cur = self.db.execute("SELECT id, title, origin, extract_error AS reason FROM articles "
+                              "WHERE extract_error IS NOT NULL ORDER BY extracted_at, id")
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, row)) for row in cur.fetchall()]
 
     def candidates(self, status: str | None = "pending") -> list[dict]:
         sql = ("SELECT c.*, a.title, a.outlet, a.published, a.url, a.language, "
