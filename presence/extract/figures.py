@@ -22,6 +22,7 @@ MAX_TROOPS = 100_000     # IFOR's 60,000 was the largest; more is another army o
 MIN_BUDGET = 1_000_000   # a defence budget is millions at least; less is a purchase or a fee
 CARRY_UNITS = 4          # a list's currency, year and unit reach this many units down
 SUBJECT_REACH = 120      # "Austria ... with 300 soldiers": a subject this far back
+HEADING_CHARS = 100      # a heading or a list's lead line; longer is a sentence with its own subject
 NEVER_CONTRIBUTES = {"XKX", "BIH", "SRB"}  # hosts, and Serbia, which sent troops to neither
 # Confidence: a base, and what each piece of evidence adds (a curator sorts by it).
 BASE, NOUN_BONUS, NAMED_BONUS, DATED_BONUS = 0.5, 0.15, 0.15, 0.1
@@ -382,10 +383,13 @@ class Reader:
         return False
 
     def table_is_troops(self, ui: int) -> bool:
+        """A table whose header (the lines above its first row) names troops."""
+        item = self.table.get(ui)
+        top = item.label if item and item.label >= 0 else ui
         for back in range(1, lists.TABLE_HEADER_REACH + 1):
-            if ui - back < 0:
+            if top - back < 0:
                 break
-            if self.unit_has_troops(ui - back):
+            if self.unit_has_troops(top - back):
                 return True
         return False
 
@@ -420,6 +424,8 @@ class Reader:
                 if ui - back < 0:
                     break
                 pu = doc.units[ui - back]
+                if pu.end - pu.start > HEADING_CHARS:
+                    continue
                 ws = [w for w in dates.mentions(low, pu.start, pu.end) if not w.since]
                 if ws:
                     return ws[-1].iso(), f"date {ws[-1].iso()}: the list's heading", True

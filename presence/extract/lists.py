@@ -19,11 +19,13 @@ _TOTAL_LINE = re.compile(r"\s*(?:total|ukupno|gjithsej|gesamt|insgesamt|toplam|t
                          r"\s*:?\s*", FLAGS)
 TABLE_HEADER_REACH = 15  # lines above a table's first row where its column names stand
 MAX_LABEL_CHARS = 40     # a table's country cell is a name, not a sentence
+MAX_LABEL_WORDS = 4      # "République Tchèque", "Bosnia and Herzegovina"
 
 
 class Item(NamedTuple):
     country: str | None   # None for the table's total row
     how: str
+    label: int = -1       # the unit of the table's first row label (its header is above)
 
 
 def adjacent_country(doc: Document, ui: int, start: int) -> Mention | None:
@@ -46,6 +48,7 @@ def table_rows(doc: Document) -> dict[int, Item]:
     columns and are consumed (mapped to None country with how='column')."""
     rows: dict[int, Item] = {}
     units = doc.units
+    first_label = -1
     for i in range(len(units) - 1):
         u, nxt = units[i], units[i + 1]
         if not u.first or u.end - u.start > MAX_LABEL_CHARS:
@@ -53,13 +56,17 @@ def table_rows(doc: Document) -> dict[int, Item]:
         if not _BARE_NUMBER.fullmatch(doc.low, nxt.start, nxt.end):
             continue
         label = doc.low[u.start:u.end].strip(" \t*•-–:")
+        if not (i - 1 in rows or i - 2 in rows or any(i - k in rows for k in range(3, 13))):
+            first_label = i  # a new table starts here
         if _TOTAL_LINE.fullmatch(label):
-            rows[i + 1] = Item(None, "the table's total row")
+            rows[i + 1] = Item(None, "the table's total row", first_label)
         else:
             found = doc.countries(i)
-            if len(found) != 1 or (found[0].end - found[0].start) < len(label) - 3:
+            if len(found) != 1 or len(label.split()) > MAX_LABEL_WORDS or \
+                    (found[0].end - found[0].start) < len(label) * 0.4:
                 continue
-            rows[i + 1] = Item(found[0].code, "a table row: the country's cell, then its number")
+            rows[i + 1] = Item(found[0].code, "a table row: the country's cell, then its number",
+                               first_label)
         j = i + 2
         while j < len(units) and _BARE_NUMBER.fullmatch(doc.low, units[j].start, units[j].end):
             rows.setdefault(j, Item("", "column"))
