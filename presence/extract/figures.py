@@ -72,6 +72,7 @@ class Reader:
         self.table = lists.table_rows(doc)
         self.money_context: tuple[int, str, str | None] | None = None  # (unit, currency, year)
         self.troop_list_unit = -10
+        self.last_dated: tuple[int, str] | None = None  # (unit, as_of) of a dated troop figure
 
     # ---- the run -----------------------------------------------------------------
     def run(self) -> None:
@@ -284,6 +285,8 @@ class Reader:
                 why_noun = f"strength word '{strength.group().strip()}'"
             elif listed and self.list_is_troops(ui):
                 why_noun = "a list item in a list of troops"
+            elif S.NOUN_TAIL.search(low, max(u.start, a.start - 45), a.start):
+                why_noun = "troop noun just before it"
             elif S.OF_WHICH_TAIL.search(low, pre_start, a.start) and self.unit_has_troops(ui):
                 why_noun = "a part ('of which') of a troop figure"
             elif a.word:
@@ -315,7 +318,9 @@ class Reader:
         plan = S.PLAN.search(low, max(u.start, a.start - S.PLAN_REACH), a.start)
         from_value = S.FROM_TAIL.search(low, max(u.start, a.start - 15), a.start) and \
             S.TO_NEXT.match(low, a.end, u.end)
-        if from_value and not plan:
+        own_year = [w for w in dates.mentions(low, noun_end, min(u.end, noun_end + 15))
+                     if not w.since]
+        if from_value and not plan and not own_year:
             return "the level before a change ('from A to B')"
         if plan and not from_value:
             return f"a plan or future level ({plan.group()})"
@@ -323,7 +328,7 @@ class Reader:
         if plan_after:
             return f"a plan or future level ({plan_after.group()})"
         deploy = S.DEPLOY.search(pre)
-        if deploy and not S.TOTAL_TAIL.search(low, pre_start, a.start) and \
+        if deploy and not item and not listed and not S.TOTAL_TAIL.search(low, pre_start, a.start) and \
                 not S.PRESENT.search(pre) and not S.CONTINGENT.search(pre):
             return f"a unit sent, rotated or withdrawn ({deploy.group()}), a change"
         missions_here = doc.missions_in(u.start, u.end)
@@ -361,6 +366,8 @@ class Reader:
         conf = BASE + (NOUN_BONUS if "noun" in why_noun else 0) + \
             (NAMED_BONUS if "sentence" in mission_how else 0) + (DATED_BONUS if explicit else 0)
         kind = "troop_contribution" if contributor else "troop_strength"
+        if explicit:
+            self.last_dated = (ui, as_of)
         self.found.append(Candidate(kind, mission, contributor, HOST[mission], as_of,
                                     int(a.value), "troops", q, (u.start, u.end), a.start,
                                     a.number_end, round(min(conf, 0.95), 2), why))
@@ -419,7 +426,10 @@ class Reader:
             rel = dates.relative_year(low, u.start, u.end, pub.year)
             if rel:
                 return str(rel[0]), f"date {rel[0]}: '{rel[1]}'", True
-        if (ui - 1 >= 0 and (self.table.get(ui) or lists.adjacent_country(doc, ui, a.start))):
+        listed = self.table.get(ui) or lists.adjacent_country(doc, ui, a.start)
+        if listed and self.last_dated and ui - self.last_dated[0] <= 1:
+            return self.last_dated[1], f"date {self.last_dated[1]}: the list's lead figure", True
+        if (ui - 1 >= 0 and listed):
             for back in range(1, lists.TABLE_HEADER_REACH + 1):
                 if ui - back < 0:
                     break

@@ -24,6 +24,8 @@ COUNT_HEAD = re.compile(r"(?:['’]\w{1,4})?[\s-]*(?:\w+\s+)?" + alternation(WOR
                         + r"(?!\w)", FLAGS)
 PERCENT_HEAD = re.compile(r"\s*(?:%|" + alternation(WORDS["percent"]) + r")", FLAGS)
 STRENGTH_TAIL = tail("strength_before", r"[\s:(]*(?:\w+\s+)?")
+# the troop noun before the number, a few short words between: "trupave nga rreth 50,000"
+NOUN_TAIL = re.compile(r"(?<!\w)" + TROOP_NOUN + r"(?:\s+[^\W\d]{1,8}){0,3}\s+$", FLAGS)
 CONTINGENT = words("contingent")
 TOTAL_TAIL = re.compile(r"(?<!\w)" + alternation(WORDS["total"]) + r"\W+(?:\w+\W+){0,3}$", FLAGS)
 OF_WHICH_TAIL = tail("of_which", r"[\s,]*(?:\w+\s+)?")
