@@ -22,6 +22,8 @@ MAX_TROOPS = 100_000     # IFOR's 60,000 was the largest; more is another army o
 MIN_BUDGET = 1_000_000   # a defence budget is millions at least; less is a purchase or a fee
 CARRY_UNITS = 4          # a list's currency, year and unit reach this many units down
 SUBJECT_REACH = 120      # "Austria ... with 300 soldiers": a subject this far back
+OTHER_MONEY_REACH = 80   # "personnel costs - salaries, allowances ... 63 billion": the item names reach far
+OTHER_FORCE_REACH = 60   # "the Armed Forces of Bosnia are currently lacking about 1 500"
 HEADING_CHARS = 100      # a heading or a list's lead line; longer is a sentence with its own subject
 NEVER_CONTRIBUTES = {"XKX", "BIH", "SRB"}  # hosts, and Serbia, which sent troops to neither
 # Confidence: a base, and what each piece of evidence adds (a curator sorts by it).
@@ -29,6 +31,9 @@ BASE, NOUN_BONUS, NAMED_BONUS, DATED_BONUS = 0.5, 0.15, 0.15, 0.1
 _DIGIT_OR_WORD = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
                             r"jedan|dva|tri|[cč]etiri|pet|[sš]est|sedam|osam|devet|deset|"
                             r"nj[eë]|dy|kat[eë]r|pes[eë]|milijardu|hiljadu|tisu[cć]u)\b")
+# after a number whose noun stood before it: punctuation, a date or a preposition, not a noun
+NOTHING_AFTER = re.compile(r"\s*(?:[,.;:)\]–-]|$|(?:in|n[eë]|u|na|vo|v|sot|today|danas|now|tani|"
+                           r"dhe|and|i|e|et|und|im|en|in|to|do|deri|\d|\())", re.IGNORECASE)
 _FROM_AFTER_NOUN = re.compile(r"^\s*(?:from|iz|nga|aus|de|da|dall\w*|dalla|dei|del|des|du|od)\s+$")
 
 
@@ -143,15 +148,22 @@ class Reader:
         if gdp:
             return "gross domestic product, not a budget"
         derive = S.DERIVE.match(low, a.end, u.end)
-        if derive:
+        approximate_change = S.qualifier(low, a.start, a.plus, False, "")[0] != "exact"
+        if derive and not approximate_change:
             self.derived(ui, a, currency, derive, levels)
             return "a change against the year before (used to derive that year's level)"
+        if derive:
+            return "an approximate change against the year before"
         if S.DELTA_TAIL.search(low, max(u.start, a.start - 30), a.start) or \
                 S.DELTA_HEAD.match(low, a.end, min(u.end, a.end + 25)):
             return "a change, not a level"
-        other = S.near(S.OTHER_MONEY, low, max(u.start, a.start - 45), min(u.end, a.end + 25))
+        other = S.near(S.OTHER_MONEY, low, max(u.start, a.start - OTHER_MONEY_REACH),
+                       min(u.end, a.end + 25))
         if other and not S.near(S.DEFENCE, low, other.end(), a.start):
             return f"other money ({other.group()})"
+        topup = S.TOPUP.search(unit_text)
+        if topup:
+            return f"a top-up or supplementary budget ({topup.group()})"
         if S.MULTIYEAR.search(unit_text):
             return "a sum over several years"
         draft = S.DRAFT.search(unit_text)
@@ -270,6 +282,8 @@ class Reader:
         else:
             noun = S.NOUN_HEAD.match(after)
             count = S.COUNT_HEAD.match(after)
+            if noun and re.match(r"[\s-]+contribut", after[noun.end():]):
+                count = noun  # "19 troop contributing nations"
             if count and (not noun or count.end() <= noun.end()):
                 return f"a count of something else ({count.group().strip()})"
             if noun:
@@ -285,7 +299,8 @@ class Reader:
                 why_noun = f"strength word '{strength.group().strip()}'"
             elif listed and self.list_is_troops(ui):
                 why_noun = "a list item in a list of troops"
-            elif S.NOUN_TAIL.search(low, max(u.start, a.start - 45), a.start):
+            elif S.NOUN_TAIL.search(low, max(u.start, a.start - 45), a.start) and \
+                    NOTHING_AFTER.match(after):
                 why_noun = "troop noun just before it"
             elif S.OF_WHICH_TAIL.search(low, pre_start, a.start) and self.unit_has_troops(ui):
                 why_noun = "a part ('of which') of a troop figure"
@@ -327,16 +342,17 @@ class Reader:
         plan_after = S.PLAN_AFTER.search(low, noun_end, min(u.end, noun_end + S.PLAN_AFTER_REACH))
         if plan_after:
             return f"a plan or future level ({plan_after.group()})"
-        deploy = S.DEPLOY.search(pre)
+        deploy = S.DEPLOY.search(pre) or S.DEPLOY.search(low, noun_end, min(u.end, noun_end + 30))
         if deploy and not item and not listed and not S.TOTAL_TAIL.search(low, pre_start, a.start) and \
                 not S.PRESENT.search(pre) and not S.CONTINGENT.search(pre):
             return f"a unit sent, rotated or withdrawn ({deploy.group()}), a change"
         missions_here = doc.missions_in(u.start, u.end)
-        other = S.OTHER_FORCES.search(low, max(u.start, a.start - 40), min(u.end, noun_end + 30))
-        if other and not any(m.start > other.end and m.end <= a.start for m in missions_here):
-            if not missions_here or other.start > max((m.end for m in missions_here
-                                                        if m.end <= a.start), default=-1):
-                return f"another force ({other.group()})"
+        other = S.OTHER_FORCES.search(low, max(u.start, a.start - OTHER_FORCE_REACH),
+                                      min(u.end, noun_end + 30))
+        # "the KSF has 2,500 soldiers" is another force; "the KSF ..., while KFOR has 4,500"
+        # names the mission between the two and is not
+        if other and not any(other.end() <= m.start and m.end <= a.start for m in missions_here):
+            return f"another force ({other.group()})"
         clause_end = low.find(",", noun_end, u.end)
         clause_end = u.end if clause_end < 0 else max(clause_end, noun_end + 45)
         elsewhere = S.ELSEWHERE.search(low, noun_end, min(clause_end, u.end)) or \
@@ -409,7 +425,7 @@ class Reader:
         found = [w for w in dates.mentions(low, u.start, u.end) if not w.since]
         if present and pub:
             return pub.date().isoformat(), f"date: the date line ('{present.group()}')", False
-        if start and not found:
+        if start and (not found or a.start - start.end() <= 30):
             mission, _, _ = self.troop_mission(ui, a, noun_end, None)
             if mission:
                 return START[mission], f"date: the start of {mission} ('{start.group()}')", True

@@ -132,7 +132,7 @@ def amounts(low: str, start: int, end: int) -> list[Amount]:
                 sub = _scale_at(low, part_end, end)
                 if sub and sub[0] < last:
                     value, stop, last = value + part * sub[0], sub[1], sub[0]
-                elif not sub and last == 1e3 and j and j.group().strip():
+                elif not sub and last == 1e3 and (not j or "," not in j.group()):
                     value, stop = value + part, part_end
                     break
                 else:

@@ -91,9 +91,12 @@ def near(rx: re.Pattern, low: str, start: int, end: int) -> re.Match | None:
 PLAN_AFTER = re.compile(r"(?<!\w)(?:will|would|(?:is|are|were|was) (?:expected|due|set|scheduled|"
                         r"planned|to be) to|to be (?:withdrawn|cut|sent|deployed)|do t[eë]|"
                         r"[cć]e (?:biti|se)|bi[cć]e|treba\w* da|soll\w*|wird|werden|sera|seront|"
-                        r"devr\w*|sar[aà]|saranno|dovr\w*|olacak|edecek)(?!\w)", FLAGS)
+                        r"devr\w*|sar[aà]|saranno|dovr\w*|olacak|edecek|kje)(?!\w)", FLAGS)
 PLAN_AFTER_REACH = 35
 # Most a Balkan state's defence budget can be in each currency (a tenth of a trillion
 # dinars is 850 million euros; Serbia's 2025 budget is about 2 billion euros).
 MAX_BUDGET = {"EUR": 1e10, "USD": 1e10, "CHF": 1e10, "GBP": 1e10, "RSD": 1e12, "ALL": 1e12,
               "MKD": 1e11, "BAM": 5e9, "HRK": 5e10}
+TOPUP = re.compile(r"(?<!\w)(?:supplementary budget|additional funds|extra funding|top-?up|"
+                   r"buxhet\w* shtes[eë]|mjete shtes[eë]|dodatn\w* sredstv\w*|dodatn\w* bud[zž]et\w*|"
+                   r"nachtragshaushalt\w*|zus[aä]tzlich\w* mittel|rallonge)", FLAGS)
