@@ -94,6 +94,24 @@ class Document:
             self._main = counts.most_common(1)[0][0] if counts else ""
         return self._main or None
 
+    @property
+    def main_nation(self) -> str | None:
+        """The contributing nation the article is about (a national contingent's story):
+        named in the title, or at least twice more often than any other nation."""
+        if not hasattr(self, "_nation"):
+            counts: Counter = Counter()
+            for h in COUNTRIES.find(self.low, 0, len(self.low)):
+                if h[2] not in NOT_CONTRIBUTORS:
+                    counts[h[2]] += 1
+            for h in COUNTRIES.find(self.title_low, 0, len(self.title_low)):
+                if h[2] not in NOT_CONTRIBUTORS:
+                    counts[h[2]] += 3
+            ranked = counts.most_common(2)
+            self._nation = None
+            if ranked and ranked[0][1] >= 3 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
+                self._nation = ranked[0][0]
+        return self._nation
+
     def missions_in(self, start: int, end: int) -> list[Mention]:
         return [m for m in self.missions if start <= m.start < end]
 
@@ -116,4 +134,5 @@ class Document:
 
 PRESENT = words("present")
 HOSTS = ("XKX", "BIH")
+NOT_CONTRIBUTORS = {"XKX", "BIH", "SRB"}
 __all__ = ["Document", "Mention", "mission_at", "START", "HOST", "HOSTS", "REGION"]

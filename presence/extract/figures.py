@@ -515,6 +515,15 @@ class Reader:
             return None, "the mission's total: 'total'"
         entities = sorted([c for c in countries if c.end <= a.start] +
                           [m for m in doc.missions_in(u.start, u.end) if m.end <= a.start])
+        contingent = S.CONTINGENT.search(low, max(u.start, a.start - S.CLAUSE), a.start) or \
+            S.CONTINGENT.search(low, a.number_end, min(u.end, noun_end + 25))
+        if contingent:
+            nations = [c for c in countries if c.end <= a.start and a.start - c.end <= S.CLAUSE]
+            if nations:
+                return nations[-1].code, f"contributor {nations[-1].code}: its '{contingent.group()}'"
+            if doc.main_nation and doc.main_nation not in never:
+                return doc.main_nation, (f"contributor {doc.main_nation}: the '{contingent.group()}' "
+                                         f"of the nation the article is about")
         if not entities:
             return None, "the mission's total: no nation named with it"
         nearest = entities[-1]
