@@ -10,7 +10,8 @@ when = ui.chosen_date(f)
 
 st.title("Western Balkans security presence")
 st.caption(f"International military missions and defence budgets, as reported by named "
-           f"sources. Figures as of **{when:%d %B %Y}** (the end of the date filter).")
+           f"sources. Figures {ui.now_phrase(f)}. Each headline is the best estimate: "
+           f"{query.ESTIMATE_RULE}")
 
 strength = query.strength_at(ds, when, f)
 if strength.empty:
@@ -19,14 +20,22 @@ else:
     cols = st.columns(len(strength))
     for col, r in zip(cols, strength.itertuples()):
         delta = None
-        if getattr(r, "change", None) is not None and r.change == r.change:
-            delta = f"{int(r.change):+,} vs {int(r.prev_value):,} on {r.prev_date:%d %b %Y}"
+        if isinstance(getattr(r, "alert", None), str) and r.alert:
+            delta = (f"{int(r.change):+,} in {r.change_label} "
+                     f"(from {int(r.prev_value):,} in {r.prev_label})")
         col.metric(f"{r.mission_id} in {query.country_names(ds)[r.host_country]}",
-                   ui.fmt_troops(r.low, r.high, getattr(r, "qualifier", None)), delta,
-                   delta_color="off")
+                   ui.fmt_estimate(r.value, r.low, r.high, getattr(r, "qualifier", None)),
+                   delta, delta_color="off",
+                   help="Last confirmed change of the estimate" if delta else None)
         if r.n_sources:
-            col.markdown(f"as of {r.date:%d %b %Y} · [{ui.md_escape(r.outlets)}]({ui.source_link(r.source_ids.split(', ')[0])})"
-                         + (f" · {r.n_sources} sources disagree" if r.low != r.high else ""))
+            band = f" · range {int(r.low):,}–{int(r.high):,}" if r.low != r.high else ""
+            col.markdown(
+                f"{r.label} · {r.n_sources} source{'s' if r.n_sources > 1 else ''}{band} · "
+                f"[{ui.md_escape(r.outlets.split(', ')[0])}]"
+                f"({ui.source_link(r.source_ids.split(', ')[0])})")
+            if isinstance(r.held_label, str):
+                col.caption(f"Newer figure not adopted: {int(r.held_value):,} "
+                            f"({r.held_label}), one source, not confirmed.")
 
 left, right = st.columns([3, 2])
 with left:
@@ -42,16 +51,19 @@ with left:
              on_select=ui.map_select_handler("overview_map"))
 with right:
     st.subheader("Recent changes in strength")
-    st.caption(f"Moves of {query.ALERT_SHARE:.0f}% or more against the previous figure are "
-               "flagged as a reinforcement or a drawdown.")
+    st.caption(f"Moves of the best estimate by {query.ALERT_SHARE:.0f}% or more, confirmed by "
+               "a second source, the next figure or an announced reinforcement or drawdown. "
+               "Sources that merely disagree are not a change.")
     changes = query.recent_changes(ds, f, until=when, limit=8, totals=None)
     if changes.empty:
-        st.write("No change between reported totals under these filters.")
+        st.write("No confirmed change of the estimate under these filters.")
     else:
-        st.dataframe(ui.link_columns(changes)[["date", "mission_id", "contributor", "from", "to",
-                                               "change", "alert", "outlet", "source"]],
+        st.dataframe(ui.link_columns(changes)[["label", "mission_id", "contributor", "from",
+                                               "from_label", "to", "change", "alert",
+                                               "confirmed_by", "outlet", "source"]],
                      column_config={"source": ui.SOURCE_COLUMN, "mission_id": "mission",
-                                    "date": st.column_config.DateColumn(format="YYYY-MM-DD"),
+                                    "label": "when", "from_label": "from (when)",
+                                    "confirmed_by": "confirmed by",
                                     "from": st.column_config.NumberColumn(format="localized"),
                                     "to": st.column_config.NumberColumn(format="localized"),
                                     "change": st.column_config.NumberColumn(format="localized")},

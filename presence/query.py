@@ -8,9 +8,11 @@ say how far apart they are); nothing is averaged.
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 import pandas as pd
 
+from . import dates, estimate
 from .dataset import Dataset
 from .filters import Filters
 
@@ -76,8 +78,16 @@ def troops(ds: Dataset, f: Filters, *, totals: bool | None = None,
         t = t[t.as_of_start <= _ts(f.end)]
     names = country_names(ds)
     missions = ds.missions.set_index("mission_id")
+    spans = [dates.clipped_span(s, e, missions.at[m, "started_start"], missions.at[m, "ended_end"])
+             for s, e, m in zip(t.as_of_start, t.as_of_end, t.mission_id)]
+    kinds = ds.sources.set_index("source_id")["kind"]
     out = t.assign(
         date=t.as_of_start,
+        precision=t.as_of.map(dates.precision),
+        as_of_label=t.as_of.map(dates.label),
+        span_start=pd.to_datetime([s for s, _ in spans]),
+        span_end=pd.to_datetime([e for _, e in spans]),
+        kind=t.source_id.map(kinds),
         mission=t.mission_id.map(missions["name"]),
         lineage=t.mission_id.map(lineage(ds)),
         contributor_name=t.contributor.map(lambda c: "All nations" if c == "ALL"
@@ -85,6 +95,10 @@ def troops(ds: Dataset, f: Filters, *, totals: bool | None = None,
         host_name=t.host_country.map(names),
     )
     out["wider"] = out.scope.fillna("").eq("wider")
+    # Where a figure is drawn: the middle of its day, month or year inside the
+    # mission's life, so "1999" is not 1 January and never before KFOR existed.
+    out["shown_at"] = [dates.midpoint(s, e) for s, e in zip(out.span_start, out.span_end)]
+    out["shown_at"] = pd.to_datetime(out["shown_at"])
     return _with_sources(out, ds).sort_values(["mission_id", "date", "contributor", "value"]) \
         .reset_index(drop=True)
 
@@ -113,40 +127,86 @@ def active_missions(ds: Dataset, when: pd.Timestamp, f: Filters) -> pd.DataFrame
     return m
 
 
-def strength_at(ds: Dataset, when: dt.date | pd.Timestamp, f: Filters) -> pd.DataFrame:
-    """Each active mission's latest reported total on or before `when`.
+class DataDate(NamedTuple):
+    """The newest date in the record: the last day of its period (so a month
+    figure counts whole) and how precisely the source gave it."""
 
-    One row a mission: value range (low/high) over the sources that reported
-    on that latest date, the previous different figure, and the change.
+    day: dt.date
+    label: str
+
+
+def latest_date(ds: Dataset) -> DataDate:
+    """'Now' for the dashboard: the newest troop figure or event in the record, not
+    the machine's clock, so a page never claims figures for a day nobody
+    reported on."""
+    dated = pd.concat([ds.troops[["as_of", "as_of_start", "as_of_end"]].set_axis(
+                           ["text", "start", "end"], axis=1),
+                       ds.events[["date", "date_start", "date_end"]].set_axis(
+                           ["text", "start", "end"], axis=1)])
+    newest = dated[dated.start == dated.start.max()].sort_values("end").iloc[-1]
+    return DataDate(newest.end.date(), dates.label(newest.text))
+
+
+def estimates(ds: Dataset, f: Filters, *, totals: bool | None = True,
+              until: dt.date | pd.Timestamp | None = None,
+              threshold: float | None = None) -> pd.DataFrame:
+    """The best-estimate series (see presence.estimate) under the filters.
+
+    Built from every in-area figure of the chosen missions and nations, then
+    cut to the date range, so a period at the edge of the range is judged
+    with its neighbours. `until` leaves out figures dated after it: a view of
+    the past says what the record said by then. Events confirming a change are
+    the mission's own, whatever the filters.
+    """
+    figures = troops(ds, f, totals=totals, apply_dates=False)
+    if until is not None:
+        figures = figures[figures.as_of_start <= pd.Timestamp(until)]
+    series = estimate.series(figures, ds.events,
+                             threshold=estimate.CHANGE_SHARE if threshold is None else threshold)
+    if f.start:
+        series = series[series.end >= _ts(f.start)]
+    if f.end:
+        series = series[series.start <= _ts(f.end)]
+    missions = ds.missions.set_index("mission_id")
+    names = country_names(ds)
+    series = series.assign(
+        mission=series.mission_id.map(missions["name"]),
+        host_country=series.mission_id.map(missions["host_country"]),
+        lineage=series.mission_id.map(lineage(ds)),
+        contributor_name=series.contributor.map(lambda c: "All nations" if c == "ALL"
+                                                else names.get(c, c)))
+    return series.reset_index(drop=True)
+
+
+def strength_at(ds: Dataset, when: dt.date | pd.Timestamp, f: Filters) -> pd.DataFrame:
+    """Each active mission's best estimate at `when` (see presence.estimate).
+
+    One row a mission: `value` is the estimate, `low`/`high` the band of the
+    figures behind it, `label` its date as precise as the sources, the last
+    confirmed change up to then (`change`, `prev_value`, `prev_label`), and a
+    newer figure the rule did not adopt (`held_value`, `held_label`).
     """
     when = pd.Timestamp(when)
+    series = estimates(ds, Filters(missions=f.missions, hosts=f.hosts), totals=True,
+                       until=when)
+    now = estimate.at(series, when) if not series.empty else pd.DataFrame()
+    now = now.set_index("mission_id") if not now.empty else now
     rows = []
-    tot = in_area(troops(ds, f, totals=True, apply_dates=False))
     for m in active_missions(ds, when, f).itertuples():
-        hist = tot[(tot.mission_id == m.mission_id) & (tot.date <= when)]
-        if hist.empty:
-            rows.append({"mission_id": m.mission_id, "mission": m.name,
-                         "host_country": m.host_country, "date": pd.NaT, "low": None,
-                         "high": None, "n_sources": 0})
-            continue
-        latest_date = hist.date.max()
-        latest = hist[hist.date == latest_date]
-        earlier = hist[hist.date < latest_date]
-        prev = earlier[earlier.date == earlier.date.max()] if not earlier.empty else earlier
-        low, high = int(latest.value.min()), int(latest.value.max())
-        first = latest.sort_values("value").iloc[0]
-        row = {
-            "mission_id": m.mission_id, "mission": m.name, "host_country": m.host_country,
-            "date": latest_date, "low": low, "high": high, "qualifier": first.qualifier,
-            "n_sources": latest.source_id.nunique(),
-            "source_ids": ", ".join(latest.source_id.unique()),
-            "outlets": ", ".join(latest.outlet.unique()),
-            "source_url": first.url,
-        }
-        if not prev.empty:
-            prev_low = int(prev.value.min())
-            row.update(prev_date=prev.date.iloc[0], prev_value=prev_low,
-                       change=low - prev_low)
+        row = {"mission_id": m.mission_id, "mission": m.name, "host_country": m.host_country,
+               "date": pd.NaT, "value": None, "low": None, "high": None, "n_sources": 0}
+        if m.mission_id in getattr(now, "index", ()):
+            r = now.loc[m.mission_id]
+            row.update(
+                date=r.date, label=r.label, value=int(round(r.value)), low=int(r.low),
+                high=int(r.high), qualifier=r.qualifier, n_sources=int(r.n_sources),
+                basis=r.basis, source_ids=r.source_ids, outlets=r.outlets, source_url=r.url,
+                held_value=r.held_value, held_label=r.held_label)
+            if r.last_change_alert:
+                row.update(change=r.last_change_change, prev_value=r.last_change_previous_value,
+                           prev_label=r.last_change_previous_label,
+                           change_label=r.last_change_label, alert=r.last_change_alert,
+                           confirmed_by=r.last_change_confirmed_by)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -180,60 +240,56 @@ def figures_at(ds: Dataset, when: dt.date | pd.Timestamp, f: Filters) -> pd.Data
 
 
 def host_presence_at(ds: Dataset, when: dt.date | pd.Timestamp, f: Filters) -> pd.DataFrame:
-    """Foreign troops present in each region country at `when` (0 where none reported)."""
+    """Foreign troops present in each region country at `when` (0 where none reported):
+    the sum of the best estimates of the missions it hosts, with their band."""
     s = strength_at(ds, when, f)
-    s = s.dropna(subset=["low"]) if not s.empty else s
+    s = s.dropna(subset=["value"]) if not s.empty else s
     names = country_names(ds)
     rows = []
     for code in REGION:
         here = s[s.host_country == code] if not s.empty else s
         rows.append({
             "iso_a3": code, "name": names.get(code, code),
-            "troops": int(here.low.sum()) if not here.empty else 0,
+            "troops": int(here.value.sum()) if not here.empty else 0,
+            "troops_low": int(here.low.sum()) if not here.empty else 0,
             "troops_high": int(here.high.sum()) if not here.empty else 0,
             "missions": ", ".join(here.mission_id) if not here.empty else "",
-            "as_of": ", ".join(d.date().isoformat() for d in here.date) if not here.empty else "",
+            "as_of": ", ".join(here.label) if not here.empty else "",
         })
     return pd.DataFrame(rows)
 
 
-ALERT_SHARE = 10.0  # percent: a move this large against the previous figure is flagged
+ESTIMATE_RULE = estimate.RULE
+ALERT_SHARE = estimate.CHANGE_SHARE  # percent: a confirmed move this large is flagged
+CHANGE_COLUMNS = ["date", "label", "mission_id", "contributor", "from", "from_label", "to",
+                  "change", "pct", "alert", "confirmed_by", "previous_date", "source_id",
+                  "source_ids", "previous_source_ids", "outlet", "url"]
 
 
 def recent_changes(ds: Dataset, f: Filters, until: dt.date | pd.Timestamp | None = None,
                    limit: int | None = 10, *, totals: bool | None = True,
                    threshold: float = ALERT_SHARE) -> pd.DataFrame:
-    """Changes between consecutive reported figures of one mission (and one nation),
-    newest first, with the source of the newer figure.
+    """Reinforcements and drawdowns: moves of the best estimate, newest first.
 
-    `alert` is 'reinforcement' or 'drawdown' where the move is at least
-    `threshold` percent of the previous figure, so a curator's accepted figure
-    that shifts strength shows up as a change, not only as a new point.
+    A change is a confirmed move of the estimate by `threshold` percent or more
+    (presence.estimate, rule 4), never two sources disagreeing. Each row names
+    the sources on both sides (`previous_source_ids`, `source_ids`) and what
+    confirmed it.
     """
-    tot = in_area(troops(ds, f, totals=totals))
-    if until is not None:
-        tot = tot[tot.date <= pd.Timestamp(until)]
-    rows = []
-    for (mission_id, contributor), hist in tot.groupby(["mission_id", "contributor"]):
-        by_date = hist.groupby("date").agg(value=("value", "min"), source_id=("source_id", "first"),
-                                           outlet=("outlet", "first"), url=("url", "first"),
-                                           qualifier=("qualifier", "first")).reset_index()
-        by_date["previous"] = by_date.value.shift()
-        by_date["previous_date"] = by_date.date.shift()
-        by_date = by_date.dropna(subset=["previous"])
-        by_date = by_date[by_date.value != by_date.previous]
-        for r in by_date.itertuples():
-            pct = (r.value - r.previous) / r.previous * 100
-            alert = ("reinforcement" if pct >= threshold else
-                     "drawdown" if pct <= -threshold else "")
-            rows.append({"date": r.date, "mission_id": mission_id, "contributor": contributor,
-                         "from": int(r.previous), "to": int(r.value),
-                         "change": int(r.value - r.previous), "pct": pct, "alert": alert,
-                         "previous_date": r.previous_date, "source_id": r.source_id,
-                         "outlet": r.outlet, "url": r.url})
-    out = pd.DataFrame(rows, columns=["date", "mission_id", "contributor", "from", "to",
-                                      "change", "pct", "alert", "previous_date", "source_id",
-                                      "outlet", "url"])
+    series = estimates(ds, f, totals=totals, until=until, threshold=threshold)
+    moved = series[series.alert != ""]
+    out = pd.DataFrame({
+        "date": moved.date, "label": moved.label, "mission_id": moved.mission_id,
+        "contributor": moved.contributor,
+        "from": moved.previous_value.round().astype("Int64"),
+        "from_label": moved.previous_label, "to": moved.value.round().astype("Int64"),
+        "change": (moved.value.round() - moved.previous_value.round()).astype("Int64"),
+        "pct": moved.pct.astype(float), "alert": moved.alert,
+        "confirmed_by": moved.confirmed_by, "previous_date": moved.previous_date,
+        "source_id": moved.source_ids.str.split(", ").str[0], "source_ids": moved.source_ids,
+        "previous_source_ids": moved.previous_source_ids,
+        "outlet": moved.outlets.str.split(", ").str[0], "url": moved.url},
+        columns=CHANGE_COLUMNS)
     out = out.sort_values("date", ascending=False).reset_index(drop=True)
     return out.head(limit) if limit else out
 

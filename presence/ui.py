@@ -258,8 +258,28 @@ def require_shell() -> None:
 
 
 def chosen_date(f: Filters) -> dt.date:
-    """'Now' for a page: the end of the date range, else today."""
-    return f.end or today()
+    """'Now' for a page: the end of the date range, else the newest date in the
+    record (never the clock: the map must not be titled with a month nobody
+    reported on)."""
+    return f.end or query.latest_date(dataset()).day
+
+
+def now_phrase(f: Filters) -> str:
+    """Says which 'now' a page shows, and why that one."""
+    if f.end:
+        return f"as of **{f.end:%d %b %Y}** (the end of the date filter)"
+    return (f"as of **{query.latest_date(dataset()).label}**, the newest date in the record "
+            "(not today's date)")
+
+
+def fmt_estimate(value, low, high, qualifier: str | None = None) -> str:
+    """A headline number: the estimate, marked approximate when sources disagree."""
+    if value is None or pd.isna(value):
+        return "no figure"
+    word = {"approx": "≈ ", "upper": "≤ ", "lower": "> "}.get(qualifier or "", "")
+    if not word and low != high:
+        word = "≈ "
+    return f"{word}{int(value):,}"
 
 
 def map_select_handler(key: str):

@@ -53,7 +53,40 @@ def test_overview_headline_matches_the_query(ds):
     labels = {m.label: m.value for m in at.metric}
     for r in s.itertuples():
         label = [k for k in labels if k.startswith(r.mission_id + " ")][0]
-        assert f"{int(r.low):,}" in labels[label]
+        assert f"{int(r.value):,}" in labels[label]
+
+
+def metric_for(at, mission_id):
+    return next(m for m in at.metric if m.label.startswith(mission_id + " "))
+
+
+def test_overview_never_shows_disagreement_as_a_change(ds):
+    """EUFOR in March 2025 (1,500 and 1,000 from outlets a day apart) and SFOR in
+    November 2004 (one stale 12,000 between 7,000s): no drawdown, no jump."""
+    at = run("pages/overview.py", {"to": "2025-03-31"})
+    eufor = metric_for(at, "EUFOR-ALTHEA")
+    assert not (eufor.delta or "").startswith("-"), eufor.delta
+    changes = at.dataframe[0].value
+    march = changes[(changes.mission_id == "EUFOR-ALTHEA") & changes.label.str.contains("2025")]
+    assert march.empty or (march.alert != "drawdown").all()
+
+    at = run("pages/overview.py", {"to": "2004-11-30"})
+    sfor = metric_for(at, "SFOR")
+    t = ds.troops[(ds.troops.mission_id == "SFOR") & (ds.troops.contributor == "ALL")]
+    november = t[t.as_of.str.startswith("2004-11")]
+    before = t[(t.as_of_start < "2004-11-01") & (t.as_of_start >= "2004-06-01")]
+    assert len(november) == 1 and november.value.iloc[0] > 1.5 * before.value.max()
+    assert f"{november.value.iloc[0]:,}" not in sfor.value
+    assert f"{int(before.value.median()):,}" in sfor.value
+    assert not (sfor.delta or "").startswith("+")
+    assert "newest date in the record" not in " ".join(c.value for c in at.caption)
+
+
+def test_now_is_the_newest_date_in_the_record(ds):
+    at = run("pages/overview.py")
+    newest = query.latest_date(ds)
+    assert any(f"as of **{newest.label}**, the newest date in the record" in c.value
+               for c in at.caption)
 
 
 def test_filters_survive_moving_between_pages():

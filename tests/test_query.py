@@ -8,16 +8,20 @@ from presence import query
 from presence.filters import Filters
 
 
-def test_strength_at_takes_the_latest_figure_before_the_date(ds):
+def test_strength_at_is_the_estimate_in_force_at_the_date(ds):
+    from presence import estimate
     when = pd.Timestamp("2010-06-30")
     s = query.strength_at(ds, when, Filters()).set_index("mission_id")
     assert set(s.index) == {"KFOR", "EUFOR-ALTHEA"}  # SFOR and IFOR had ended
-    k = ds.troops[(ds.troops.mission_id == "KFOR") & (ds.troops.contributor == "ALL")
-                  & (ds.troops.as_of_start <= when)]
-    latest = k[k.as_of_start == k.as_of_start.max()]
-    assert s.loc["KFOR", "date"] == latest.as_of_start.max()
-    assert s.loc["KFOR", "low"] == latest.value.min()
-    assert s.loc["KFOR", "high"] == latest.value.max()
+    series = query.estimates(ds, Filters(), until=when)
+    k = series[(series.mission_id == "KFOR") & (series.status == estimate.LEVEL)]
+    latest = k[k.start <= when].iloc[-1]
+    assert s.loc["KFOR", "value"] == round(latest.value)
+    assert (s.loc["KFOR", "low"], s.loc["KFOR", "high"]) == (latest.low, latest.high)
+    assert s.loc["KFOR", "label"] == latest.label
+    figures = query.troops(ds, Filters(missions=("KFOR",)), totals=True)
+    assert (figures[figures.as_of_start <= when].as_of_start.max()
+            >= s.loc["KFOR", "date"] - pd.Timedelta(days=31))
 
 
 def test_disagreeing_sources_both_come_through(ds):
@@ -87,27 +91,18 @@ def test_recent_changes_are_between_reported_totals(ds):
 
 def test_wider_figures_stay_off_strength_and_alerts(ds):
     """A total that also counts troops outside the area (rear bases, reserves abroad)
-    is shown as its own marker, never as the mission's strength or a change."""
-    from presence import charts
+    is shown as its own marker, never as the mission's strength or a change:
+    the estimate is the same with or without those rows."""
+    from presence import charts, estimate
     tot = query.troops(ds, Filters(), totals=True)
     wide, area = tot[tot.wider], query.in_area(tot)
     assert not wide.empty and len(area) == len(tot) - len(wide)
-    changes = query.recent_changes(ds, Filters(), limit=None, totals=True)
+    with_wider = estimate.series(tot, ds.events)
+    without = estimate.series(area, ds.events)
+    pd.testing.assert_frame_equal(with_wider, without)
     fig = charts.strength_over_time(tot)
     marks = [t for t in fig.data if t.name == "counts troops outside the area"]
     assert len(marks) == 1 and len(marks[0].x) == len(wide)
-    for r in wide.itertuples():
-        here = area[(area.mission_id == r.mission_id) & (area.date <= r.date)]
-        latest = here[here.date == here.date.max()]
-        s = query.strength_at(ds, r.date, Filters(missions=(r.mission_id,))).iloc[0]
-        assert (s.date, s.low, s.high) == (latest.date.max(), latest.value.min(),
-                                           latest.value.max())
-        moved = changes[(changes.mission_id == r.mission_id) & (changes.date == r.date)]
-        assert r.value not in set(moved["to"])
-        line = next(t for t in fig.data if t.mode == "lines" and t.name == r.mission_id)
-        drawn = [y for x, y in zip(line.x, line.y) if x == r.date]
-        same_day = area[(area.mission_id == r.mission_id) & (area.date == r.date)]
-        assert drawn == ([same_day.value.median()] if not same_day.empty else [])
 
 
 def test_sources_count_what_they_back(ds):

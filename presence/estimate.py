@@ -1,0 +1,293 @@
+"""The best estimate: one number per mission (or nation in a mission) per period.
+
+The record keeps every figure a source reported, and sources disagree: two
+outlets a day apart give EUFOR 1,500 and 1,000; a stale wire story gives SFOR
+12,000 when everyone else says 7,000. Drawing every figure as the strength, or
+flagging every difference between consecutive figures as a change, turns
+disagreement into history. So every headline, line and change alert reads
+this series instead, built by one written rule (also in the README, "How a
+figure becomes the estimate"):
+
+1. **Same definition.** Only figures of the force in its area count; figures
+   marked `scope=wider` (reserves abroad, staging areas) count something else
+   and never set the estimate.
+2. **Periods at the source's precision.** A figure dated to the day or month
+   belongs to its month; a year-only figure belongs to its year and sets an
+   estimate only for a year with no finer-dated figure of the same series (a
+   finer date says *when* in the year; "1999" does not).
+3. **Who is believed first.** Within a period: figures the curator flags
+   doubtful give way to the rest; official series (the mission's own
+   figures, NATO placemats, EU factsheets, government reports, datasets)
+   before press reports and encyclopedias; figures (exact or approximate)
+   before bounds ("up to", "more than"). The estimate is the **median** of the
+   first tier that has any figure. The band (low-high) spans every figure of
+   the period that is not doubtful, and `n_sources` counts their sources.
+4. **A change is a change.** A move of at least `CHANGE_SHARE` percent from
+   the current level is a reinforcement or drawdown only when confirmed: by a
+   second source in the same period on the new side (a year-only figure of
+   that year counts), by one of the next two periods' estimates on the new
+   side, or by an event of that mission
+   (reinforcement or deployment up, drawdown down) dated after the previous
+   level and by the end of this period. An unconfirmed jump is `held`: it is
+   kept (and shown as a figure), but the level does not move. A bound the
+   current level already satisfies ("more than 4,000" while at 4,500) moves
+   nothing either.
+
+Everything here is pure: frames in, frames out, no Streamlit, no dataset.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import dates
+
+# A move this large (percent of the current level) is worth an alert; smaller
+# moves are the normal drift of rotations and rounding in the sources.
+CHANGE_SHARE = 10.0
+# Source kinds that publish a mission's own or a government's series, believed
+# before press reports and encyclopedias (see sources.csv `kind`).
+OFFICIAL_KINDS = frozenset({"factsheet", "placemat", "report", "dataset", "official"})
+BOUNDS = frozenset({"upper", "lower"})
+# How many later periods may confirm a move: two, so a real move followed by
+# one stale report still stands, while a lone outlier between agreeing
+# figures (7,000, 12,000, 7,000) does not.
+LOOK_AHEAD = 2
+UP_EVENTS = frozenset({"reinforcement", "deployment"})
+DOWN_EVENTS = frozenset({"drawdown"})
+
+LEVEL, HELD, BOUND = "level", "held", "bound"
+
+# The rule in one paragraph, for the pages (the README has the long form).
+RULE = ("one value per month (or per year, for a year given only as a year), the median of "
+        "the figures believed first: official series (the mission's own figures, NATO "
+        "placemats, EU factsheets, government reports) before press reports, figures before "
+        "bounds, and never figures that also count troops outside the area or that the "
+        "curator marked doubtful. The range is every figure of that period; a move of "
+        f"{CHANGE_SHARE:.0f}% or more counts as a change only when a second source, the next "
+        "figure or an announced reinforcement or drawdown confirms it.")
+COLUMNS = ["mission_id", "contributor", "period", "label", "date", "start", "end", "value",
+           "low", "high", "n_sources", "n_figures", "qualifier", "basis", "source_ids",
+           "outlets", "url", "status", "level", "previous_value", "previous_label",
+           "previous_date", "previous_source_ids", "change", "pct", "alert", "confirmed_by"]
+
+
+@dataclass(frozen=True)
+class Period:
+    """One period's figures reduced to a value, before the change rule runs."""
+
+    key: str
+    label: str
+    date: pd.Timestamp
+    start: pd.Timestamp
+    end: pd.Timestamp
+    value: float
+    low: int
+    high: int
+    n_sources: int
+    n_figures: int
+    qualifier: str
+    basis: str
+    source_ids: tuple[str, ...]
+    outlets: tuple[str, ...]
+    url: str
+    values: tuple[int, ...]  # every non-doubtful figure, for the "second source" check
+    value_sources: tuple[str, ...]
+
+
+def _doubtful(frame: pd.DataFrame) -> pd.Series:
+    if "flag" not in frame:
+        return pd.Series(False, index=frame.index)
+    return frame["flag"].fillna("").eq("doubtful")
+
+
+def _period(key: str, rows: pd.DataFrame) -> Period | None:
+    """Rule 3 on one period's rows; None when every figure is doubtful."""
+    trusted = rows[~_doubtful(rows)]
+    if trusted.empty:
+        return None
+    official = trusted.kind.isin(OFFICIAL_KINDS) if "kind" in trusted else False
+    point = ~trusted.qualifier.isin(BOUNDS)
+    tier = trusted
+    for narrower in (official & point, official, point):
+        if isinstance(narrower, pd.Series) and narrower.any():
+            tier = trusted[narrower]
+            break
+    quals = set(tier.qualifier)
+    if quals <= BOUNDS:
+        qualifier = "lower" if quals == {"lower"} else "upper" if quals == {"upper"} else "approx"
+    else:
+        qualifier = "exact" if quals == {"exact"} and tier.value.nunique() == 1 else "approx"
+    basis = "official" if tier.kind.isin(OFFICIAL_KINDS).all() else "press"
+    as_ofs = set(tier.as_of)
+    label = dates.label(next(iter(as_ofs))) if len(as_ofs) == 1 else dates.label(key)
+    ordered = tier.sort_values("value")
+    return Period(
+        key=key, label=label, date=pd.Timestamp(tier.shown_at.median()).normalize(),
+        start=trusted.span_start.min(), end=trusted.span_end.max(),
+        value=float(tier.value.median()), low=int(trusted.value.min()),
+        high=int(trusted.value.max()), n_sources=trusted.source_id.nunique(),
+        n_figures=len(trusted), qualifier=qualifier, basis=basis,
+        source_ids=tuple(dict.fromkeys(ordered.source_id)),
+        outlets=tuple(dict.fromkeys(ordered.outlet)) if "outlet" in ordered else (),
+        url=str(ordered.url.iloc[len(ordered) // 2]) if "url" in ordered else "",
+        values=tuple(int(v) for v in trusted.value),
+        value_sources=tuple(trusted.source_id))
+
+
+def periods(figures: pd.DataFrame) -> list[Period]:
+    """Rules 1-3 for one series (one mission, one contributor), oldest first."""
+    rows = figures[~figures.wider] if "wider" in figures else figures
+    if rows.empty:
+        return []
+    rows = rows.assign(period=rows.as_of.map(dates.period_key),
+                       precision=rows.as_of.map(dates.precision))
+    finer_years = set(rows.loc[rows.precision != dates.YEAR, "period"].str[:4])
+    rows = rows[(rows.precision != dates.YEAR) | ~rows.period.isin(finer_years)]
+    out = [_period(key, group) for key, group in rows.groupby("period")]
+    return sorted((p for p in out if p is not None), key=lambda p: (p.date, p.key))
+
+
+def year_support(figures: pd.DataFrame) -> dict[str, list[tuple[int, str]]]:
+    """Year-only figures of years that have finer-dated ones, as (value, source)
+    by year: they set no estimate (rule 2) but can confirm a move in their year."""
+    rows = figures[~figures.wider] if "wider" in figures else figures
+    rows = rows[~_doubtful(rows)]
+    precision = rows.as_of.map(dates.precision)
+    finer = set(rows.as_of[precision != dates.YEAR].str[:4])
+    years = rows[(precision == dates.YEAR) & rows.as_of.isin(finer)]
+    out: dict[str, list[tuple[int, str]]] = {}
+    for r in years.itertuples():
+        out.setdefault(r.as_of, []).append((int(r.value), r.source_id))
+    return out
+
+
+def _side(value: float, level: float, threshold: float) -> int:
+    """+1 above the level by the threshold, -1 below it, 0 within it."""
+    pct = (value - level) / level * 100
+    return 1 if pct >= threshold else -1 if pct <= -threshold else 0
+
+
+def _confirmation(p: Period, later: list[Period], level: float, since: pd.Timestamp,
+                  direction: int, events: pd.DataFrame | None, threshold: float,
+                  same_year: list[tuple[int, str]]) -> str:
+    """Rule 4: why a move is believed, or '' when nothing backs it.
+
+    "A later figure" looks at the next `LOOK_AHEAD` periods, so one stale
+    report right after a real move does not undo it.
+    """
+    backing = {s for v, s in list(zip(p.values, p.value_sources)) + same_year
+               if _side(v, level, threshold) == direction}
+    if len(backing) >= 2:
+        return f"{len(backing)} sources"
+    for nxt in later[:LOOK_AHEAD]:
+        if _side(nxt.value, level, threshold) == direction:
+            return f"later figure ({nxt.label}: {nxt.value:,.0f})"
+    if events is not None and not events.empty:
+        kinds = UP_EVENTS if direction > 0 else DOWN_EVENTS
+        hit = events[events.kind.isin(kinds) & (events.date_start > since)
+                     & (events.date_start <= p.end)]
+        if not hit.empty:
+            first = hit.sort_values("date_start").iloc[0]
+            return f"event ({dates.label(first.date)}: {first.title})"
+    return ""
+
+
+def _bound_satisfied(p: Period, level: float) -> bool:
+    """A new bound the current level already meets says nothing new ("more than
+    4,000" while at 4,500): it is kept off the line."""
+    return (p.qualifier == "lower" and p.value <= level) or \
+        (p.qualifier == "upper" and p.value >= level)
+
+
+def _refines_bound(p: Period, prev: Period) -> bool:
+    """A figure inside the previous bound ("more than 1,000", then 1,500) makes
+    the level precise without anything having moved."""
+    return (prev.qualifier == "lower" and p.value >= prev.value) or \
+        (prev.qualifier == "upper" and p.value <= prev.value)
+
+
+def series(figures: pd.DataFrame, events: pd.DataFrame | None = None, *,
+           threshold: float = CHANGE_SHARE) -> pd.DataFrame:
+    """The estimate for every series in `figures`, oldest first within each.
+
+    `figures` are query.troops rows (value, qualifier, as_of, kind, wider,
+    flag, span_start, span_end, shown_at, source_id, outlet, url). `events`
+    (query.events rows: mission_id, kind, date, date_start, title) may
+    confirm a change. `status` is 'level' where the period sets the estimate,
+    'held' for an unconfirmed jump, 'bound' for a bound that moves nothing;
+    `level` is the estimate in force after the period, so a line drawn
+    through `level` never shows a jump the rule did not accept.
+    """
+    out = []
+    if figures.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    for (mission_id, contributor), rows in figures.groupby(["mission_id", "contributor"]):
+        mission_events = None
+        if events is not None and not events.empty:
+            mission_events = events[events.mission_id == mission_id]
+        found = periods(rows)
+        support = year_support(rows)
+        current: Period | None = None
+        for i, p in enumerate(found):
+            row = {"mission_id": mission_id, "contributor": contributor, "period": p.key,
+                   "label": p.label, "date": p.date, "start": p.start, "end": p.end,
+                   "value": p.value, "low": p.low, "high": p.high, "n_sources": p.n_sources,
+                   "n_figures": p.n_figures, "qualifier": p.qualifier, "basis": p.basis,
+                   "source_ids": ", ".join(p.source_ids), "outlets": ", ".join(p.outlets),
+                   "url": p.url, "status": LEVEL, "alert": "", "confirmed_by": ""}
+            if current is not None:
+                level = current.value
+                row.update(previous_value=level, previous_label=current.label,
+                           previous_date=current.date,
+                           previous_source_ids=", ".join(current.source_ids))
+                direction = _side(p.value, level, threshold)
+                if direction and _bound_satisfied(p, level):
+                    row["status"] = BOUND
+                elif direction and not _refines_bound(p, current):
+                    why = _confirmation(p, found[i + 1:], level, current.date, direction,
+                                        mission_events, threshold, support.get(p.key[:4], []))
+                    if why:
+                        row.update(change=p.value - level,
+                                   pct=(p.value - level) / level * 100,
+                                   alert="reinforcement" if direction > 0 else "drawdown",
+                                   confirmed_by=why)
+                    else:
+                        row["status"] = HELD
+            if row["status"] == LEVEL:
+                current = p
+            row["level"] = current.value if current is not None else None
+            out.append(row)
+    frame = pd.DataFrame(out)
+    for col in COLUMNS:
+        if col not in frame:
+            frame[col] = None
+    return frame[COLUMNS].sort_values(["mission_id", "contributor", "date"]) \
+        .reset_index(drop=True)
+
+
+def at(estimates: pd.DataFrame, when: pd.Timestamp) -> pd.DataFrame:
+    """Each series' estimate in force at `when`: its latest 'level' period begun by then.
+
+    Also says what newer, unconfirmed figure there is (`held_value`,
+    `held_label`), so a headline can mention it without adopting it.
+    """
+    when = pd.Timestamp(when)
+    begun = estimates[estimates.start <= when]
+    rows = []
+    for _, group in begun.groupby(["mission_id", "contributor"]):
+        levels = group[group.status == LEVEL]
+        if levels.empty:
+            continue
+        latest = levels.iloc[-1].to_dict()
+        newer = group[(group.date > latest["date"]) & (group.status == HELD)]
+        latest["held_value"] = newer.value.iloc[-1] if not newer.empty else None
+        latest["held_label"] = newer.label.iloc[-1] if not newer.empty else None
+        changed = group[group.alert != ""]
+        last = changed.iloc[-1] if not changed.empty else None
+        for key in ("change", "pct", "alert", "label", "previous_label", "previous_value",
+                    "confirmed_by", "source_ids", "previous_source_ids"):
+            latest[f"last_change_{key}"] = last[key] if last is not None else None
+        rows.append(latest)
+    return pd.DataFrame(rows)
