@@ -113,6 +113,13 @@ def checks_table(ds: Dataset) -> pd.DataFrame:
     rows.append({"check": f"mission totals over {OUTLIER_FACTOR}× away from both neighbours "
                           "(listed for review by `presence validate --outliers`)",
                  "found": len(outliers(ds))})
+    if "quality" in ds.sources.columns:
+        quality = ds.troops.source_id.map(ds.sources.set_index("source_id").quality)
+        for grade in ("mirror", None):
+            n = int(quality.isna().sum()) if grade is None else int((quality == grade).sum())
+            what = ("troop figures whose source is a mirror (a repost or copy of a secondary text)"
+                    if grade else "troop figures whose source's quality is not yet assessed")
+            rows.append({"check": what, "found": f"{n} of {len(quality)} ({n / len(quality):.1%})"})
     return pd.DataFrame(rows)
 
 

@@ -222,3 +222,12 @@ def test_every_measure_is_defined(ds):
     assert set(measure["definitions"]) == set(measure["values"]) >= set(ds.budgets.measure)
     mne = ds.budgets[(ds.budgets.country == "MNE") & (ds.budgets.year == 2024)]
     assert set(mne[mne.measure == "ministry_budget"].amount) == {74_800_000}
+
+
+def test_every_source_has_a_quality_grade(ds):
+    """Primary, secondary or mirror is read by the best estimate, so none may be left blank."""
+    s = ds.sources
+    assert s.quality.notna().all(), list(s[s.quality.isna()].source_id)
+    reposts = s[s.outlet.str.contains(r"\brepost|Wikipedia mirror|\bforum\b", case=False)]
+    assert not reposts.empty and (reposts.quality != "primary").all()
+    assert (s[s.source_id.str.startswith("prim-unsc-")].quality == "primary").all()
