@@ -33,16 +33,23 @@ __all__ = ["Candidate", "Dropped", "candidate_id", "explain", "extract"]
 
 
 def explain(text: str, published: dt.datetime | None = None, title: str = "",
-            offset: int = 0) -> tuple[list[Candidate], list[Dropped]]:
+            offset: int = 0, title_offset: int | None = None
+            ) -> tuple[list[Candidate], list[Dropped]]:
     """Candidates and the numbers seen and dropped (with the reason), offsets into text
-    plus `offset`."""
+    plus `offset`. With `title_offset` (where the title stands in the same file), the
+    title is read too: headlines often carry the figure the body gives only in part."""
     doc = Document.read(text, published, title)
     reader = Reader(doc)
     reader.run()
     found = reader.found + events(doc)
+    if title and title_offset is not None:
+        found += _title_figures(title, published, text, title_offset - offset, found)
     found.sort(key=lambda c: (c.start, c.kind))
     for c in found:
         q_start, q_end = c.quote
+        if q_start < 0:  # read in the title: offsets already placed
+            c.quote = title
+            continue
         quote = text[doc.original(q_start):doc.original(q_end)].strip()
         if c.kind == "event" and len(quote) > MAX_EVENT_QUOTE:
             quote = quote[:MAX_EVENT_QUOTE - 1] + "…"
@@ -54,10 +61,35 @@ def explain(text: str, published: dt.datetime | None = None, title: str = "",
     return found, reader.dropped
 
 
+def _title_figures(title: str, published: dt.datetime | None, body: str, shift: int,
+                   found: list[Candidate]) -> list[Candidate]:
+    """Figures of the headline that the body does not already give, with offsets
+    (before the final shift) placed where the title stands."""
+    doc = Document.read(title, published, title)
+    body_doc = Document.read(body, published, "")
+    doc.main_country_hint = body_doc.main_country
+    reader = Reader(doc)
+    reader.run()
+    seen = {_same(c) for c in found}
+    out = []
+    for c in reader.found:
+        if _same(c) in seen:
+            continue
+        c.why = ["read in the title"] + c.why
+        c.start, c.end = doc.original(c.start) + shift, doc.original(c.end) + shift
+        c.quote = (-1, -1)
+        out.append(c)
+    return out
+
+
+def _same(c: Candidate) -> tuple:
+    return (c.kind, c.mission, c.contributor, c.value, c.unit, (c.as_of or "")[:4])
+
+
 def extract(text: str, published: dt.datetime | None = None, title: str = "",
-            offset: int = 0) -> list[Candidate]:
+            offset: int = 0, title_offset: int | None = None) -> list[Candidate]:
     """Candidates in `text`; start/end are offsets into text, plus `offset`."""
-    return explain(text, published, title, offset)[0]
+    return explain(text, published, title, offset, title_offset)[0]
 
 
 def candidate_id(article_key: str, c: Candidate) -> str:

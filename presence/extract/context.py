@@ -58,6 +58,7 @@ class Document:
     title_missions: list[Mention]
     _countries: dict[int, list[Mention]] = field(default_factory=dict)
     _main: str | None = None
+    main_country_hint: str | None = None  # a title read alone takes the body's country
 
     @classmethod
     def read(cls, text: str, published: dt.datetime | None, title: str) -> "Document":
@@ -91,7 +92,7 @@ class Document:
             for h in COUNTRIES.find(self.title_low, 0, len(self.title_low)):
                 if h[2] in REGION:
                     counts[h[2]] += 3
-            self._main = counts.most_common(1)[0][0] if counts else ""
+            self._main = counts.most_common(1)[0][0] if counts else (self.main_country_hint or "")
         return self._main or None
 
     @property

@@ -24,6 +24,7 @@ CARRY_UNITS = 4          # a list's currency, year and unit reach this many unit
 SUBJECT_REACH = 120      # "Austria ... with 300 soldiers": a subject this far back
 OTHER_MONEY_REACH = 80   # "personnel costs - salaries, allowances ... 63 billion": the item names reach far
 OTHER_FORCE_REACH = 60   # "the Armed Forces of Bosnia are currently lacking about 1 500"
+GDP_REACH = 15           # "GDP of 12 billion"; "1.85% of GDP in 2023 (EUR 274 million)" is the budget
 HEADING_CHARS = 100      # a heading or a list's lead line; longer is a sentence with its own subject
 NEVER_CONTRIBUTES = {"XKX", "BIH", "SRB"}  # hosts, and Serbia, which sent troops to neither
 # Confidence: a base, and what each piece of evidence adds (a curator sorts by it).
@@ -142,7 +143,7 @@ class Reader:
                 return "money not tied to defence in its sentence"
         self.money_context = (ui, currency, self.money_context[2] if self.money_context and
                               carried else None)
-        gdp = S.near(S.GDP, low, a.start - 40, a.start) or S.GDP.match(
+        gdp = S.near(S.GDP, low, a.start - GDP_REACH, a.start) or S.GDP.match(
             low, a.end, min(u.end, a.end + 25)) or re.match(r"\s*(?:of|të|od)?\s*(?:gdp|bdp|pbb|bpv)",
                                                             low[a.end:a.end + 12])
         if gdp:
@@ -181,11 +182,12 @@ class Reader:
         if year is None:
             return "no year for the budget"
         pub = doc.published
-        if pub and int(year) > pub.year and not S.ADOPTED.search(unit_text):
-            return f"a budget for {year}, after the date line: a plan or draft"
+        if pub and int(year) > pub.year + 1:
+            return f"a budget for {year}, years after the date line: a plan"
         why.append(year_how)
         plan = S.PLAN.search(unit_text)
-        if plan and ((pub and int(year) > pub.year) or not explicit):
+        if plan and ((pub and int(year) > pub.year) or not explicit) and \
+                not S.ADOPTED.search(unit_text):
             return f"a plan ({plan.group()})"
         q, q_words = S.qualifier(low, a.start, a.plus, a.upper is not None, low[a.number_end:])
         if q != "exact":
