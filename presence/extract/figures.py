@@ -24,6 +24,8 @@ CARRY_UNITS = 4          # a list's currency, year and unit reach this many unit
 SUBJECT_REACH = 120      # "Austria ... with 300 soldiers": a subject this far back
 OTHER_MONEY_REACH = 80   # "personnel costs - salaries, allowances ... 63 billion": the item names reach far
 OTHER_FORCE_REACH = 60   # "the Armed Forces of Bosnia are currently lacking about 1 500"
+OTHER_MONEY_AFTER = 40   # "60.2 billion dinars to be spent on buying equipment"
+RELATIVE_REACH = 60      # "this year's amended budget" dates the amount beside it, not the whole sentence
 GDP_REACH = 15           # "GDP of 12 billion"; "1.85% of GDP in 2023 (EUR 274 million)" is the budget
 HEADING_CHARS = 100      # a heading or a list's lead line; longer is a sentence with its own subject
 NEVER_CONTRIBUTES = {"XKX", "BIH", "SRB"}  # hosts, and Serbia, which sent troops to neither
@@ -59,6 +61,15 @@ class Candidate:
 
 
 @dataclass
+class MoneyContext:
+    """The last defence money read: what the next sentence or list line inherits."""
+    unit: int
+    currency: str
+    year: str | None
+    status: str   # "level", or "draft" when it was a draft or plan (its parts are too)
+
+
+@dataclass
 class Dropped:
     """A number the extractor saw and did not propose, and why."""
     value: float | None
@@ -76,7 +87,7 @@ class Reader:
         self.found: list[Candidate] = []
         self.dropped: list[Dropped] = []
         self.table = lists.table_rows(doc)
-        self.money_context: tuple[int, str, str | None] | None = None  # (unit, currency, year)
+        self.money_context: MoneyContext | None = None
         self.troop_list_unit = -10
         self.last_dated: tuple[int, str] | None = None  # (unit, as_of) of a dated troop figure
 
@@ -114,13 +125,17 @@ class Reader:
 
     # ---- money -------------------------------------------------------------------
     def carried_currency(self, ui: int) -> str | None:
-        if self.money_context and ui - self.money_context[0] <= CARRY_UNITS:
-            return self.money_context[1]
-        return None
+        m = self.money_context
+        return m.currency if m and ui - m.unit <= CARRY_UNITS else None
+
+    def remember(self, ui: int, currency: str, year: str | None, status: str) -> None:
+        self.money_context = MoneyContext(ui, currency, year, status)
 
     def money(self, ui: int, a: Amount, levels: list[Candidate], after: str) -> str | None:
         doc, u, low = self.doc, self.doc.units[ui], self.doc.low
         why = []
+        before_here = self.money_context if self.money_context and \
+            ui - self.money_context.unit <= 2 else None
         currency = a.currency
         carried = False
         if not currency:
@@ -136,13 +151,13 @@ class Reader:
         defence = S.DEFENCE.search(unit_text) or (S.BUDGET.search(unit_text)
                                                   and S.DEFENCE.search(doc.title_low))
         if not defence and not carried:
-            prev = self.money_context if self.money_context and ui - self.money_context[0] <= 1 \
-                else None
-            list_item = lists.adjacent_country(doc, ui, a.start)
-            if not (prev and list_item):
+            # the sentence before spoke of defence money: "... vojni proračun ... To bi bilo
+            # više od plana za 2016., koji je iznosio 4,022 milijarde kuna"
+            if not before_here:
                 return "money not tied to defence in its sentence"
-        self.money_context = (ui, currency, self.money_context[2] if self.money_context and
-                              carried else None)
+            why.append("defence money: the sentence before speaks of it")
+        year, year_how, explicit = self.budget_year(ui, a, before_here)
+        self.remember(ui, currency, year, "level")
         gdp = S.near(S.GDP, low, a.start - GDP_REACH, a.start) or S.GDP.match(
             low, a.end, min(u.end, a.end + 25)) or re.match(r"\s*(?:of|të|od)?\s*(?:gdp|bdp|pbb|bpv)",
                                                             low[a.end:a.end + 12])
@@ -159,36 +174,39 @@ class Reader:
                 S.DELTA_HEAD.match(low, a.end, min(u.end, a.end + 25)):
             return "a change, not a level"
         other = S.near(S.OTHER_MONEY, low, max(u.start, a.start - OTHER_MONEY_REACH),
-                       min(u.end, a.end + 25))
-        if other and not S.near(S.DEFENCE, low, other.end(), a.start):
+                       min(u.end, a.end + OTHER_MONEY_AFTER))
+        if other and not (S.near(S.DEFENCE, low, other.end(), a.start) if other.end() <= a.start
+                          else S.near(S.DEFENCE, low, a.end, other.start())):
             return f"other money ({other.group()})"
         topup = S.TOPUP.search(unit_text)
         if topup:
             return f"a top-up or supplementary budget ({topup.group()})"
         if S.MULTIYEAR.search(unit_text):
             return "a sum over several years"
+        if year is None:
+            return "no year for the budget"
+        pub = doc.published
+        adopted = S.ADOPTED.search(unit_text)
         draft = S.DRAFT.search(unit_text)
-        if draft and not S.ADOPTED.search(unit_text):
+        if draft and not adopted:
+            self.remember(ui, currency, year, "draft")
             return f"a draft, proposal or request ({draft.group()}), not an adopted budget"
+        if before_here and before_here.status == "draft" and "carried" in year_how:
+            self.remember(ui, currency, year, "draft")
+            return "a part of the draft or plan in the sentence before"
+        plan = S.PLAN.search(unit_text)
+        if pub and int(year) > pub.year + 1:
+            self.remember(ui, currency, year, "draft")
+            return f"a budget for {year}, years after the date line: a plan"
+        if plan and ((pub and int(year) > pub.year) or not explicit) and not adopted:
+            self.remember(ui, currency, year, "draft")
+            return f"a plan ({plan.group()})"
         country, how = self.budget_country(ui, a)
         if country is None:
             return "no country for the budget"
         if country not in REGION:
-            self.money_context = (ui, currency, None)
             return f"a budget of a country outside the region ({country})"
-        why.append(how)
-        year, year_how, explicit = self.budget_year(ui, a, carried)
-        self.money_context = (ui, currency, year)
-        if year is None:
-            return "no year for the budget"
-        pub = doc.published
-        if pub and int(year) > pub.year + 1:
-            return f"a budget for {year}, years after the date line: a plan"
-        why.append(year_how)
-        plan = S.PLAN.search(unit_text)
-        if plan and ((pub and int(year) > pub.year) or not explicit) and \
-                not S.ADOPTED.search(unit_text):
-            return f"a plan ({plan.group()})"
+        why += [how, year_how]
         q, q_words = S.qualifier(low, a.start, a.plus, a.upper is not None, low[a.number_end:])
         if q != "exact":
             why.append(f"qualifier {q}: '{q_words}'")
@@ -226,39 +244,40 @@ class Reader:
         found = doc.countries(ui)
         before = [c for c in found if c.end <= a.start]
         after = [c for c in found if c.start >= a.end]
-        regional_before = [c for c in before if c.code in REGION]
-        if regional_before:
-            pick = regional_before[-1] if a.start - regional_before[-1].end <= 25 \
-                else regional_before[0]
+        if before:
+            # "Serbia ... overtaking Croatia ..., spending $1.14bn": the sentence's subject,
+            # unless a country stands right before the amount ("Croatia's 1.2 billion")
+            pick = before[-1] if a.start - before[-1].end <= 25 else before[0]
             return pick.code, f"country {pick.code}: named before it"
-        if before and before[-1].start > a.start - 40:
-            return before[-1].code, f"country {before[-1].code}: named before it"
         regional_after = [c for c in after if c.code in REGION]
         if regional_after:
             return regional_after[0].code, f"country {regional_after[0].code}: named after it"
         main = doc.main_country
         return main, f"country {main}: the region country the article names most"
 
-    def budget_year(self, ui: int, a: Amount, carried: bool) -> tuple[str | None, str, bool]:
+    def budget_year(self, ui: int, a: Amount, before: "MoneyContext | None"
+                    ) -> tuple[str | None, str, bool]:
         doc, u, low = self.doc, self.doc.units[ui], self.doc.low
-        found = [w for w in dates.mentions(low, u.start, u.end) if not w.since
+        # a comparison's year right before the amount dates it: "više nego u 2018. (oko 4,5..."
+        found = [w for w in dates.mentions(low, u.start, u.end)
+                 if (not w.since or 0 <= a.start - w.end <= 4)
                  and not (a.start <= w.start < a.end)]
         if found:
             # the year right after the amount ("... in 2025"), else the nearest before, else after
             after = [w for w in found if 0 <= w.start - a.end <= 20]
-            before = [w for w in found if w.end <= a.start]
-            pick = after[0] if after else before[-1] if before else found[0]
+            earlier = [w for w in found if w.end <= a.start]
+            pick = after[0] if after else earlier[-1] if earlier else found[0]
             return str(pick.year), f"year {pick.year}: in the sentence", True
         pub = doc.published
         reference = pub.year if pub else None
         if reference:
-            rel = dates.relative_year(low, u.start, u.end, reference)
+            rel = dates.relative_year(low, max(u.start, a.start - RELATIVE_REACH),
+                                      min(u.end, a.end + RELATIVE_REACH), reference)
             if rel:
                 return str(rel[0]), f"year {rel[0]}: '{rel[1]}'", True
-        if carried and self.money_context and self.money_context[2]:
-            y = self.money_context[2]
-            return y, f"year {y}: carried from the amount above", True
-        if lists.adjacent_country(doc, ui, a.start) or carried:
+        if before and before.year:
+            return before.year, f"year {before.year}: carried from the amount before", True
+        if lists.adjacent_country(doc, ui, a.start):
             for back in range(1, CARRY_UNITS + 1):
                 if ui - back < 0:
                     break

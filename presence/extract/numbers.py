@@ -161,18 +161,28 @@ def _read_range(low: str, amount: Amount, end: int) -> None:
     if amount.scaled and amount.currency:
         return
     sep = _RANGE.match(low, amount.number_end, end)
+    if sep and not amount.scaled and not amount.currency and sep.group().strip() in (
+            "and", "und", "et", "ve", "i", "e") and not _BETWEEN.search(
+            low, max(0, amount.start - 12), amount.start):
+        return
     if not sep:
         return
     nxt = _DIGITS.match(low, sep.end(), end)
     if not nxt:
         return
     value, _, stop = _number_at(low, nxt)
+    if value < 0:
+        return
     connector = sep.group().strip()
     if connector in ("and", "i", "e", "und", "et", "ve") and not _BETWEEN.search(
             low, max(0, amount.start - 12), amount.start):
         return
     scale = _scale_at(low, stop, end)
-    if scale:
+    if scale and not amount.scaled and value < 1000 and amount.value < 1000:
+        amount.value *= scale[0]  # the scale is written once, after the upper bound
+        amount.scaled = True
+        value, stop = value * scale[0], scale[1]
+    elif scale:
         value, stop = value * scale[0], scale[1]
     elif amount.scaled and value < amount.value / 100:
         value *= amount.value / (float(re.sub(r"\D", "", amount.digits) or 1))
