@@ -27,6 +27,7 @@ OTHER_FORCE_REACH = 60   # "the Armed Forces of Bosnia are currently lacking abo
 OTHER_MONEY_AFTER = 40   # "60.2 billion dinars to be spent on buying equipment"
 RELATIVE_REACH = 60      # "this year's amended budget" dates the amount beside it, not the whole sentence
 GDP_REACH = 15           # "GDP of 12 billion"; "1.85% of GDP in 2023 (EUR 274 million)" is the budget
+START_REACH = 120        # "Ursprünglich beteiligten sich ... mit einer Truppenstärke von etwa 48.000"
 HEADING_CHARS = 100      # a heading or a list's lead line; longer is a sentence with its own subject
 NEVER_CONTRIBUTES = {"XKX", "BIH", "SRB"}  # hosts, and Serbia, which sent troops to neither
 # Confidence: a base, and what each piece of evidence adds (a curator sorts by it).
@@ -442,7 +443,7 @@ class Reader:
         pub = doc.published
         present = S.PRESENT.search(low, max(u.start, a.start - 40), a.start) or \
             S.PRESENT.search(low, noun_end, min(u.end, noun_end + 25))
-        start = S.START.search(low, max(u.start, a.start - 70), a.start)
+        start = S.START.search(low, max(u.start, a.start - START_REACH), a.start)
         found = [w for w in dates.mentions(low, u.start, u.end) if not w.since]
         if present and pub:
             return pub.date().isoformat(), f"date: the date line ('{present.group()}')", False
@@ -450,6 +451,10 @@ class Reader:
             mission, _, _ = self.troop_mission(ui, a, noun_end, None)
             if mission:
                 return START[mission], f"date: the start of {mission} ('{start.group()}')", True
+        # a day's date far back in the sentence dates an event ("launched on 12 June 1999
+        # ... and now has almost 4,500"), not the figure
+        found = [w for w in found if not (w.end <= a.start and a.start - w.end > 60 and
+                                          re.search(r"\d{1,2}\.?\s*$", low[max(0, w.start - 6):w.start]))]
         if found:
             near_after = [w for w in found if 0 <= w.start - noun_end <= 25]
             before = [w for w in found if w.end <= a.start]
@@ -490,7 +495,8 @@ class Reader:
                 return mission, f"mission {mission}: '{doc.low[m.start:m.end]}'", nation
         before = [m for m in here if m.end <= a.start]
         after = [m for m in here if m.start >= a.end]
-        if before:
+        close_after = [m for m in after if m.start - noun_end <= 35]
+        if before and not (close_after and a.start - before[-1].end > 40):
             return before[-1].code, f"mission {before[-1].code}: named in the sentence", None
         if after:
             return after[0].code, f"mission {after[0].code}: named in the sentence", None

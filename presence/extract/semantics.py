@@ -33,7 +33,7 @@ OF_WHICH_TAIL = tail("of_which", r"[\s,]*(?:\w+\s+)?")
 DELTA_TAIL = re.compile(r"(?<!\w)" + alternation(WORDS["delta_before"])
                         + r"\s*(?:of\s+|od\s+|prej\s+|me\s+)?(?:" + alternation(
                             WORDS["approx"] + WORDS["upper"] + WORDS["lower"]) + r"\s+)?$", FLAGS)
-DELTA_HEAD = re.compile(r"(?:['’]\w{1,4})?[\s-]*(?:\w+\s+)?" + alternation(WORDS["delta_after"])
+DELTA_HEAD = re.compile(r"(?:['’]\w{1,4})?[\s-]*(?:\w+\s+){0,2}" + alternation(WORDS["delta_after"])
                         + r"(?!\w)", FLAGS)
 PLAN = words("plan")
 DRAFT = words("draft")

@@ -61,7 +61,8 @@ WORDS = {
     "capacity": [r"house", r"hold", r"accommodat\w*", r"capacity", r"can host", r"used to house"],
     "ceiling": [r"ceiling", r"authori[sz]ed", r"maximum", r"cap of", r"mandate allows",
                 r"upper limit"],
-    "cumulative": [r"have served", r"served in", r"rotated through", r"over the years",
+    "cumulative": [r"have served", r"served in", r"so far", r"have participated",
+                   r"took part over", r"over the past \w+ years", r"rotated through", r"over the years",
                    r"since (?:its|the) (?:start|beginning|launch)", r"in all those years"],
     "deploy": [r"send", r"sends", r"sending", r"sent", r"dispatch\w*", r"arriv\w*",
                r"reinforc\w*", r"deploying", r"will deploy", r"to deploy", r"rotat\w*",
@@ -96,7 +97,8 @@ WORDS = {
     "strength_before": [r"strength(?: of)?:?", r"troop strength:?", r"total strength:?",
                         r"troop level of", r"numbers?", r"numbering", r"a force of",
                         r"contingent of", r"troop contribution:?", r"personnel:?"],
-    "contingent": [r"contingents?", r"detachments?", r"troop contribution"],
+    "contingent": [r"contingents?", r"detachments?", r"troop contribution", r"units?\b",
+                   r"battalions?"],
 }
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
