@@ -16,7 +16,7 @@ HERE = Path(__file__).parent
 SEED_DIR = HERE.parent.parent / "shared" / "feed"
 FIGURES = {"troop_strength", "troop_contribution", "defence_budget"}
 CONTRACT = ["source", "kind", "mission", "contributor", "host_country", "as_of", "value", "unit",
-            "qualifier", "quote", "start", "end", "confidence"]
+            "qualifier", "quote", "start", "end", "confidence", "why"]
 FLOOR = {"precision": 0.9, "recall": 0.9}
 HELDOUT_FLOOR = {"precision": 0.75, "recall": 0.75}
 
