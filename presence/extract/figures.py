@@ -353,27 +353,38 @@ class Reader:
                 S.DELTA_HEAD.match(after):
             return "a change, not a level"
         plan = S.PLAN.search(low, max(u.start, a.start - S.PLAN_REACH), a.start)
-        from_value = S.FROM_TAIL.search(low, max(u.start, a.start - 15), a.start) and \
-            S.TO_NEXT.match(low, a.end, u.end)
+        # "cut from 12,000 to 7,000", "scaled down to around 3,300 from 4,200": the end
+        # that is the level at the article's date depends on whether the change is done
+        change = S.change_role(low, u.start, u.end, a.start, a.number_end)
+        present = S.PRESENT.search(low, max(u.start, a.start - 25), a.start) or \
+            S.PRESENT.search(low, noun_end, min(u.end, noun_end + 15))
         own_year = [w for w in dates.mentions(low, noun_end, min(u.end, noun_end + 15))
                      if not w.since]
-        if from_value and not plan and not own_year:
+        planned = (plan or S.PLAN_AFTER.search(low, noun_end, min(u.end, noun_end + S.PLAN_AFTER_REACH)))
+        if change == "from" and not planned and not own_year and not present:
             return "the level before a change ('from A to B')"
-        if plan and not from_value:
-            return f"a plan or future level ({plan.group()})"
-        plan_after = S.PLAN_AFTER.search(low, noun_end, min(u.end, noun_end + S.PLAN_AFTER_REACH))
-        if plan_after:
-            return f"a plan or future level ({plan_after.group()})"
-        deploy = S.DEPLOY.search(pre) or S.DEPLOY.search(low, noun_end, min(u.end, noun_end + 30))
-        if deploy and not item and not listed and not S.TOTAL_TAIL.search(low, pre_start, a.start) and \
+        if change == "to" and planned:
+            return f"the planned level of a change ({planned.group()})"
+        strong_now = "strong" in why_noun and re.search(r"(?:its|their|the|a)\s+$", low[max(u.start, a.start - 8):a.start])
+        if planned and change != "from" and not present and not strong_now:
+            return f"a plan or future level ({planned.group()})"
+        deploy_before = S.DEPLOY.search(pre)
+        if deploy_before and not item and not listed and change != "from" and \
+                not S.TOTAL_TAIL.search(low, pre_start, a.start) and \
                 not S.PRESENT.search(pre) and not S.CONTINGENT.search(pre):
-            return f"a unit sent, rotated or withdrawn ({deploy.group()}), a change"
+            return f"a unit sent, rotated or withdrawn ({deploy_before.group()}), a change"
+        deploy_after = S.DEPLOY.search(low, noun_end, min(u.end, noun_end + 30))
+        if deploy_after and not item and not listed:
+            return f"a unit sent, rotated or withdrawn ({deploy_after.group()}), a change"
         missions_here = doc.missions_in(u.start, u.end)
         other = S.OTHER_FORCES.search(low, max(u.start, a.start - OTHER_FORCE_REACH),
                                       min(u.end, noun_end + 30))
         # "the KSF has 2,500 soldiers" is another force; "the KSF ..., while KFOR has 4,500"
         # names the mission between the two and is not
-        if other and not any(other.end() <= m.start and m.end <= a.start for m in missions_here):
+        # "the Armed Forces of Hungary have deployed 160 soldiers ... as part of EUFOR"
+        # names the mission just after and is a contingent
+        if other and not any(other.end() <= m.start and m.end <= a.start for m in missions_here) \
+                and not any(0 <= m.start - noun_end <= 60 for m in missions_here):
             return f"another force ({other.group()})"
         clause_end = low.find(",", noun_end, u.end)
         clause_end = u.end if clause_end < 0 else max(clause_end, noun_end + 45)

@@ -101,3 +101,27 @@ MAX_BUDGET = {"EUR": 1e10, "USD": 1e10, "CHF": 1e10, "GBP": 1e10, "RSD": 1e12, "
 TOPUP = re.compile(r"(?<!\w)(?:supplementary budget|additional funds|extra funding|top-?up|"
                    r"buxhet\w* shtes[eë]|mjete shtes[eë]|dodatn\w* sredstv\w*|dodatn\w* bud[zž]et\w*|"
                    r"nachtragshaushalt\w*|zus[aä]tzlich\w* mittel|rallonge)", FLAGS)
+
+_FROM = alternation(WORDS["from_words"] + [r"out of"])
+_TO = alternation(WORDS["to_words"])
+_QUAL = alternation(WORDS["approx"] + WORDS["upper"] + WORDS["lower"] + [r"today'?s?", r"its",
+                                                                          r"the"])
+_FROM_BEFORE = re.compile(r"(?<!\w)" + _FROM + r"\s+(?:(?:" + _QUAL + r")\s+){0,2}$", FLAGS)
+_TO_BEFORE = re.compile(r"(?<!\w)" + _TO + r"\s+(?:(?:" + _QUAL + r")\s+){0,2}$", FLAGS)
+_NUMBER_NEAR = re.compile(r"\d")
+PAIR_REACH = 45  # the other end of "from A to B" stands this close
+
+
+def change_role(low: str, start: int, end: int, at: int, number_end: int) -> str | None:
+    """'from' or 'to' when the number is one end of a change written 'from A to B' or
+    'to B from A' (either order), else None."""
+    before = low[max(start, at - 25):at]
+    if _FROM_BEFORE.search(before):
+        near = low[max(start, at - PAIR_REACH):at] + " " + low[number_end:min(end, number_end + PAIR_REACH)]
+        if re.search(r"(?<!\w)" + _TO + r"\s+(?:\S+\s+){0,2}?\d", near, FLAGS):
+            return "from"
+    if _TO_BEFORE.search(before):
+        near = low[max(start, at - PAIR_REACH):at] + " " + low[number_end:min(end, number_end + PAIR_REACH)]
+        if re.search(r"(?<!\w)" + _FROM + r"\s+(?:\S+\s+){0,2}?\d", near, FLAGS):
+            return "to"
+    return None
