@@ -19,7 +19,10 @@ from .numbers import Amount, amounts
 from .vocab import CONTINGENT_NAMES, HOST, REGION
 
 MAX_TROOPS = 100_000     # IFOR's 60,000 was the largest; more is another army or a sum
-MIN_BUDGET = 1_000_000   # a defence budget is millions at least; less is a purchase or a fee
+# The least a Balkan state's defence budget has been in each currency (Kosovo's ministry,
+# the smallest, had tens of millions of euros); less is a purchase, a fee or a line of it.
+MIN_BUDGET = {"EUR": 1e7, "USD": 1e7, "CHF": 1e7, "GBP": 1e7, "BAM": 5e7, "HRK": 1e8,
+              "RSD": 1e9, "ALL": 1e9, "MKD": 1e9}
 CARRY_UNITS = 4          # a list's currency, year and unit reach this many units down
 SUBJECT_REACH = 120      # "Austria ... with 300 soldiers": a subject this far back
 OTHER_MONEY_REACH = 80   # "personnel costs - salaries, allowances ... 63 billion": the item names reach far
@@ -28,6 +31,7 @@ OTHER_MONEY_AFTER = 40   # "60.2 billion dinars to be spent on buying equipment"
 RELATIVE_REACH = 60      # "this year's amended budget" dates the amount beside it, not the whole sentence
 GDP_REACH = 15           # "GDP of 12 billion"; "1.85% of GDP in 2023 (EUR 274 million)" is the budget
 START_REACH = 120        # "Ursprünglich beteiligten sich ... mit einer Truppenstärke von etwa 48.000"
+ADOPTION_MONTH = 11      # parliaments adopt next year's budget in November and December
 HEADING_CHARS = 100      # a heading or a list's lead line; longer is a sentence with its own subject
 NEVER_CONTRIBUTES = {"XKX", "BIH", "SRB"}  # hosts, and Serbia, which sent troops to neither
 # Confidence: a base, and what each piece of evidence adds (a curator sorts by it).
@@ -144,7 +148,7 @@ class Reader:
             why.append(f"currency {currency} carried from an amount above")
         else:
             why.append(f"amount in {currency}")
-        if a.value < MIN_BUDGET:
+        if a.value < MIN_BUDGET.get(currency, 1e7):
             return "money too small to be a defence budget"
         if a.value > S.MAX_BUDGET.get(currency, 1e12):
             return "money too large to be a Balkan defence budget (an alliance's or a GDP)"
@@ -199,7 +203,9 @@ class Reader:
         if pub and int(year) > pub.year + 1:
             self.remember(ui, currency, year, "draft")
             return f"a budget for {year}, years after the date line: a plan"
-        if plan and ((pub and int(year) > pub.year) or not explicit) and not adopted:
+        late_in_year = pub and int(year) == pub.year + 1 and pub.month >= ADOPTION_MONTH
+        if plan and ((pub and int(year) > pub.year and not late_in_year) or not explicit) \
+                and not adopted:
             self.remember(ui, currency, year, "draft")
             return f"a plan ({plan.group()})"
         country, how = self.budget_country(ui, a)
@@ -261,7 +267,7 @@ class Reader:
         doc, u, low = self.doc, self.doc.units[ui], self.doc.low
         # a comparison's year right before the amount dates it: "više nego u 2018. (oko 4,5..."
         found = [w for w in dates.mentions(low, u.start, u.end)
-                 if (not w.since or 0 <= a.start - w.end <= 4)
+                 if (not w.since or 0 <= a.start - w.end <= 20)
                  and not (a.start <= w.start < a.end)]
         if found:
             # the year right after the amount ("... in 2025"), else the nearest before, else after
@@ -277,7 +283,7 @@ class Reader:
             if rel:
                 return str(rel[0]), f"year {rel[0]}: '{rel[1]}'", True
         if before and before.year:
-            return before.year, f"year {before.year}: carried from the amount before", True
+            return before.year, f"year {before.year}: carried from the amount before", False
         if lists.adjacent_country(doc, ui, a.start):
             for back in range(1, CARRY_UNITS + 1):
                 if ui - back < 0:
@@ -508,7 +514,14 @@ class Reader:
         after = [m for m in here if m.start >= a.end]
         close_after = [m for m in after if m.start - noun_end <= 35]
         if before and not (close_after and a.start - before[-1].end > 40):
-            return before[-1].code, f"mission {before[-1].code}: named in the sentence", None
+            m = before[-1]
+            host_between = [c for c in doc.countries(ui) if c.code in ("XKX", "BIH")
+                            and m.end <= c.start < a.start and c.code != HOST[m.code]]
+            when = _date_of(as_of) or (doc.published.date() if doc.published else None)
+            if host_between and when and mission_at(host_between[-1].code, when):
+                other = mission_at(host_between[-1].code, when)
+                return other, f"mission {other}: the force in {host_between[-1].code}", None
+            return m.code, f"mission {m.code}: named in the sentence", None
         if after:
             return after[0].code, f"mission {after[0].code}: named in the sentence", None
         carried, how = doc.carried_mission(a.start)
@@ -541,7 +554,7 @@ class Reader:
         if listed and listed.code not in never:
             return listed.code, f"contributor {listed.code}: the list item it stands against"
         countries = [c for c in doc.countries(ui) if c.code not in never]
-        inner = [c for c in countries if a.number_end <= c.start < noun_end]
+        inner = [c for c in countries if a.number_end <= c.start < max(noun_end, a.number_end + 3)]
         if inner:
             return inner[0].code, f"contributor {inner[0].code}: in the noun ('{low[inner[0].start:inner[0].end]}')"
         if any(a.number_end <= m.start < noun_end for m in doc.missions_in(u.start, u.end)):

@@ -63,7 +63,7 @@ def table_rows(doc: Document) -> dict[int, Item]:
         else:
             found = doc.countries(i)
             if len(found) != 1 or len(label.split()) > MAX_LABEL_WORDS or \
-                    (found[0].end - found[0].start) < len(label) * 0.4:
+                    (found[0].end - found[0].start) < len(label) * 0.35:
                 continue
             rows[i + 1] = Item(found[0].code, "a table row: the country's cell, then its number",
                                first_label)

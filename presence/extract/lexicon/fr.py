@@ -34,7 +34,7 @@ WORDS = {
     "of_which": [r"dont", r"parmi lesquels"],
     "predecessor": [r"de la", r"du", r"succ[eè]de\w*", r"remplac\w*"],
     "year_since": [r"depuis", r"jusqu'en", r"avant", r"apr[eè]s"],
-    "relative_last": [r"l'an dernier", r"l'ann[eé]e derni[eè]re", r"l'an pass[eé]"],
+    "relative_last": [r"l'an dernier", r"il y a (?:tout juste )?un an", r"l'ann[eé]e derni[eè]re", r"l'an pass[eé]"],
     "relative_this": [r"cette ann[eé]e"],
     "relative_next": [r"l'an prochain", r"l'ann[eé]e prochaine"],
     "gdp": [r"pib\b", r"produit int[eé]rieur brut"],

@@ -29,7 +29,7 @@ WORDS = {
     "of_which": [r"di cui", r"tra cui", r"dei quali"],
     "predecessor": [r"da", r"dopo", r"sostitu\w*"],
     "year_since": [r"dal", r"fino al", r"prima del", r"dopo il"],
-    "relative_last": [r"l'anno scorso", r"l'anno precedente"],
+    "relative_last": [r"l'anno scorso", r"un anno fa", r"l'anno precedente"],
     "relative_this": [r"quest'anno"],
     "relative_next": [r"l'anno prossimo", r"il prossimo anno"],
     "gdp": [r"pil\b", r"prodotto interno lordo"],

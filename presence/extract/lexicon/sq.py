@@ -47,7 +47,7 @@ WORDS = {
     "predecessor": [r"nga", r"z[eë]vend[eë]so\w*", r"pas"],
     "year_since": [r"q[eë] nga", r"qe nga", r"nga viti", r"deri n[eë]", r"krahasuar me", r"me vitin",
                    r"se n[eë]"],
-    "relative_last": [r"vitin e kaluar", r"vitit t[eë] kaluar", r"vitin paraprak",
+    "relative_last": [r"vitin e kaluar", r"nj[eë] vit m[eë] par[eë]", r"vitit t[eë] kaluar", r"vitin paraprak",
                       r"vitit paraprak", r"lani"],
     "relative_this": [r"sivjet", r"k[eë]t[eë] vit", r"vitin aktual", r"vitit aktual",
                       r"vitin e tanish\w*"],
