@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +19,15 @@ PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PACKAGE_ROOT / "data"
 TABLES = ("countries", "sources", "missions", "troops", "budgets", "rates", "sites", "events")
 
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# ASCII digits only: `\d` would take Arabic-Indic or other digits, which int() reads.
+_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+_INT = re.compile(r"-?[0-9]{1,15}")  # 15 digits: exact in a float, far above any count
+_NUMBER = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,15})?")  # no exponent, inf or nan
+# Every field is one line: C0 and C1 controls (newline, tab, NUL, ESC), line and
+# paragraph separators. Hostile text in a CSV cell is kept out at the source.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# The shipped tables are ~100 KB each; a table this size is damage, not data.
+MAX_TABLE_BYTES = 20_000_000
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -52,7 +61,7 @@ class DatasetError(ValueError):
 
 def parse_partial_date(text: str) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     """'2004', '2004-12' or '2004-12-02' -> (first day, last day) of that period."""
-    m = _DATE.match(text)
+    m = _DATE.fullmatch(text)
     if not m:
         return None
     year, month, day = m.groups()
@@ -87,7 +96,11 @@ def load_schema(directory: Path) -> dict:
     path = directory / "schema.json"
     if not path.exists():
         path = DEFAULT_DATA_DIR / "schema.json"
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DatasetError([Problem("schema.json", None, None,
+                                    f"cannot be read as JSON: {exc}")]) from exc
 
 
 def _read_csv(path: Path, columns: dict) -> tuple[pd.DataFrame | None, list[Problem]]:
@@ -95,10 +108,27 @@ def _read_csv(path: Path, columns: dict) -> tuple[pd.DataFrame | None, list[Prob
     if not path.exists():
         return None, [Problem(name, None, None, "file is missing")]
     try:
+        info = path.stat()
+    except OSError as exc:
+        return None, [Problem(name, None, None, f"cannot be read: {exc.strerror or exc}")]
+    if not stat.S_ISREG(info.st_mode):
+        return None, [Problem(name, None, None, "is not a regular file")]
+    if info.st_size > MAX_TABLE_BYTES:
+        return None, [Problem(name, None, None, f"is too large ({info.st_size:,} bytes; "
+                              f"the limit is {MAX_TABLE_BYTES:,})")]
+    if info.st_size == 0:
+        return None, [Problem(name, 1, None, "file is empty: it needs at least the header")]
+    try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False,
                             encoding="utf-8")
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        return None, [Problem(name, None, None, f"cannot be read as UTF-8 CSV: {exc}")]
+    except pd.errors.EmptyDataError:
+        return None, [Problem(name, 1, None, "file is empty: it needs at least the header")]
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as exc:
+        reason = " ".join(str(exc).split())[:300]
+        return None, [Problem(name, None, None, f"cannot be read as UTF-8 CSV: {reason}")]
+    if frame.columns.duplicated().any():
+        dup = sorted(set(frame.columns[frame.columns.duplicated()]))
+        return None, [Problem(name, 1, ", ".join(map(str, dup)), "header repeats column(s)")]
     problems = []
     # An optional column may be left out of a file's header altogether.
     missing = [c for c in columns if c not in frame.columns and not columns[c].get("optional")]
@@ -121,23 +151,31 @@ def _check_value(value: str, spec: dict, known_countries: set[str]) -> str | Non
     kind = spec["type"]
     if value == "":
         return None if spec.get("optional") else "is empty"
+    if _CONTROL.search(value):
+        found = _CONTROL.search(value).group()
+        return f"contains a control character or line break (U+{ord(found):04X})"
     if "pattern" in spec and not re.match(spec["pattern"], value):
         return f"'{value}' does not match {spec['pattern']}"
     if kind == "id" and not _ID.match(value):
         return f"'{value}' is not a valid identifier"
     if kind == "enum" and value not in spec["values"]:
         return f"'{value}' is not one of {', '.join(spec['values'])}"
-    if kind == "date" and parse_partial_date(value) is None:
-        return f"'{value}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"
+    if kind == "date":
+        span = parse_partial_date(value)
+        if span is None:
+            return f"'{value}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"
+        if span[0] > pd.Timestamp.today().normalize() and not spec.get("future"):
+            return f"{value} is in the future"
     if kind == "url" and not re.match(r"^https?://\S+$", value):
         return f"'{value}' is not an http(s) URL"
     if kind == "country" and value not in known_countries and value not in spec.get("also", []):
         return f"'{value}' is not a known country code (see countries.csv)"
     if kind in ("int", "number"):
-        try:
-            number = int(value) if kind == "int" else float(value)
-        except ValueError:
-            return f"'{value}' is not a {'whole ' if kind == 'int' else ''}number"
+        number = _as_int(value) if kind == "int" else _as_number(value)
+        if number is None:
+            return (f"'{value[:40]}' is not a {'whole ' if kind == 'int' else ''}number"
+                    + (" (digits 0-9, at most 15)" if kind == "int" else
+                       " (digits 0-9 and '.', no exponent, inf or nan)"))
         if "min" in spec and number < spec["min"]:
             return f"{value} is below the minimum {spec['min']}"
         if "max" in spec and number > spec["max"]:
@@ -145,13 +183,24 @@ def _check_value(value: str, spec: dict, known_countries: set[str]) -> str | Non
     return None
 
 
+def _as_int(value: str) -> int | None:
+    return int(value) if _INT.fullmatch(value) else None
+
+
+def _as_number(value: str) -> float | None:
+    """A finite decimal in the schema's form; None for inf, nan, 1e309, '1,5' or '١٢'."""
+    return float(value) if _NUMBER.fullmatch(value) else None
+
+
 def _typed(frame: pd.DataFrame, columns: dict) -> pd.DataFrame:
+    """Typed columns; a value that breaks its type (already reported) becomes missing."""
     frame = frame.copy()
     for col, spec in columns.items():
         if spec["type"] == "int":
-            frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("Int64")
+            frame[col] = pd.array(frame[col].map(_as_int).tolist(), dtype="Int64")
         elif spec["type"] == "number":
-            frame[col] = pd.to_numeric(frame[col], errors="coerce")
+            frame[col] = pd.to_numeric(frame[col].map(_as_number), errors="coerce"
+                                       ).astype("float64")
         elif spec["type"] == "date":
             spans = frame[col].map(lambda v: parse_partial_date(v) if v else None)
             frame[f"{col}_start"] = spans.map(lambda s: s[0] if s else pd.NaT)
@@ -225,13 +274,15 @@ def _check_lifetimes(t: dict[str, pd.DataFrame]) -> list[Problem]:
     """A troop figure must fall (at least partly) inside its mission's life."""
     if "missions" not in t or "troops" not in t:
         return []
-    life = t["missions"].set_index("mission_id")
+    life = t["missions"].drop_duplicates("mission_id").set_index("mission_id")
     out = []
     for i, row in t["troops"].iterrows():
         if row["mission_id"] not in life.index or pd.isna(row["as_of_start"]):
             continue
         m = life.loc[row["mission_id"]]
         ended = m["ended_end"] if pd.notna(m["ended_end"]) else pd.Timestamp.max
+        if pd.isna(m["started_start"]):
+            continue  # the mission's own date is reported where it is
         if row["as_of_end"] < m["started_start"] or row["as_of_start"] > ended:
             out.append(Problem("troops.csv", int(i) + 2, "as_of",
                                f"{row['as_of']} is outside {row['mission_id']}'s life "
