@@ -148,11 +148,9 @@ class Reader:
             why.append(f"currency {currency} carried from an amount above")
         else:
             why.append(f"amount in {currency}")
-        if a.value < MIN_BUDGET.get(currency, 1e7):
-            return "money too small to be a defence budget"
-        if a.value > S.MAX_BUDGET.get(currency, 1e12):
-            return "money too large to be a Balkan defence budget (an alliance's or a GDP)"
         unit_text = low[u.start:u.end]
+        too_small = a.value < MIN_BUDGET.get(currency, 1e7)
+        too_large = a.value > S.MAX_BUDGET.get(currency, 1e12)
         defence = S.DEFENCE.search(unit_text) or (S.BUDGET.search(unit_text)
                                                   and S.DEFENCE.search(doc.title_low))
         if not defence and not carried:
@@ -163,6 +161,10 @@ class Reader:
             why.append("defence money: the sentence before speaks of it")
         year, year_how, explicit = self.budget_year(ui, a, before_here)
         self.remember(ui, currency, year, "level")
+        if too_small:
+            return "money too small to be a defence budget"
+        if too_large:
+            return "money too large to be a Balkan defence budget (an alliance's or a GDP)"
         gdp = S.near(S.GDP, low, a.start - GDP_REACH, a.start) or S.GDP.match(
             low, a.end, min(u.end, a.end + 25)) or re.match(r"\s*(?:of|të|od)?\s*(?:gdp|bdp|pbb|bpv)",
                                                             low[a.end:a.end + 12])
@@ -251,10 +253,11 @@ class Reader:
         found = doc.countries(ui)
         before = [c for c in found if c.end <= a.start]
         after = [c for c in found if c.start >= a.end]
-        if before:
+        near = [c for c in before if a.start - c.end <= SUBJECT_REACH]
+        if near:
             # "Serbia ... overtaking Croatia ..., spending $1.14bn": the sentence's subject,
             # unless a country stands right before the amount ("Croatia's 1.2 billion")
-            pick = before[-1] if a.start - before[-1].end <= 25 else before[0]
+            pick = near[-1] if a.start - near[-1].end <= 25 else near[0]
             return pick.code, f"country {pick.code}: named before it"
         regional_after = [c for c in after if c.code in REGION]
         if regional_after:
@@ -282,16 +285,19 @@ class Reader:
                                       min(u.end, a.end + RELATIVE_REACH), reference)
             if rel:
                 return str(rel[0]), f"year {rel[0]}: '{rel[1]}'", True
+        # a year stated in a sentence above, newer than the amount the context comes from:
+        # "As for last year, 2024, ...: Romania plans 20.5 billion ... Serbia - 2.2 billion"
+        for back in range(1, CARRY_UNITS + 1):
+            j = ui - back
+            if j < 0 or (before and j <= before.unit):
+                break
+            pu = doc.units[j]
+            ws = [w for w in dates.mentions(low, pu.start, pu.end) if not w.since]
+            framing = not any(not x.is_year for x in amounts(low, pu.start, pu.end))
+            if ws and (before or lists.adjacent_country(doc, ui, a.start) or framing):
+                return str(ws[-1].year), f"year {ws[-1].year}: a sentence above", True
         if before and before.year:
             return before.year, f"year {before.year}: carried from the amount before", False
-        if lists.adjacent_country(doc, ui, a.start):
-            for back in range(1, CARRY_UNITS + 1):
-                if ui - back < 0:
-                    break
-                pu = doc.units[ui - back]
-                ws = [w for w in dates.mentions(low, pu.start, pu.end) if not w.since]
-                if ws:
-                    return str(ws[-1].year), f"year {ws[-1].year}: the list's heading", True
         if reference:
             return str(reference), f"year {reference}: the date line", False
         return None, "", False

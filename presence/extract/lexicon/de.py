@@ -16,7 +16,7 @@ WORDS = {
              r"bis ende"],
     "draft": [r"entwurf\w*", r"vorschlag\w*", r"beantragt\w*"],
     "multiyear": [r"in den n[aä]chsten", r"jahren insgesamt"],
-    "other_money": [r"bip\b", r"beschaffung\w*", r"kauf\w*", r"kosten des einsatzes",
+    "other_money": [r"beschaffung\w*", r"kauf\w*", r"kosten des einsatzes",
                     r"einsatzkosten", r"einsatz kostet"],
     "other_forces": [r"polizei\w*", r"eulex", r"unmik", r"bundeswehr insgesamt", r"reserve\w*"],
     "elsewhere": [r"in europa", r"weltweit", r"afghanistan", r"mali\b", r"litauen",

@@ -38,7 +38,7 @@ WORDS = {
                   r"cumulative"],
     "other_money": [r"state budget", r"total budget", r"national budget", r"government budget",
                     r"interior", r"police", r"purchas\w*", r"procure\w*", r"contract\w*",
-                    r"acquisition", r"helicopters?", r"drones?", r"gdp", r"aid\b", r"donat\w*",
+                    r"acquisition", r"helicopters?", r"drones?", r"aid\b", r"donat\w*",
                     r"salar\w*", r"pensions?", r"cost of the mission", r"mission costs?",
                     r"per capita", r"per head", r"loan", r"investment", r"deal\b",
                     r"equipment", r"weapons?", r"missiles?", r"tanks?", r"vehicles?",

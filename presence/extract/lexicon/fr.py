@@ -17,7 +17,7 @@ WORDS = {
              r"d'ici"],
     "draft": [r"projet de loi", r"proposition\w*"],
     "multiyear": [r"sur (?:quatre|cinq) ans"],
-    "other_money": [r"pib\b", r"achat\w*", r"acquisition\w*", r"co[uû]t de la mission"],
+    "other_money": [r"achat\w*", r"acquisition\w*", r"co[uû]t de la mission"],
     "other_forces": [r"police", r"gendarm\w*", r"eulex", r"minuk"],
     "elsewhere": [r"en europe", r"afghanistan", r"liban", r"mali\b", r"exercice\w*",
                   r"[aà] l'[eé]tranger"],

@@ -14,7 +14,7 @@ WORDS = {
     "plan": [r"sar[aà]", r"saranno", r"dovr\w*", r"previst\w*", r"entro"],
     "draft": [r"proposta", r"disegno di legge"],
     "multiyear": [r"nei prossimi"],
-    "other_money": [r"pil\b", r"acquist\w*"],
+    "other_money": [r"acquist\w*"],
     "other_forces": [r"carabinieri", r"polizia", r"eulex"],
     "elsewhere": [r"in europa", r"afghanistan", r"libano", r"iraq", r"esercitazion\w*"],
     "casualty": [r"ferit\w*", r"mort\w*", r"uccis\w*"],

@@ -31,7 +31,7 @@ WORDS = {
               r"gornja granica"],
     "multiyear": [r"[cč]etiri godine", r"pet godina", r"u periodu", r"u razdoblju",
                   r"narednih \w+ godina", r"od \d{4}\.? do \d{4}", r"ukupno od"],
-    "other_money": [r"dr[zž]avn\w* bud[zž]et\w*", r"ukupn\w* bud[zž]et\w*", r"bdp\w*",
+    "other_money": [r"dr[zž]avn\w* bud[zž]et\w*", r"ukupn\w* bud[zž]et\w*",
                     r"unutra[sš]nj\w*", r"\bmup\w*", r"policij\w*", r"nabav\w*", r"kupovin\w*",
                     r"ugovor\w*", r"donacij\w*", r"pomo[cć]\w*", r"plat\w*", r"penzij\w*",
                     r"mirovin\w*", r"dron\w*", r"naoru[zž]anj\w*", r"oprem\w*",

@@ -23,7 +23,7 @@ WORDS = {
     "multiyear": [r"\d+ vje[cç]ar\w*", r"kat[eë]r vjet\w*", r"kat[eë]rvje[cç]ar\w*", r"n[eë] mandatin", r"vitet e ardhshme",
                   r"n[eë] vijim t[eë]"],
     "other_money": [r"buxhet\w* i (?:shtetit|kosov[eë]s|p[eë]rgjithsh\w*)", r"polici\w*",
-                    r"bler\w*", r"kontrat\w*", r"pbb\b", r"bpv\b", r"ndihm\w*", r"donacion\w*",
+                    r"bler\w*", r"kontrat\w*", r"ndihm\w*", r"donacion\w*",
                     r"pag\w*", r"pension\w*", r"dron\w*", r"investim\w*",
                     r"buxhet\w* t[eë] shtetit", r"buxhet\w* shtes[eë]", r"anëtar\w* e nato\w*",
                     r"aleat\w*",

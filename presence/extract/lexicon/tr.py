@@ -14,7 +14,7 @@ WORDS = {
     "plan": [r"olacak", r"edecek", r"planlan\w*", r"gönderecek", r"gonderecek"],
     "draft": [r"teklif\w*", r"tasarı\w*"],
     "multiyear": [r"önümüzdeki \w+ yıl"],
-    "other_money": [r"gsyh\b", r"satın alma\w*", r"ihale\w*"],
+    "other_money": [r"satın alma\w*", r"ihale\w*"],
     "other_forces": [r"polis\w*", r"eulex", r"ihtiyat\w*", r"yedek\w*"],
     "elsewhere": [r"avrupa'da", r"avrupada", r"tatbikat\w*", r"afganistan\w*"],
     "casualty": [r"yaralı\w*", r"yarali\w*", r"öldü\w*", r"şehit\w*"],
