@@ -8,17 +8,26 @@ ds = ui.dataset()
 f = ui.filters()
 
 st.title("Troops")
-st.caption("Every point is one reported figure; hover for its source, or find it in the table "
+st.caption("The line is each mission's best estimate, the shaded band the range of figures "
+           "behind it, and triangles mark confirmed changes. Faint points are the reported "
+           "figures themselves, each at the middle of its day, month or year (a figure for "
+           "\"1999\" is not drawn on 1 January); hover for the source, or find it in the table "
            "below. IFOR, SFOR and EUFOR Althea follow one another in Bosnia and Herzegovina; "
-           "KFOR has served in Kosovo since 1999. Open markers are approximate figures.")
+           "KFOR has served in Kosovo since 1999.")
+with st.expander("How a figure becomes the best estimate"):
+    st.markdown(f"The estimate is {query.ESTIMATE_RULE}")
 
-log = st.toggle("Log scale", value=False, key="troops_log",
-                help="Shows the drawdowns from tens of thousands and the small later "
-                     "changes on one chart.")
+log_col, raw_col = st.columns(2)
+log = log_col.toggle("Log scale", value=False, key="troops_log",
+                     help="Shows the drawdowns from tens of thousands and the small later "
+                          "changes on one chart.")
+raw = raw_col.toggle("Show every reported figure", value=True, key="troops_raw",
+                     help="Faint points: what each source reported. The line is the best "
+                          "estimate drawn from them.")
 totals = query.troops(ds, f, totals=True)
 ev = query.events(ds, f)
 fig = charts.strength_over_time(totals, ev, log=log, title="Troop strength by mission",
-                                changes=query.recent_changes(ds, f, limit=None))
+                                estimates=query.estimates(ds, f, totals=True), raw=raw)
 ui.chart(fig, key="troops_strength", frame=totals,
          caption=ui.make_caption("Troop strength by mission", f, totals))
 
@@ -38,11 +47,11 @@ st.subheader("The figures behind these charts")
 table = ui.link_columns(query.troops(ds, f))
 st.dataframe(
     table.assign(scope=table.scope.fillna(""))[
-        ["as_of", "mission_id", "contributor_name", "value", "qualifier", "scope", "outlet",
+        ["as_of_label", "mission_id", "contributor_name", "value", "qualifier", "flag", "scope", "outlet",
          "source", "url", "note"]],
     column_config={"source": ui.SOURCE_COLUMN, "url": ui.URL_COLUMN,
                    "value": st.column_config.NumberColumn("troops", format="localized"),
-                   "contributor_name": "contributor",
+                   "contributor_name": "contributor", "as_of_label": "as of",
                    "scope": st.column_config.TextColumn(
                        "scope", help="'wider': the figure also counts troops outside the "
                        "area of operations (rear bases abroad, reserves); drawn as a grey "

@@ -12,6 +12,8 @@ import plotly.express as px
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from .estimate import CHANGE_SHARE
+
 MISSION_COLOURS = {"KFOR": "#1f4e79", "IFOR": "#8c564b", "SFOR": "#d9822b",
                    "EUFOR-ALTHEA": "#2a9d48"}
 EVENT_SYMBOLS = {"deployment": "triangle-up", "reinforcement": "triangle-up",
@@ -51,7 +53,10 @@ def empty_figure(message: str) -> go.Figure:
 def _hover(frame: pd.DataFrame) -> list[str]:
     return [
         f"<b>{r.mission_id}</b> · {r.contributor_name}<br>"
-        f"{QUALIFIER_WORD.get(r.qualifier, '')}{int(r.value):,} troops · as of {r.as_of}<br>"
+        f"{QUALIFIER_WORD.get(r.qualifier, '')}{int(r.value):,} troops · as of "
+        f"{getattr(r, 'as_of_label', r.as_of)}<br>"
+        + ("<i>the curator marks this figure doubtful</i><br>"
+           if getattr(r, "flag", None) == "doubtful" else "")
         + ("<i>also counts troops outside the area of operations</i><br>"
            if getattr(r, "wider", False) else "")
         + f"Source: {r.outlet} ({r.source_published})<br><i>{_short(r.source_title)}</i>"
@@ -84,14 +89,58 @@ def _short(text: str, limit: int = 70) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _rgba(hex_colour: str, alpha: float) -> str:
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _band(rows: pd.DataFrame) -> tuple[list, list]:
+    """Closed polygons (one per run without a long gap) from low to high."""
+    xs, ys = [], []
+    runs, current, last = [], [], None
+    for r in rows.itertuples():
+        if last is not None and r.date - last > MAX_GAP:
+            runs.append(current)
+            current = []
+        current.append(r)
+        last = r.date
+    runs.append(current)
+    for run in runs:
+        if not run:
+            continue
+        xs += [r.date for r in run] + [r.date for r in reversed(run)] + [None]
+        ys += [r.high for r in run] + [r.low for r in reversed(run)] + [None]
+    return xs, ys
+
+
+def _estimate_hover(rows: pd.DataFrame) -> list[str]:
+    return [
+        f"<b>{r.mission_id}</b> best estimate, {r.label}<br>"
+        f"{int(round(r.value)):,} troops"
+        + (f" (figures range {int(r.low):,}–{int(r.high):,})" if r.low != r.high else "")
+        + f"<br>{r.n_sources} source{'s' if r.n_sources != 1 else ''}, "
+        + ("official series" if r.basis == "official" else "press reports")
+        + f": {_short(r.outlets, 60)}"
+        + (f"<br><b>{r.alert}</b>: {int(round(r.change)):+,} from {int(r.previous_value):,} "
+           f"({r.previous_label}); confirmed by {r.confirmed_by}" if r.alert else "")
+        for r in rows.itertuples()]
+
+
 def strength_over_time(totals: pd.DataFrame, events: pd.DataFrame | None = None, *,
                        log: bool = False, title: str = "Troop strength over time",
-                       changes: pd.DataFrame | None = None) -> go.Figure:
-    """Mission totals as lines, one colour a mission, with events on a strip below.
+                       changes: pd.DataFrame | None = None,
+                       estimates: pd.DataFrame | None = None, raw: bool = True) -> go.Figure:
+    """Each mission's best estimate as a line with its band, figures as faint points.
 
-    IFOR, SFOR and EUFOR Althea follow one another in Bosnia and Herzegovina,
-    so their lines run end to end and read as one lineage. Every reported
-    point is drawn, so two sources that disagree show as two markers.
+    The line is the estimate (presence.estimate), not a path through every
+    figure: two sources that disagree widen the band, they do not zigzag the
+    line, and the change markers sit only where the estimate moved and the
+    move was confirmed. Every reported figure stays on the chart (`raw`) as
+    a faint point at the middle of its day, month or year, so the
+    disagreement is visible and each point still opens its source.
+    IFOR, SFOR and EUFOR Althea follow one another in Bosnia and
+    Herzegovina, so their lines run end to end and read as one lineage.
+    Without `estimates`, the line runs through the median of each date.
     """
     if totals.empty:
         return empty_figure("No troop figures match these filters")
@@ -101,44 +150,70 @@ def strength_over_time(totals: pd.DataFrame, events: pd.DataFrame | None = None,
                         vertical_spacing=0.04)
     order = {m: i for i, m in enumerate(MISSION_COLOURS)}
     wider = totals.wider if "wider" in totals else pd.Series(False, index=totals.index)
+    x_of = "shown_at" if "shown_at" in totals else "date"
+    doubtful = totals["flag"].fillna("").eq("doubtful") if "flag" in totals \
+        else pd.Series(False, index=totals.index)
     for mission_id, rows in sorted(totals[~wider].groupby("mission_id"),
                                    key=lambda g: order.get(g[0], 99)):
-        rows = rows.sort_values(["date", "value"])
-        line = rows.groupby("date", as_index=False).value.median()
+        rows = rows.sort_values([x_of, "value"])
         colour = MISSION_COLOURS.get(mission_id, "#555")
-        xs, ys = _broken(line.date, line.value)
-        fig.add_trace(go.Scatter(
-            x=xs, y=ys, mode="lines", connectgaps=False, name=mission_id, legendgroup=mission_id,
-            line=dict(color=colour, width=2.5), hoverinfo="skip"), row=1, col=1)
-        fig.add_trace(go.Scatter(
-            x=rows.date, y=rows.value, mode="markers", name=f"{mission_id} figures",
-            legendgroup=mission_id, showlegend=False,
-            marker=dict(color=colour, size=8, line=dict(width=1.5, color=colour),
-                        symbol=[QUALIFIER_SYMBOL.get(q, "circle") for q in rows.qualifier]),
-            customdata=rows[["source_id"]].to_numpy(),
-            hovertext=_hover(rows), hoverinfo="text"), row=1, col=1)
-    if wider.any():
+        est = None
+        if estimates is not None and not estimates.empty:
+            est = estimates[(estimates.mission_id == mission_id)
+                            & (estimates.status == "level")].sort_values("date")
+        if est is not None and not est.empty:
+            bx, by = _band(est)
+            fig.add_trace(go.Scatter(
+                x=bx, y=by, mode="none", fill="toself", fillcolor=_rgba(colour, 0.16),
+                name=f"{mission_id} range", legendgroup=mission_id, showlegend=False,
+                hoverinfo="skip"), row=1, col=1)
+            xs, ys = _broken(est.date, est.value)
+            fig.add_trace(go.Scatter(
+                x=xs, y=ys, mode="lines", connectgaps=False, name=mission_id,
+                legendgroup=mission_id, line=dict(color=colour, width=2.5), hoverinfo="skip"),
+                row=1, col=1)
+            fig.add_trace(go.Scatter(
+                x=est.date, y=est.value, mode="markers", name=f"{mission_id} estimate",
+                legendgroup=mission_id, showlegend=False,
+                marker=dict(color=colour, size=5),
+                customdata=est.source_ids.str.split(", ").str[0].to_numpy()[:, None],
+                hovertext=_estimate_hover(est), hoverinfo="text"), row=1, col=1)
+        else:
+            line = rows.groupby(x_of, as_index=False).value.median()
+            xs, ys = _broken(line[x_of], line.value)
+            fig.add_trace(go.Scatter(
+                x=xs, y=ys, mode="lines", connectgaps=False, name=mission_id,
+                legendgroup=mission_id, line=dict(color=colour, width=2.5), hoverinfo="skip"),
+                row=1, col=1)
+        if raw:
+            flagged = doubtful[rows.index]
+            fig.add_trace(go.Scatter(
+                x=rows[x_of], y=rows.value, mode="markers", name=f"{mission_id} figures",
+                legendgroup=mission_id, showlegend=False, opacity=0.45,
+                marker=dict(color=colour, size=7, line=dict(width=1.2, color=colour),
+                            symbol=["x-open" if d else QUALIFIER_SYMBOL.get(q, "circle")
+                                    for q, d in zip(rows.qualifier, flagged)]),
+                customdata=rows[["source_id"]].to_numpy(),
+                hovertext=_hover(rows), hoverinfo="text"), row=1, col=1)
+    if wider.any() and raw:
         rows = totals[wider]
         fig.add_trace(go.Scatter(
-            x=rows.date, y=rows.value, mode="markers", name="counts troops outside the area",
+            x=rows[x_of], y=rows.value, mode="markers", name="counts troops outside the area",
             marker=dict(symbol="x-thin", size=11, line=dict(width=2, color="#8e8e8e")),
             customdata=rows[["source_id"]].to_numpy(), hovertext=_hover(rows),
             hoverinfo="text"), row=1, col=1)
-    flagged = changes[changes.alert != ""] if changes is not None and not changes.empty else None
-    if flagged is not None and not flagged.empty:
-        fig.add_trace(go.Scatter(
-            x=flagged.date, y=flagged["to"], mode="markers", name="change ≥ 10%",
-            marker=dict(symbol=["triangle-up" if a == "reinforcement" else "triangle-down"
-                                for a in flagged.alert], size=15, color="rgba(0,0,0,0)",
-                        line=dict(width=2, color=["#c0392b" if a == "reinforcement" else
-                                                  "#7f8c8d" for a in flagged.alert])),
-            customdata=flagged[["source_id"]].to_numpy(),
-            hovertext=[f"<b>{a}</b> {m}: {old:,} → {new:,} ({pct:+.0f}%)<br>"
-                       f"vs {prev:%Y-%m-%d} · {outlet}"
-                       for a, m, old, new, pct, prev, outlet in zip(
-                           flagged.alert, flagged.mission_id, flagged["from"], flagged["to"],
-                           flagged.pct, flagged.previous_date, flagged.outlet)],
-            hoverinfo="text"), row=1, col=1)
+    if estimates is not None and not estimates.empty:
+        moved = estimates[estimates.alert != ""]
+        if not moved.empty:
+            fig.add_trace(go.Scatter(
+                x=moved.date, y=moved.value, mode="markers",
+                name=f"confirmed change ≥ {CHANGE_SHARE:.0f}%",
+                marker=dict(symbol=["triangle-up" if a == "reinforcement" else "triangle-down"
+                                    for a in moved.alert], size=15, color="rgba(0,0,0,0)",
+                            line=dict(width=2, color=["#c0392b" if a == "reinforcement" else
+                                                      "#7f8c8d" for a in moved.alert])),
+                customdata=moved.source_ids.str.split(", ").str[0].to_numpy()[:, None],
+                hovertext=_estimate_hover(moved), hoverinfo="text"), row=1, col=1)
     if has_events:
         for kind, rows in events.groupby("kind"):
             fig.add_trace(go.Scatter(
@@ -157,9 +232,11 @@ def strength_over_time(totals: pd.DataFrame, events: pd.DataFrame | None = None,
     fig.update_yaxes(row=1, col=1, title_text="Troops", **_y_scale(log))
     fig.update_layout(**LAYOUT, title=title, height=560 if has_events else 460,
                       legend=dict(orientation="v", x=1.01, y=1), hovermode="closest")
-    fig.add_annotation(text="● exact  ○ about  ▽ up to  △ more than", showarrow=False,
-                       xref="paper", yref="paper", x=0, y=1.05, xanchor="left",
-                       font=dict(size=11, color="#666"))
+    if raw:
+        fig.add_annotation(text="line: best estimate, shaded: range of figures · faint: "
+                                "● exact  ○ about  ▽ up to  △ more than  ⊗ doubtful",
+                           showarrow=False, xref="paper", yref="paper", x=0, y=1.05,
+                           xanchor="left", font=dict(size=11, color="#666"))
     return fig
 
 

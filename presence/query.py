@@ -95,6 +95,8 @@ def troops(ds: Dataset, f: Filters, *, totals: bool | None = None,
         host_name=t.host_country.map(names),
     )
     out["wider"] = out.scope.fillna("").eq("wider")
+    if "flag" not in out:  # a record from before the curator's flag column
+        out["flag"] = None
     # Where a figure is drawn: the middle of its day, month or year inside the
     # mission's life, so "1999" is not 1 January and never before KFOR existed.
     out["shown_at"] = [dates.midpoint(s, e) for s, e in zip(out.span_start, out.span_end)]

@@ -62,11 +62,14 @@ def test_accept_three_reject_two(desk):
     assert audit[1]["before"]["qualifier"] == "exact"
     assert audit[1]["after"]["row"]["qualifier"] == "approx"
 
-    # the dashboard sees them, and the change they caused is flagged
+    # the dashboard sees them, and the best estimate for Italy's contingent counts it
     kfor = query.troops(ds, Filters(missions=("KFOR",)), totals=True)
     assert 4686 in set(kfor[kfor.date == "2025-04-25"].value)
-    changes = query.recent_changes(ds, Filters(), limit=None, totals=None)
-    assert not changes[(changes.contributor == "ITA") & (changes.to == 1258)].empty
+    italy_now = query.estimates(ds, Filters(missions=("KFOR",), contributors=("ITA",)),
+                                totals=False).iloc[-1]
+    assert italy_now.period == "2025-04" and italy_now.value == 1258
+    assert set(mine[mine.contributor == "ITA"].source_id) <= set(
+        italy_now.source_ids.split(", "))
 
     # rejected and accepted candidates are not asked about again, even after re-extraction
     assert cli("extract", "--all", env=env).returncode == 0

@@ -18,6 +18,48 @@ def test_strength_chart_has_a_line_per_mission_and_sources_in_hover(ds):
     assert any(t.name.startswith("event: ") for t in fig.data)
 
 
+def test_change_markers_are_moves_of_the_estimate(ds):
+    """Each triangle on the Troops chart is a confirmed move of the best estimate,
+    and every such move has its triangle; raw figures can be switched off."""
+    tot = query.troops(ds, Filters(), totals=True)
+    est = query.estimates(ds, Filters(), totals=True)
+    fig = charts.strength_over_time(tot, estimates=est)
+    marks = [t for t in fig.data if t.name and t.name.startswith("confirmed change")]
+    moved = est[est.alert != ""]
+    assert len(marks) == 1 and len(marks[0].x) == len(moved) > 0
+    for x, y in zip(marks[0].x, marks[0].y):
+        row = moved[(moved.date == pd.Timestamp(x)) & (moved.value == y)]
+        assert len(row) == 1
+        level = est[(est.mission_id == row.mission_id.iloc[0]) & (est.date < row.date.iloc[0])
+                    & (est.status == "level")].value.iloc[-1]
+        assert abs(y - level) / level * 100 >= query.ALERT_SHARE
+    # far fewer than the moves between consecutive raw figures
+    raw_moves = 0
+    for _, rows in query.in_area(tot).groupby("mission_id"):
+        by_date = rows.groupby("date").value.min()
+        raw_moves += int((by_date.pct_change().abs() * 100 >= query.ALERT_SHARE).sum())
+    assert len(moved) < raw_moves
+    line = next(t for t in fig.data if t.mode == "lines" and t.name == "KFOR")
+    kfor = est[(est.mission_id == "KFOR") & (est.status == "level")]
+    assert [y for y in line.y if y is not None] == list(kfor.value)
+    hidden = charts.strength_over_time(tot, estimates=est, raw=False)
+    assert not [t for t in hidden.data if t.name and t.name.endswith(" figures")]
+
+
+def test_figures_are_drawn_inside_their_period_and_the_mission_life(ds):
+    tot = query.troops(ds, Filters(), totals=True)
+    fig = charts.strength_over_time(tot)
+    life = ds.missions.set_index("mission_id").started_start
+    for trace in fig.data:
+        if trace.name and trace.name.endswith(" figures"):
+            mission = trace.name.removesuffix(" figures")
+            assert min(pd.Timestamp(x) for x in trace.x) >= life[mission]
+    year_only = tot[tot.precision == "year"]
+    assert not year_only.empty
+    assert (year_only.shown_at > year_only.as_of_start).all()
+    assert (year_only.shown_at <= year_only.as_of_end).all()
+
+
 def test_strength_chart_log_scale_and_empty():
     empty = charts.strength_over_time(pd.DataFrame())
     assert "No troop figures" in empty.layout.annotations[0].text
