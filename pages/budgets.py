@@ -2,6 +2,7 @@
 import streamlit as st
 
 from presence import charts, query, ui
+from presence.dataset import load_schema
 
 ui.require_shell()
 ds = ui.dataset()
@@ -45,11 +46,16 @@ if currency != "reported":
         st.info(f"{len(missing)} figure(s) are not shown in {currency}: no sourced exchange rate "
                 f"for {', '.join(sorted(set(missing.currency + ' ' + missing.year.astype(str))))}.")
 
+with st.expander("What each measure counts"):
+    definitions = load_schema(ds.directory)["tables"]["budgets"]["columns"]["measure"]
+    st.markdown("\n".join(f"- **{MEASURES.get(m, m)}**: {text}"
+                           for m, text in definitions.get("definitions", {}).items()))
+
 st.subheader("Figures and change year on year")
 table = ui.link_columns(b)
 st.dataframe(
     table[["country_name", "year", "measure", "amount", "currency", "amount_eur", "amount_usd",
-           "change_pct", "qualifier", "outlet", "source", "note"]],
+           "change_pct", "qualifier", "flag", "outlet", "source", "note"]],
     column_config={"source": ui.SOURCE_COLUMN, "country_name": "country",
                    "amount": st.column_config.NumberColumn(format="%,.0f"),
                    "amount_eur": st.column_config.NumberColumn("EUR", format="%,.0f"),
@@ -58,4 +64,5 @@ st.dataframe(
                                                                format="%.1f")},
     hide_index=True, width="stretch")
 st.caption("Change year on year is computed within one country, measure and currency, only "
-           "between adjacent years.")
+           "between adjacent years. 'flag' marks a figure the curator derived from stated ones "
+           "(derived) or has reason to doubt (doubtful); the note says how or why.")
