@@ -35,7 +35,8 @@ st.subheader("By contributing nation")
 conts = query.troops(ds, f, totals=False)
 tab_lines, tab_grid = st.tabs(["Largest contributors over time", "All nations, every snapshot"])
 with tab_lines:
-    fig_c = charts.contingents_over_time(conts, log=log)
+    fig_c = charts.contingents_over_time(
+        conts, log=log, colours=charts.nation_colours(query.nation_order(ds)))
     ui.chart(fig_c, key="troops_nations", frame=conts,
              caption=ui.make_caption("Contingents by contributing nation", f, conts))
 with tab_grid:

@@ -26,6 +26,23 @@ QUALIFIER_SYMBOL = {"exact": "circle", "approx": "circle-open", "upper": "triang
                     "lower": "triangle-up-open"}
 QUALIFIER_WORD = {"exact": "", "approx": "about ", "upper": "up to ", "lower": "more than "}
 NATION_PALETTE = px.colors.qualitative.Dark24 + px.colors.qualitative.Light24
+
+
+def nation_colours(codes) -> dict[str, str]:
+    """One colour per nation, keyed by code, the same in every view and filter.
+
+    Codes are given colours in the order passed (query.nation_order: the whole
+    record's largest contributors first, so they get the most distinct
+    colours); a filter that hides some nations never shifts the others.
+    """
+    return {code: NATION_PALETTE[i % len(NATION_PALETTE)] for i, code in enumerate(codes)}
+
+
+def _fallback_colour(code: str) -> str:
+    """A colour from the code itself, for a nation missing from the given order."""
+    import zlib
+
+    return NATION_PALETTE[zlib.crc32(code.encode()) % len(NATION_PALETTE)]
 LAYOUT = dict(template="plotly_white", font=dict(family="DejaVu Sans, Arial, sans-serif", size=13),
               hoverlabel=dict(align="left"), margin=dict(l=60, r=20, t=60, b=50))
 
@@ -241,7 +258,8 @@ def strength_over_time(totals: pd.DataFrame, events: pd.DataFrame | None = None,
 
 
 def contingents_over_time(contingents: pd.DataFrame, *, top: int = 10, log: bool = False,
-                          title: str = "Contingents by contributing nation") -> go.Figure:
+                          title: str = "Contingents by contributing nation",
+                          colours: dict[str, str] | None = None) -> go.Figure:
     """The largest contributors, one panel per line of missions in one host.
 
     A nation's troops in Kosovo and in Bosnia and Herzegovina are different
@@ -255,8 +273,9 @@ def contingents_over_time(contingents: pd.DataFrame, *, top: int = 10, log: bool
     panels = sorted(contingents.lineage.unique(), key=lambda l: (l != "KFOR", l))
     fig = make_subplots(rows=len(panels), cols=1, subplot_titles=panels,
                         vertical_spacing=0.12 if len(panels) > 1 else 0.05)
-    peak = contingents.groupby("contributor").value.max().sort_values(ascending=False)
-    colours = {code: NATION_PALETTE[i % len(NATION_PALETTE)] for i, code in enumerate(peak.index)}
+    given = colours or {}
+    colours = {code: given.get(code) or _fallback_colour(code)
+               for code in contingents.contributor.unique()}
     shown, hidden = set(), 0
     for row, panel in enumerate(panels, start=1):
         here = contingents[contingents.lineage == panel]

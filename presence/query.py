@@ -105,6 +105,14 @@ def troops(ds: Dataset, f: Filters, *, totals: bool | None = None,
         .reset_index(drop=True)
 
 
+def nation_order(ds: Dataset) -> list[str]:
+    """Every contributing nation, largest all-time contingent first, from the whole
+    record (never the filtered view), so colours keyed on it stay put."""
+    t = ds.troops[ds.troops.contributor != "ALL"]
+    peak = t.groupby("contributor").value.max()
+    return sorted(peak.index, key=lambda c: (-peak[c], c))
+
+
 def in_area(t: pd.DataFrame) -> pd.DataFrame:
     """Rows that count the force in its area of operations (not the 'wider' ones:
     troops in neighbouring staging areas or reserves outside the country)."""

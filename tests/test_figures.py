@@ -83,6 +83,24 @@ def test_contingents_split_by_host_lineage(ds):
     assert len(heat.data[0].y) == c.contributor_name.nunique()
 
 
+def test_a_nation_keeps_its_colour_whatever_the_filter(ds):
+    colours = charts.nation_colours(query.nation_order(ds))
+
+    def drawn(f):
+        fig = charts.contingents_over_time(query.troops(ds, f, totals=False), colours=colours)
+        return {t.legendgroup: t.marker.color for t in fig.data if t.mode == "markers"}
+
+    everyone = drawn(Filters())
+    few = drawn(Filters(contributors=("GBR", "USA", "ROU")))
+    bosnia = drawn(Filters(missions=("EUFOR-ALTHEA",)))
+    assert {"GBR", "USA"} <= set(few)
+    for code, colour in few.items():
+        assert everyone.get(code, colour) == colour == colours[code]
+    for code, colour in bosnia.items():
+        assert colour == colours[code]
+    assert len(set(colours.values())) == min(len(colours), len(charts.NATION_PALETTE))
+
+
 def test_budget_chart_never_mixes_currencies(ds):
     b = query.budgets(ds, Filters())
     fig = charts.budgets_chart(b, "reported")
