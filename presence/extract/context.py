@@ -49,6 +49,7 @@ def mission_at(host: str, when: dt.date) -> str | None:
 @dataclass
 class Document:
     text: str                       # as given (offsets in candidates point here)
+    latin: str                      # transliterated, case kept (ordinals, sentence starts)
     low: str                        # transliterated, lowered, same length as the latin text
     back: Callable[[int], int] | None
     published: dt.datetime | None
@@ -69,7 +70,7 @@ class Document:
         named = [m for m in missions
                  if not _PREDECESSOR.search(low[max(0, m.start - 40):m.start])]
         title_missions = [Mention(*h) for h in MISSIONS.find(title_low, 0, len(title_low))]
-        return cls(text, low, back, published, title_low, textmod.units(latin), named,
+        return cls(text, latin, low, back, published, title_low, textmod.units(latin), named,
                    title_missions)
 
     def original(self, i: int) -> int:
@@ -112,6 +113,9 @@ class Document:
             if ranked and ranked[0][1] >= 3 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
                 self._nation = ranked[0][0]
         return self._nation
+
+    def title_countries(self) -> list[Mention]:
+        return [Mention(*h) for h in COUNTRIES.find(self.title_low, 0, len(self.title_low))]
 
     def missions_in(self, start: int, end: int) -> list[Mention]:
         return [m for m in self.missions if start <= m.start < end]

@@ -31,7 +31,6 @@ OTHER_MONEY_AFTER = 40   # "60.2 billion dinars to be spent on buying equipment"
 RELATIVE_REACH = 60      # "this year's amended budget" dates the amount beside it, not the whole sentence
 GDP_REACH = 15           # "GDP of 12 billion"; "1.85% of GDP in 2023 (EUR 274 million)" is the budget
 START_REACH = 120        # "Ursprünglich beteiligten sich ... mit einer Truppenstärke von etwa 48.000"
-ADOPTION_MONTH = 11      # parliaments adopt next year's budget in November and December
 HEADING_CHARS = 100      # a heading or a list's lead line; longer is a sentence with its own subject
 NEVER_CONTRIBUTES = {"XKX", "BIH", "SRB"}  # hosts, and Serbia, which sent troops to neither
 # Confidence: a base, and what each piece of evidence adds (a curator sorts by it).
@@ -198,16 +197,14 @@ class Reader:
         if draft and not adopted:
             self.remember(ui, currency, year, "draft")
             return f"a draft, proposal or request ({draft.group()}), not an adopted budget"
-        if before_here and before_here.status == "draft" and "carried" in year_how:
+        if before_here and before_here.status == "draft" and "in the sentence" not in year_how:
             self.remember(ui, currency, year, "draft")
             return "a part of the draft or plan in the sentence before"
         plan = S.PLAN.search(unit_text)
         if pub and int(year) > pub.year + 1:
             self.remember(ui, currency, year, "draft")
             return f"a budget for {year}, years after the date line: a plan"
-        late_in_year = pub and int(year) == pub.year + 1 and pub.month >= ADOPTION_MONTH
-        if plan and ((pub and int(year) > pub.year and not late_in_year) or not explicit) \
-                and not adopted:
+        if plan and ((pub and int(year) > pub.year) or not explicit) and not adopted:
             self.remember(ui, currency, year, "draft")
             return f"a plan ({plan.group()})"
         country, how = self.budget_country(ui, a)
@@ -280,6 +277,11 @@ class Reader:
             return str(pick.year), f"year {pick.year}: in the sentence", True
         pub = doc.published
         reference = pub.year if pub else None
+        title_years = {w.year for w in dates.mentions(doc.title_low, 0, len(doc.title_low))
+                       if not w.since}
+        if len(title_years) == 1:
+            year = title_years.pop()
+            return str(year), f"year {year}: the title's", True
         if reference:
             rel = dates.relative_year(low, max(u.start, a.start - RELATIVE_REACH),
                                       min(u.end, a.end + RELATIVE_REACH), reference)
@@ -307,6 +309,8 @@ class Reader:
         doc, u, low = self.doc, self.doc.units[ui], self.doc.low
         if a.value != int(a.value) or a.value < 1:
             return "not a whole number"
+        if re.match(r"\.\s?[a-zà-ž]", doc.latin[a.number_end:a.number_end + 3]) and not a.decimal:
+            return "an ordinal ('the 38th contingent')"
         why: list[str] = []
         pre_start = max(u.start, a.start - S.CLAUSE)
         if S.STRONG.match(after):
@@ -338,6 +342,8 @@ class Reader:
                 why_noun = "troop noun just before it"
             elif S.OF_WHICH_TAIL.search(low, pre_start, a.start) and self.unit_has_troops(ui):
                 why_noun = "a part ('of which') of a troop figure"
+            elif self.nation_right_after(ui, a) and self.unit_has_troops(ui):
+                why_noun = "a nation named right after it in a sentence about troops ('760 Français')"
             elif a.word:
                 return "a number word with no troop noun"
             else:
@@ -411,6 +417,8 @@ class Reader:
             return "no date"
         if date_how == "historic":
             return "a past level with no date"
+        if doc.published and as_of[:4].isdigit() and int(as_of[:4]) > doc.published.year:
+            return f"a level for {as_of[:4]}, after the date line: a plan"
         why.append(date_how)
         # which mission -------------------------------------------------------------
         mission, mission_how, alias_nation = self.troop_mission(ui, a, noun_end, as_of)
@@ -433,6 +441,10 @@ class Reader:
                                     int(a.value), "troops", q, (u.start, u.end), a.start,
                                     a.number_end, round(min(conf, 0.95), 2), why))
         return None
+
+    def nation_right_after(self, ui: int, a: Amount) -> bool:
+        return any(0 <= c.start - a.number_end <= 3 and c.code not in NEVER_CONTRIBUTES
+                   for c in self.doc.countries(ui))
 
     def unit_has_troops(self, ui: int) -> bool:
         u = self.doc.units[ui]
@@ -581,6 +593,18 @@ class Reader:
             if doc.main_nation and doc.main_nation not in never:
                 return doc.main_nation, (f"contributor {doc.main_nation}: the '{contingent.group()}' "
                                          f"of the nation the article is about")
+        if S.TOTAL_HINT.search(low, max(u.start, a.start - S.CLAUSE), min(u.end, noun_end + 40)):
+            return None, "the mission's total: a multinational whole"
+        if entities and not S.OF_WHICH_TAIL.search(low, max(u.start, a.start - S.CLAUSE), a.start):
+            between = [b for b in amounts(low, entities[-1].end, a.start) if not b.is_year]
+            if between:
+                return None, "the mission's total: the nation before it has its own number"
+        nation = doc.main_nation
+        if not entities and nation and nation not in never and \
+                nation in {c.code for c in doc.title_countries()} and \
+                not doc.missions_in(u.start, u.end):
+            return nation, (f"contributor {nation}: the nation the article is about "
+                            f"(named in the title; the sentence names no mission)")
         if not entities:
             return None, "the mission's total: no nation named with it"
         nearest = entities[-1]

@@ -105,11 +105,18 @@ TOPUP = re.compile(r"(?<!\w)(?:supplementary budget|additional funds|extra fundi
 _FROM = alternation(WORDS["from_words"] + [r"out of"])
 _TO = alternation(WORDS["to_words"])
 _QUAL = alternation(WORDS["approx"] + WORDS["upper"] + WORDS["lower"] + [r"today'?s?", r"its",
-                                                                          r"the"])
+                                                                          r"the", r"a"])
 _FROM_BEFORE = re.compile(r"(?<!\w)" + _FROM + r"\s+(?:(?:" + _QUAL + r")\s+){0,2}$", FLAGS)
 _TO_BEFORE = re.compile(r"(?<!\w)" + _TO + r"\s+(?:(?:" + _QUAL + r")\s+){0,2}$", FLAGS)
 _NUMBER_NEAR = re.compile(r"\d")
-PAIR_REACH = 45  # the other end of "from A to B" stands this close
+PAIR_REACH = 45
+# words that make a figure the whole multinational force, not one nation's share
+TOTAL_HINT = re.compile(r"(?<!\w)(?:multinational\w*|international\w*|internationale\w*|"
+                        r"uluslararas\w*|nd[eë]rkomb[eë]tar\w*|me[dđ]unarodn\w*|multinacionaln\w*|"
+                        r"aus aller welt|from around the world|from \d+ (?:countries|nations)|"
+                        r"iz \d+ (?:zemalja|dr[zž]ava)|nga \d+ vende|\d+ (?:farkl\w* )?[uü]lke\w*|"
+                        r"aus \d+ (?:l[aä]ndern|nationen|staaten)|de \d+ (?:pays|nations)|"
+                        r"(?:di|da) \d+ (?:paesi|nazioni))", FLAGS)  # the other end of "from A to B" stands this close
 
 
 def change_role(low: str, start: int, end: int, at: int, number_end: int) -> str | None:
@@ -122,6 +129,7 @@ def change_role(low: str, start: int, end: int, at: int, number_end: int) -> str
             return "from"
     if _TO_BEFORE.search(before):
         near = low[max(start, at - PAIR_REACH):at] + " " + low[number_end:min(end, number_end + PAIR_REACH)]
-        if re.search(r"(?<!\w)" + _FROM + r"\s+(?:\S+\s+){0,2}?\d", near, FLAGS):
+        if re.search(r"(?<!\w)" + _FROM + r"\s+(?:\S+\s+){0,2}?\d", near, FLAGS) or \
+                re.search(r"\d[\d.,]*\s+\w+\s+" + _TO, low[max(start, at - PAIR_REACH):at], FLAGS):
             return "to"
     return None

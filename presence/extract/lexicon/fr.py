@@ -25,7 +25,7 @@ WORDS = {
     "capacity": [r"capacit[eé]"],
     "ceiling": [r"plafond\w*", r"maximum"],
     "cumulative": [r"se sont succ[eé]d[eé]", r"ont servi"],
-    "deploy": [r"envo\w*", r"d[eé]ploiera\w*", r"arriv\w*", r"retir\w*", r"rapatri\w*",
+    "deploy": [r"envo\w*", r"d[eé]ploiera\w*", r"arriv\w*", r"retir\w*", r"retrait\w*", r"rapatri\w*",
                r"renforc\w*"],
     "historic": [r"au plus fort", r"autrefois", r"jadis"],
     "start": [r"au d[eé]but", r"initialement", r"[aà] l'origine", r"au d[eé]part"],
