@@ -179,8 +179,11 @@ class Reader:
         if S.DELTA_TAIL.search(low, max(u.start, a.start - 30), a.start) or \
                 S.DELTA_HEAD.match(low, a.end, min(u.end, a.end + 25)):
             return "a change, not a level"
+        clause_after = low.find(",", a.end, u.end)
+        clause_after = u.end if clause_after < 0 else clause_after
+        # after the amount, only its own clause: "1.36 billion euros, the finance ministry said"
         other = S.near(S.OTHER_MONEY, low, max(u.start, a.start - OTHER_MONEY_REACH),
-                       min(u.end, a.end + OTHER_MONEY_AFTER))
+                       min(u.end, a.end + OTHER_MONEY_AFTER, clause_after))
         if other and not (S.near(S.DEFENCE, low, other.end(), a.start) if other.end() <= a.start
                           else S.near(S.DEFENCE, low, a.end, other.start())):
             return f"other money ({other.group()})"
@@ -197,7 +200,8 @@ class Reader:
         if draft and not adopted:
             self.remember(ui, currency, year, "draft")
             return f"a draft, proposal or request ({draft.group()}), not an adopted budget"
-        if before_here and before_here.status == "draft" and "in the sentence" not in year_how:
+        own_year = "in the sentence" in year_how or "'" in year_how
+        if before_here and before_here.status == "draft" and not own_year:
             self.remember(ui, currency, year, "draft")
             return "a part of the draft or plan in the sentence before"
         plan = S.PLAN.search(unit_text)
@@ -387,7 +391,10 @@ class Reader:
         if planned and change != "from" and not present and not strong_now:
             return f"a plan or future level ({planned.group()})"
         deploy_before = S.DEPLOY.search(pre)
-        if deploy_before and not item and not listed and change != "from" and \
+        # "NATO sent some 50,000 troops into Kosovo in June 1999": the deployment that
+        # started a mission is its first strength, not a change
+        at_start = any(w.iso() in START.values() for w in dates.mentions(low, u.start, u.end))
+        if deploy_before and not at_start and not item and not listed and change != "from" and \
                 not S.TOTAL_TAIL.search(low, pre_start, a.start) and \
                 not S.PRESENT.search(pre) and not S.CONTINGENT.search(pre):
             return f"a unit sent, rotated or withdrawn ({deploy_before.group()}), a change"

@@ -48,7 +48,7 @@ WORDS = {
                     r"agriculture|culture|labou?r)", r"supplementary budget", r"additional funds",
                     r"top-?up", r"nato members", r"nato allies", r"allies", r"alliance's",
                     r"all members"],
-    "other_forces": [r"kosovo security force", r"\bksf\b", r"armed forces of", r"army of",
+    "other_forces": [r"kosovo security force", r"\bksf\b", r"armed forces", r"army of",
                      r"serbian army", r"serbian armed forces", r"police", r"eulex", r"unmik",
                      r"unprofor", r"\bafbih\b", r"national guard", r"reserve force",
                      r"reservists?", r"rapid reaction force"],

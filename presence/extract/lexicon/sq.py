@@ -14,7 +14,7 @@ WORDS = {
               r"nj[eë]z[eë]t"],
     "lower": [r"mbi", r"m[eë] shum[eë] se", r"t[eë] pakt[eë]n", r"tejkalon", r"p[eë]rtej"],
     "delta_before": [r"edhe", r"shtes[eë]", r"rritje (?:prej|me)", r"rritur (?:p[eë]r|me)",
-                     r"p[eë]r", r"me", r"t[eë] tjer[eë]", r"ulje (?:prej|me)", r"shtuar"],
+                     r"t[eë] tjer[eë]", r"ulje (?:prej|me)", r"shtuar", r"rritet p[eë]r"],
     "delta_after": [r"shtes[eë]\w*", r"m[eë] shum[eë]", r"m[eë] pak", r"t[eë] rinj",
                     r"t[eë] tjer[eë]"],
     "plan": [r"do t[eë]", r"do jet[eë]", r"planifik\w*", r"synon\w*", r"parashikohet",
