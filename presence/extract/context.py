@@ -33,6 +33,9 @@ LIFETIMES = [("IFOR", "BIH", dt.date(1995, 12, 20), dt.date(1996, 12, 20)),
 START = {"IFOR": "1995-12", "SFOR": "1996-12", "EUFOR-ALTHEA": "2004-12", "KFOR": "1999-06"}
 
 
+_ENGLISH = re.compile(r"\b(?:the|and|of|with|which|has)\b")
+
+
 class Mention(NamedTuple):
     start: int
     end: int
@@ -57,6 +60,7 @@ class Document:
     units: list[textmod.Unit]
     missions: list[Mention]         # named missions (not "took over from SFOR"), in order
     title_missions: list[Mention]
+    dot_decimal: bool = True        # English writes 1.185 billion; Balkan languages 1,185
     _countries: dict[int, list[Mention]] = field(default_factory=dict)
     _main: str | None = None
     main_country_hint: str | None = None  # a title read alone takes the body's country
@@ -70,8 +74,9 @@ class Document:
         named = [m for m in missions
                  if not _PREDECESSOR.search(low[max(0, m.start - 40):m.start])]
         title_missions = [Mention(*h) for h in MISSIONS.find(title_low, 0, len(title_low))]
+        english = len(_ENGLISH.findall(low)) >= max(3, len(low) // 400)
         return cls(text, latin, low, back, published, title_low, textmod.units(latin), named,
-                   title_missions)
+                   title_missions, dot_decimal=english)
 
     def original(self, i: int) -> int:
         return self.back(i) if self.back else i

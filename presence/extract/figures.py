@@ -102,7 +102,7 @@ class Reader:
             if not _DIGIT_OR_WORD.search(doc.low, u.start, u.end):
                 continue
             levels: list[Candidate] = []
-            for a in amounts(doc.low, u.start, u.end):
+            for a in amounts(doc.low, u.start, u.end, doc.dot_decimal):
                 reason = self.read(ui, a, levels)
                 if reason:
                     self.drop(a, reason)
@@ -196,6 +196,8 @@ class Reader:
             return "no year for the budget"
         pub = doc.published
         adopted = S.ADOPTED.search(unit_text)
+        if adopted and S.FUTURE_TAIL.search(unit_text[:adopted.start()]):
+            adopted = None  # "guidelines will be adopted tomorrow" is not adopted yet
         draft = S.DRAFT.search(unit_text)
         if draft and not adopted:
             self.remember(ui, currency, year, "draft")
@@ -285,7 +287,7 @@ class Reader:
                        if not w.since}
         if len(title_years) == 1:
             year = title_years.pop()
-            return str(year), f"year {year}: the title's", True
+            return str(year), f"year {year}: in the title", True
         if reference:
             rel = dates.relative_year(low, max(u.start, a.start - RELATIVE_REACH),
                                       min(u.end, a.end + RELATIVE_REACH), reference)
@@ -299,7 +301,7 @@ class Reader:
                 break
             pu = doc.units[j]
             ws = [w for w in dates.mentions(low, pu.start, pu.end) if not w.since]
-            framing = not any(not x.is_year for x in amounts(low, pu.start, pu.end))
+            framing = not any(not x.is_year for x in amounts(low, pu.start, pu.end, doc.dot_decimal))
             if ws and (before or lists.adjacent_country(doc, ui, a.start) or framing):
                 return str(ws[-1].year), f"year {ws[-1].year}: a sentence above", True
         if before and before.year:
@@ -603,7 +605,7 @@ class Reader:
         if S.TOTAL_HINT.search(low, max(u.start, a.start - S.CLAUSE), min(u.end, noun_end + 40)):
             return None, "the mission's total: a multinational whole"
         if entities and not S.OF_WHICH_TAIL.search(low, max(u.start, a.start - S.CLAUSE), a.start):
-            between = [b for b in amounts(low, entities[-1].end, a.start) if not b.is_year]
+            between = [b for b in amounts(low, entities[-1].end, a.start, doc.dot_decimal) if not b.is_year]
             if between:
                 return None, "the mission's total: the nation before it has its own number"
         nation = doc.main_nation

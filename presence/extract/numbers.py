@@ -89,8 +89,13 @@ def _number_at(low: str, m: re.Match) -> tuple[float, bool, int]:
     return float(digits + ("." + dec if dec else "")), bool(dec), m.end()
 
 
-def amounts(low: str, start: int, end: int) -> list[Amount]:
-    """Every amount in low[start:end], left to right; low is lowered text."""
+def amounts(low: str, start: int, end: int, dot_decimal: bool = True) -> list[Amount]:
+    """Every amount in low[start:end], left to right; low is lowered text.
+
+    `dot_decimal`: whether the text writes decimals with a dot (English), which decides
+    "1.185 milijardi" (1,185 billion in Macedonian) against "1.185 billion" (English).
+    A comma and three digits before a scale word are a decimal in every language read
+    ("1,426 miliardë", "2,130 milijardi"): no one writes 1,426 billion for a budget."""
     found: list[Amount] = []
     spans = [(m.start(), "digits", m) for m in _DIGITS.finditer(low, start, end)]
     spans += [(m.start(), "word", m) for m in _NUMBER_WORD.finditer(low, start, end)]
@@ -114,7 +119,9 @@ def amounts(low: str, start: int, end: int) -> list[Amount]:
         scale = _scale_at(low, stop, end)
         last = 0.0
         if scale:
-            if how == "digits" and scale[0] >= 1e6 and re.fullmatch(r"\d[.,]\d{3}", m.group("int")):
+            sep = m.group("int")[1:2] if how == "digits" else ""
+            if scale[0] >= 1e6 and re.fullmatch(r"\d[.,]\d{3}", m.group("int") if how == "digits" else "") \
+                    and (sep == "," or dot_decimal):
                 value /= 1000  # "1,426 miliardë", "2,130 milijardi": a decimal comma
             value, stop, scaled, last = value * scale[0], scale[1], True, scale[0]
         elif scaled:

@@ -59,6 +59,8 @@ TO_NEXT = re.compile(r"[^.;]{0,40}?(?<!\w)" + alternation(WORDS["to_words"])
 ADOPTED = re.compile(r"(?<!\w)(?:adopted|approved|passed|usvoj\w*|usvoen\w*|usvojen\w*|izglasa\w*|"
                      r"donesen\w*|miratua\w*|miratoi|miraton|verabschiedet|beschlossen|"
                      r"adopt[eé]\w*|approvat\w*|kabul edil\w*)", FLAGS)
+FUTURE_TAIL = re.compile(r"(?<!\w)(?:will be|to be|[cć]e biti|bi[cć]e|do t[eë] (?:jet[eë]|\w+)|wird|"
+                         r"soll\w*|sera|sar[aà]|kje bide)\s+$", FLAGS)
 DERIVE = re.compile(r"\s*(?P<dir>more|less|m[eë] shum[eë]|m[eë] pak|vi[sš]e|manje|mehr|weniger|"
                     r"de plus|de moins)\s+(?:than|se|nego|od|als)\s+(?:the\s+|in\s+)?"
                     r"(?:previous year|last year|year before|a year earlier|vitin e kaluar|"
