@@ -92,6 +92,7 @@ class Reader:
         self.dropped: list[Dropped] = []
         self.table = lists.table_rows(doc)
         self.money_context: MoneyContext | None = None
+        self.draft_years: set[str] = set()
         self.troop_list_unit = -10
         self.last_dated: tuple[int, str] | None = None  # (unit, as_of) of a dated troop figure
 
@@ -201,9 +202,11 @@ class Reader:
         draft = S.DRAFT.search(unit_text)
         if draft and not adopted:
             self.remember(ui, currency, year, "draft")
+            self.draft_years.add(year)  # the article's later parts of this year's draft
             return f"a draft, proposal or request ({draft.group()}), not an adopted budget"
         own_year = "in the sentence" in year_how or "'" in year_how
-        if before_here and before_here.status == "draft" and not own_year:
+        if (before_here and before_here.status == "draft" and not own_year) or \
+                (not own_year and year in self.draft_years):
             self.remember(ui, currency, year, "draft")
             return "a part of the draft or plan in the sentence before"
         plan = S.PLAN.search(unit_text)
