@@ -31,6 +31,7 @@ OTHER_MONEY_AFTER = 40   # "60.2 billion dinars to be spent on buying equipment"
 RELATIVE_REACH = 60      # "this year's amended budget" dates the amount beside it, not the whole sentence
 GDP_REACH = 15           # "GDP of 12 billion"; "1.85% of GDP in 2023 (EUR 274 million)" is the budget
 START_REACH = 120        # "Ursprünglich beteiligten sich ... mit einer Truppenstärke von etwa 48.000"
+PRESENT_REACH = 40       # "its current Stabilization Force of 12,000 troops"
 HEADING_CHARS = 100      # a heading or a list's lead line; longer is a sentence with its own subject
 NEVER_CONTRIBUTES = {"XKX", "BIH", "SRB"}  # hosts, and Serbia, which sent troops to neither
 # Confidence: a base, and what each piece of evidence adds (a curator sorts by it).
@@ -351,6 +352,8 @@ class Reader:
                 why_noun = "troop noun just before it"
             elif S.OF_WHICH_TAIL.search(low, pre_start, a.start) and self.unit_has_troops(ui):
                 why_noun = "a part ('of which') of a troop figure"
+            elif self.paired_with_troops(ui, a):
+                why_noun = "one end of a change in a sentence about troops ('from 6,500 to 2,500')"
             elif self.nation_right_after(ui, a) and self.unit_has_troops(ui):
                 why_noun = "a nation named right after it in a sentence about troops ('760 Français')"
             elif a.word:
@@ -383,16 +386,16 @@ class Reader:
         # "cut from 12,000 to 7,000", "scaled down to around 3,300 from 4,200": the end
         # that is the level at the article's date depends on whether the change is done
         change = S.change_role(low, u.start, u.end, a.start, a.number_end)
-        present = S.PRESENT.search(low, max(u.start, a.start - 25), a.start) or \
+        present = S.PRESENT.search(low, max(u.start, a.start - PRESENT_REACH), a.start) or \
             S.PRESENT.search(low, noun_end, min(u.end, noun_end + 15))
         own_year = [w for w in dates.mentions(low, noun_end, min(u.end, noun_end + 15))
                      if not w.since]
         planned = (plan or S.PLAN_AFTER.search(low, noun_end, min(u.end, noun_end + S.PLAN_AFTER_REACH)))
         if change == "from" and not planned and not own_year and not present:
             return "the level before a change ('from A to B')"
-        if change == "to" and planned:
+        strong_now = "strong" in why_noun and re.search(r"(?:its|their|the)\s+$", low[max(u.start, a.start - 8):a.start])
+        if change == "to" and planned and not strong_now:
             return f"the planned level of a change ({planned.group()})"
-        strong_now = "strong" in why_noun and re.search(r"(?:its|their|the|a)\s+$", low[max(u.start, a.start - 8):a.start])
         if planned and change != "from" and not present and not strong_now:
             return f"a plan or future level ({planned.group()})"
         deploy_before = S.DEPLOY.search(pre)
@@ -453,6 +456,17 @@ class Reader:
                                     int(a.value), "troops", q, (u.start, u.end), a.start,
                                     a.number_end, round(min(conf, 0.95), 2), why))
         return None
+
+    def paired_with_troops(self, ui: int, a: Amount) -> bool:
+        """'cut to under 2,000 from more than 2,300', 'out of today's 6,800': a number that
+        is one end of a change, in a sentence that counts troops or names the force's size."""
+        doc, u = self.doc, self.doc.units[ui]
+        if not (S.change_role(doc.low, u.start, u.end, a.start, a.number_end) or
+                S.OUT_OF_TAIL.search(doc.low, max(u.start, a.start - 25), a.start)):
+            return False
+        text = doc.low[u.start:u.end]
+        return self.unit_has_troops(ui) or bool(S.CONTINGENT.search(text)) or bool(
+            doc.missions_in(u.start, u.end) and S.STRENGTH_WORD.search(text))
 
     def nation_right_after(self, ui: int, a: Amount) -> bool:
         return any(0 <= c.start - a.number_end <= 3 and c.code not in NEVER_CONTRIBUTES

@@ -135,3 +135,7 @@ def change_role(low: str, start: int, end: int, at: int, number_end: int) -> str
                 re.search(r"\d[\d.,]*\s+\w+\s+" + _TO, low[max(start, at - PAIR_REACH):at], FLAGS):
             return "to"
     return None
+OUT_OF_TAIL = re.compile(r"(?<!\w)(?:out of|of|od|nga|von|sur)\s+(?:today'?s?|the|current|its|"
+                         r"sadašnjih|dana[sš]njih|aktuelnih)\s+$", FLAGS)
+STRENGTH_WORD = re.compile(r"(?<!\w)(?:numbers?|strength|troop levels?|size|broj\w*|brojno\w*|"
+                           r"numr\w*|effectifs?|st[aä]rke|truppenst[aä]rke|jačin\w*)", FLAGS)

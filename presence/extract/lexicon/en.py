@@ -1,6 +1,6 @@
 """English, as wire services, NATO, EU and regional English-language outlets write it."""
 WORDS = {
-    "troop_nouns": [r"troops?", r"soldiers?", r"personnel", r"peacekeepers?", r"servicem[ae]n",
+    "troop_nouns": [r"troops?", r"troopers?", r"soldiers?", r"personnel", r"peacekeepers?", r"servicem[ae]n",
                     r"service ?members?", r"servicewomen", r"military personnel", r"members",
                     r"men and women", r"men\b", r"staff", r"boots on the ground"],
     "count_nouns": [r"countries", r"nations", r"states", r"troop contributing nations", r"tcns?",
@@ -55,7 +55,7 @@ WORDS = {
                      r"reservists?", r"rapid reaction force"],
     "elsewhere": [r"in europe", r"across europe", r"europe-wide", r"worldwide", r"globally",
                   r"afghanistan", r"\biraq", r"lebanon", r"baltic", r"exercise", r"drills?",
-                  r"ukraine", r"in germany", r"eastern flank", r"nato-wide", r"in total abroad",
+                  r"in ukraine", r"in germany", r"eastern flank", r"nato-wide", r"in total abroad",
                   r"abroad", r"overseas", r"in poland", r"in romania", r"peacekeeping missions",
                   r"missions in"],
     "casualty": [r"injur\w*", r"wounded", r"killed", r"hurt", r"dead", r"died", r"casualt\w*"],
