@@ -468,6 +468,14 @@ class Reader:
         return self.unit_has_troops(ui) or bool(S.CONTINGENT.search(text)) or bool(
             doc.missions_in(u.start, u.end) and S.STRENGTH_WORD.search(text))
 
+    def nation_counts_troops(self, nation: str) -> bool:
+        """The article counts this nation's soldiers somewhere (not only its politics)."""
+        for i, u in enumerate(self.doc.units):
+            if any(c.code == nation for c in self.doc.countries(i)) and self.unit_has_troops(i) \
+                    and re.search(r"\d", self.doc.low[u.start:u.end]):
+                return True
+        return False
+
     def nation_right_after(self, ui: int, a: Amount) -> bool:
         return any(0 <= c.start - a.number_end <= 3 and c.code not in NEVER_CONTRIBUTES
                    for c in self.doc.countries(ui))
@@ -502,8 +510,10 @@ class Reader:
     def troop_date(self, ui: int, a: Amount, noun_end: int) -> tuple[str | None, str, bool]:
         doc, u, low = self.doc, self.doc.units[ui], self.doc.low
         pub = doc.published
+        next_number = re.search(r"\d", low[noun_end:min(u.end, noun_end + 25)])
+        after_end = noun_end + (next_number.start() if next_number else 25)
         present = S.PRESENT.search(low, max(u.start, a.start - 40), a.start) or \
-            S.PRESENT.search(low, noun_end, min(u.end, noun_end + 25))
+            S.PRESENT.search(low, noun_end, min(u.end, after_end))
         start = S.START.search(low, max(u.start, a.start - START_REACH), a.start)
         found = [w for w in dates.mentions(low, u.start, u.end) if not w.since]
         if present and pub:
@@ -613,7 +623,7 @@ class Reader:
         contingent = S.CONTINGENT.search(low, max(u.start, a.start - S.CLAUSE), a.start) or \
             S.CONTINGENT.search(low, a.number_end, min(u.end, noun_end + 25))
         if contingent:
-            nations = [c for c in countries if c.end <= a.start and a.start - c.end <= S.CLAUSE]
+            nations = [c for c in countries if c.end <= a.start and a.start - c.end <= SUBJECT_REACH]
             if nations:
                 return nations[-1].code, f"contributor {nations[-1].code}: its '{contingent.group()}'"
             if doc.main_nation and doc.main_nation not in never:
@@ -628,7 +638,7 @@ class Reader:
         nation = doc.main_nation
         if not entities and nation and nation not in never and \
                 nation in {c.code for c in doc.title_countries()} and \
-                not doc.missions_in(u.start, u.end):
+                not doc.missions_in(u.start, u.end) and self.nation_counts_troops(nation):
             return nation, (f"contributor {nation}: the nation the article is about "
                             f"(named in the title; the sentence names no mission)")
         if not entities:
