@@ -189,6 +189,9 @@ class Reader:
         if other and not (S.near(S.DEFENCE, low, other.end(), a.start) if other.end() <= a.start
                           else S.near(S.DEFENCE, low, a.end, other.start())):
             return f"other money ({other.group()})"
+        share = S.SHARE_THEN_AMOUNT.search(low, max(u.start, a.start - OTHER_MONEY_REACH), a.start)
+        if share:
+            return "the money of a share ('32% of the budget, or 106 million')"
         topup = S.TOPUP.search(unit_text)
         if topup:
             return f"a top-up or supplementary budget ({topup.group()})"

@@ -139,3 +139,8 @@ OUT_OF_TAIL = re.compile(r"(?<!\w)(?:out of|of|od|nga|von|sur)\s+(?:today'?s?|th
                          r"sadašnjih|dana[sš]njih|aktuelnih)\s+$", FLAGS)
 STRENGTH_WORD = re.compile(r"(?<!\w)(?:numbers?|strength|troop levels?|size|broj\w*|brojno\w*|"
                            r"numr\w*|effectifs?|st[aä]rke|truppenst[aä]rke|jačin\w*)", FLAGS)
+# "over 32 percent of the defence budget for 2025, or over 106 million euros": the amount
+# restates a share of the budget, it is not the budget
+SHARE_THEN_AMOUNT = re.compile(r"\d\s*(?:%|" + alternation(WORDS["percent"]) + r")\s+(?:of|od|nga|e|t[eë]|"
+                               r"des|del|von|der)\s[^.;]*?(?:,\s*|\s)(?:or|ili|apo|odnosno|that is|i\.e\.|"
+                               r"oder|soit|ossia|ose)\s+(?:\w+\s+)?$", FLAGS)
