@@ -13,6 +13,7 @@ import datetime as dt
 import fcntl
 import io
 import json
+import math
 import os
 import re
 import shutil
@@ -23,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .dataset import DatasetError, data_dir, load_dataset
+from .dataset import DatasetError, data_dir, load_dataset, parse_partial_date
 from .store import Store
 
 TABLE_FOR = {"troop_strength": "troops", "troop_contribution": "troops",
@@ -114,14 +115,18 @@ def figure_row(c: dict, source_id: str) -> tuple[str, dict]:
     if table == "troops":
         if not c.get("mission"):
             raise ReviewError(f"candidate {c['id']}: no mission; set mission=KFOR|EUFOR-ALTHEA|…")
+        if c.get("value") is None:
+            raise ReviewError(f"candidate {c['id']}: no value; set value=N")
         value = float(c["value"])
-        if value != int(value) or value < 1:
+        if not math.isfinite(value) or value != int(value) or value < 1:
             raise ReviewError(f"candidate {c['id']}: value {c['value']} is not a troop count")
         return table, {"mission_id": c["mission"], "contributor": c.get("contributor") or "ALL",
                        "host_country": c.get("host_country") or "", "as_of": c.get("as_of") or "",
                        "value": str(int(value)), "qualifier": c.get("qualifier") or "exact",
                        "source_id": source_id, "note": note}
     if table == "budgets":
+        if c.get("value") is None or not math.isfinite(float(c["value"])):
+            raise ReviewError(f"candidate {c['id']}: no usable amount; set value=N")
         amount = float(c["value"])
         return table, {"country": c.get("contributor") or "", "year": str(c.get("as_of"))[:4],
                        "amount": f"{amount:.2f}".rstrip("0").rstrip("."),
@@ -142,14 +147,38 @@ def figure_row(c: dict, source_id: str) -> tuple[str, dict]:
                    "source_id": source_id, "note": note}
 
 
+# A --set value in the schema's own form: ASCII digits, '.' as the decimal point; no
+# exponent, inf or nan (float() takes all of those, and Arabic-Indic digits too).
+_DECIMAL = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,15})?")
+_LINE_BREAK_OR_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def _coerce(field: str, value: str):
-    if value in ("", "null", "None"):
-        return None
+    """A curator's `--set` value, checked before anything is written.
+
+    Only the note may be emptied: an empty contributor would silently turn a
+    national contingent into the mission total. Everything the schema knows
+    is checked again when the changed dataset is validated.
+    """
+    if _LINE_BREAK_OR_CONTROL.search(value):
+        raise ReviewError(f"{field}={value[:40]!r} contains a line break or control "
+                          "character; every field is one line")
+    value = value.strip()
+    if value == "":
+        if field == "note":
+            return None
+        hint = " (use contributor=ALL for the mission total)" if field == "contributor" else ""
+        raise ReviewError(f"{field}= is empty; give a value{hint}")
     if field == "value":
-        try:
-            return float(value)
-        except ValueError:
-            raise ReviewError(f"value={value!r} is not a number")
+        if not _DECIMAL.fullmatch(value):
+            raise ReviewError(f"value={value[:40]!r} is not a number: digits 0-9 and '.', "
+                              "e.g. value=4600 or value=123.5 (no inf, nan or exponent)")
+        return float(value)
+    if field == "url" and not re.fullmatch(r"https?://[^\s/]+\S*", value, re.IGNORECASE):
+        raise ReviewError(f"url={value[:60]!r} is not an http(s) address")
+    if field == "as_of" and (not re.fullmatch(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?", value)
+                             or parse_partial_date(value) is None):
+        raise ReviewError(f"as_of={value[:40]!r} is not a date: YYYY, YYYY-MM or YYYY-MM-DD")
     return value
 
 

@@ -1,0 +1,93 @@
+"""Hostile `presence review accept --set` values: a clear error, nothing written to data/."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+
+import pytest
+
+from presence.store import ArticleRow, Store
+
+ARTICLE = "art0000000000001"
+CANDIDATE = "cand000000000001"
+CONTINGENT = "cand000000000002"
+
+
+@pytest.fixture
+def desk(tmp_path, data_copy):
+    """A real store with one article and two candidates (a KFOR total, Italy's contingent)."""
+    store_path = tmp_path / "store.duckdb"
+    text = "KFOR has about 4,600 troops; Italy has 1,258 of them."
+    with Store(store_path) as store:
+        store.add_article(ArticleRow(
+            id=ARTICLE, url="https://example.org/kfor", title="KFOR strength", outlet="Outlet",
+            published=dt.datetime(2025, 4, 25), language="en", text=text, content_hash="h",
+            simhash=1, duplicate_of=None, origin="test"))
+        base = {"mission": "KFOR", "host_country": "XKX", "as_of": "2025-04-25",
+                "unit": "troops", "qualifier": "approx", "confidence": 0.9}
+        store.replace_candidates(ARTICLE, [
+            {**base, "id": CANDIDATE, "kind": "troop_strength", "contributor": None,
+             "value": 4600.0, "quote": text[:30], "start": 0, "end": 30},
+            {**base, "id": CONTINGENT, "kind": "troop_contribution", "contributor": "ITA",
+             "value": 1258.0, "quote": text[30:], "start": 30, "end": len(text)},
+        ])
+    env = {"PRESENCE_STORE": str(store_path), "PRESENCE_DATA": str(data_copy)}
+    return env, data_copy
+
+
+def _accept(env, cid, *sets):
+    args = [a for s in sets for a in ("--set", s)]
+    return subprocess.run([sys.executable, "-m", "presence.cli", "review", "--as", "t", "accept",
+                           cid, *args], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **env})
+
+
+def _snapshot(data):
+    """Every file in data/ but the lock file (temporary files left behind would show)."""
+    return {p.name: p.read_bytes() for p in sorted(data.iterdir())
+            if p.is_file() and p.name != ".lock"}
+
+
+@pytest.mark.parametrize("cid,setting,message", [
+    (CANDIDATE, "value=inf", "is not a number"),
+    (CANDIDATE, "value=nan", "is not a number"),
+    (CANDIDATE, "value=1e309", "is not a number"),
+    (CANDIDATE, "value=", "value= is empty"),
+    (CANDIDATE, "value=٤٦٠٠", "is not a number"),
+    (CANDIDATE, "value=4600.5", "not a troop count"),
+    (CANDIDATE, "value=-5", "is not a number"),
+    (CANDIDATE, "as_of=2099-01-01", "in the future"),
+    (CANDIDATE, "as_of=٢٠٢٥", "is not a date"),
+    (CANDIDATE, "as_of=2025-02-30", "is not a date"),
+    (CANDIDATE, "url=javascript:alert(1)", "not an http(s) address"),
+    (CANDIDATE, "url=file:///etc/passwd", "not an http(s) address"),
+    (CANDIDATE, "note=two\nlines", "line break"),
+    (CANDIDATE, "qualifier=roughly", "not one of"),
+    (CANDIDATE, "mission=NOPE", "not in missions.csv"),
+    (CONTINGENT, "contributor=", "contributor=ALL for the mission total"),
+    (CONTINGENT, "contributor=XXX", "not a known country code"),
+    (CANDIDATE, "colour=red", "cannot set 'colour'"),
+    (CANDIDATE, "novalue", "use --set FIELD=VALUE"),
+])
+def test_a_hostile_correction_is_a_clear_error_and_writes_nothing(desk, cid, setting, message):
+    env, data = desk
+    before = _snapshot(data)
+    out = _accept(env, cid, "url=https://example.org/kfor", setting)
+    assert "Traceback" not in out.stderr, out.stderr
+    assert out.returncode == 1
+    assert out.stderr.startswith("error: ") and message in out.stderr, out.stderr
+    assert _snapshot(data) == before  # nothing in data/ changed, no audit line
+    with Store(env["PRESENCE_STORE"]) as store:
+        assert {c["id"]: c["status"] for c in store.candidates(None)}[cid] == "pending"
+
+
+def test_formula_like_text_is_kept_as_text_and_the_good_correction_is_written(desk):
+    env, data = desk
+    out = _accept(env, CANDIDATE, "url=https://example.org/kfor", "value=4650",
+                  "note==HYPERLINK(\"http://evil\")")
+    assert out.returncode == 0, out.stderr
+    troops = (data / "troops.csv").read_text(encoding="utf-8")
+    assert "KFOR,ALL,XKX,2025-04-25,4650,approx" in troops
+    assert '=HYPERLINK(""http://evil"")' in troops  # kept as text; exports neutralise it
