@@ -231,3 +231,21 @@ def test_every_source_has_a_quality_grade(ds):
     reposts = s[s.outlet.str.contains(r"\brepost|Wikipedia mirror|\bforum\b", case=False)]
     assert not reposts.empty and (reposts.quality != "primary").all()
     assert (s[s.source_id.str.startswith("prim-unsc-")].quality == "primary").all()
+
+
+def test_presence_validate_runs_the_checks(data_copy):
+    """The command a curator runs fails on a repeated figure and lists outliers on request."""
+    import subprocess
+    import sys
+
+    def validate(*extra):
+        return subprocess.run([sys.executable, "-m", "presence.cli", "validate", "--data",
+                               str(data_copy), *extra], capture_output=True, text=True)
+
+    listed = validate("--outliers")
+    assert listed.returncode == 0 and "for review" in listed.stdout
+    assert "troops.csv, line" in listed.stdout
+    _, line = craft_duplicate(data_copy)
+    failed = validate()
+    assert failed.returncode == 1
+    assert f"troops.csv, line {line}: repeats line" in failed.stderr
