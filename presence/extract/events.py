@@ -27,12 +27,13 @@ TRIGGERS = {
 }
 _TRIGGERS = [(kind, re.compile(r"(?<!\w)" + alternation(p), FLAGS)) for kind, p in TRIGGERS.items()]
 MAX_QUOTE = 240
+_DIGIT = re.compile(r"\d")
 
 
 def events(doc: Document) -> list[Candidate]:
     out = []
     for u in doc.units:
-        if not any(ch.isdigit() for ch in doc.low[u.start:u.end]):
+        if not _DIGIT.search(doc.low, u.start, u.end):
             continue
         day = dates.first_day(doc.low, u.start, u.end, doc.published)
         if not day:

@@ -94,6 +94,7 @@ class Reader:
         self.table = lists.table_rows(doc)
         self.money_context: MoneyContext | None = None
         self.draft_years: set[str] = set()
+        self._nation_counts: dict[str, bool] = {}
         self.troop_list_unit = -10
         self.last_dated: tuple[int, str] | None = None  # (unit, as_of) of a dated troop figure
 
@@ -473,6 +474,11 @@ class Reader:
 
     def nation_counts_troops(self, nation: str) -> bool:
         """The article counts this nation's soldiers somewhere (not only its politics)."""
+        if nation not in self._nation_counts:
+            self._nation_counts[nation] = self._counts_troops(nation)
+        return self._nation_counts[nation]
+
+    def _counts_troops(self, nation: str) -> bool:
         for i, u in enumerate(self.doc.units):
             if any(c.code == nation for c in self.doc.countries(i)) and self.unit_has_troops(i) \
                     and re.search(r"\d", self.doc.low[u.start:u.end]):
