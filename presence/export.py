@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -100,10 +101,39 @@ def _public(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# OWASP's CSV-injection guidance: a spreadsheet runs a cell that begins with one of
+# these as a formula (=HYPERLINK(...) from a source title would be live in the export).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
+def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would read as a formula, prefixed with "'".
+
+    Numbers stay numbers: numeric columns are untouched, and so is a text cell
+    that is just a number such as "-12.5".
+    """
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_numeric_dtype(out[col]) or pd.api.types.is_datetime64_any_dtype(
+                out[col]):
+            continue
+        out[col] = out[col].map(
+            lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START)
+            and not _PLAIN_NUMBER.fullmatch(v) else v)
+    return out
+
+
 def csv_bytes(frame: pd.DataFrame, caption: Caption) -> bytes:
-    """CSV whose every row carries its source (id, outlet, title, URL)."""
-    header = "".join(f"# {r.field}: {r.value}\n" for r in _about(caption, frame).itertuples())
-    return (header + _public(frame).to_csv(index=False)).encode("utf-8")
+    """CSV whose every row carries its source (id, outlet, title, URL).
+
+    CRLF line ends (RFC 4180): the writer quotes a cell holding any character of
+    the line end, so a bare carriage return in a note cannot split a row.
+    """
+    header = "".join(f"# {r.field}: {' '.join(str(r.value).split())}\r\n"
+                     for r in _about(caption, frame).itertuples())
+    body = neutralised(_public(frame)).to_csv(index=False, lineterminator="\r\n")
+    return (header + body).encode("utf-8")
 
 
 def excel_bytes(frame: pd.DataFrame, caption: Caption, sources: pd.DataFrame) -> bytes:
@@ -111,9 +141,9 @@ def excel_bytes(frame: pd.DataFrame, caption: Caption, sources: pd.DataFrame) ->
     buf = io.BytesIO()
     cited = sources[sources.source_id.isin(frame.get("source_id", pd.Series(dtype=str)))]
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
-        _public(frame).to_excel(xl, sheet_name="data", index=False)
-        _public(cited).to_excel(xl, sheet_name="sources", index=False)
-        _about(caption, frame).to_excel(xl, sheet_name="about", index=False)
+        neutralised(_public(frame)).to_excel(xl, sheet_name="data", index=False)
+        neutralised(_public(cited)).to_excel(xl, sheet_name="sources", index=False)
+        neutralised(_about(caption, frame)).to_excel(xl, sheet_name="about", index=False)
     return buf.getvalue()
 
 
