@@ -8,19 +8,29 @@ from presence import charts, maps, query, ui
 ui.require_shell()
 ds = ui.dataset()
 f = ui.filters()
-steps = query.map_steps(ds, f, ui.chosen_date(f))
+position = query.map_position(ds, f, ui.chosen_date(f), st.query_params.get("at"))
+steps = position.steps
+scale_max = query.presence_scale(ds, f)
 
 st.title("Map")
-st.caption("Host countries shaded by the foreign troops of the missions active at the chosen "
-           "date; headquarters and camps as markers; arcs from each contributing nation to its "
-           "host, as wide as its contingent. Click a country's grey dot to filter by it.")
+st.caption("Host countries shaded by the best estimate of the foreign troops of the missions "
+           "active at the chosen date, on one colour scale for every year; headquarters and "
+           "camps as markers; arcs from each contributing nation to its host, as wide as its "
+           "contingent. Click a country's grey dot to filter by it. The last step is the "
+           "newest date in the record, not today.")
 
 if "map_at" not in st.session_state or st.session_state.map_at not in steps:
-    wanted = st.query_params.get("at")
-    st.session_state.map_at = wanted if wanted in steps else steps[-1]
+    st.session_state.map_at = position.at
+if position.note:
+    st.info(position.note)
+if nowhere := query.unhosted(ds, f):
+    names = query.country_names(ds)
+    st.info(f"{', '.join(names.get(c, c) for c in nowhere)} hosted no international mission "
+            "in the record, so nothing is shaded there. Use *Clear filters* in the sidebar to "
+            "see the whole region, or choose a contributing nation instead.")
 slider_col, play_col = st.columns([6, 1])
 slider_col.select_slider("Date shown", options=steps, key="map_at",
-                         format_func=lambda d: d[:4] if d.endswith("-12-31") else d)
+                         format_func=lambda d: query.map_label(d, steps))
 play = play_col.button("▶ Play years", width="stretch",
                        help="Step through every year of the date range")
 ui.set_page_query(at=st.session_state.map_at)
@@ -33,8 +43,9 @@ def draw(at: str):
     presence = query.host_presence_at(ds, at, f)
     site_rows = query.sites(ds, f, at)
     conts = query.contingents_at(ds, at, f)
-    fig = maps.presence_map(presence, site_rows, conts, selected=f.hosts,
-                            title=f"Foreign troops in the Western Balkans, {at}")
+    fig = maps.presence_map(presence, site_rows, conts, selected=f.hosts, scale_max=scale_max,
+                            title=f"Foreign troops in the Western Balkans, "
+                                  f"{query.map_label(at, steps)}")
     return fig, presence, site_rows, conts
 
 
@@ -49,14 +60,19 @@ fig, presence, site_rows, conts = draw(at)
 used = query.figures_at(ds, at, f)
 with placeholder.container():
     ui.chart(fig, key="map_main", frame=used,
-             caption=ui.make_caption(f"Foreign troops in the Western Balkans, {at}", f, used),
+             caption=ui.make_caption(f"Foreign troops in the Western Balkans, "
+                                     f"{query.map_label(at, steps)}", f, used),
              geojson=lambda: maps.presence_geojson(presence, site_rows, at),
              on_select=ui.map_select_handler("map_main"))
 
 with side:
     left, right = st.columns(2)
-    left.plotly_chart(charts.contingents_bar(conts, f"Contingents as of {at}"),
-                      config=ui.PLOT_CONFIG, key="map_bars")
+    left.plotly_chart(charts.contingents_bar(
+        conts, f"Contingents, newest figure of each nation by {query.map_label(at, steps)}"),
+        config=ui.PLOT_CONFIG, key="map_bars")
+    left.caption("Covers " + (query.describe_coverage(query.contingent_coverage(ds, at, f, conts))
+                              or "no nation with a figure from the two years before.")
+                 + " National figures of different dates do not add up to a total.")
     with right:
         st.subheader("Camps and headquarters open at this date")
         if site_rows.empty:

@@ -49,9 +49,29 @@ def _arc(a: tuple[float, float], b: tuple[float, float], n: int = 24) -> tuple[l
     return lat.tolist(), lon.tolist()
 
 
+def _log_scale(top: int) -> tuple[float, float, list[float], list[str]]:
+    """A log colour range from 100 troops to `top`, with 1-2-5 ticks written in full.
+
+    Strength runs from 50,000 (Kosovo, 1999) to a few hundred; on a linear
+    scale everything after 2005 would be one pale shade.
+    """
+    top = max(top, 1_000)
+    ticks = [v for v in (100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000)
+             if v <= top]
+    return 1.0, float(np.log10(top)), [float(np.log10(v)) for v in ticks], \
+        [f"{v:,}" for v in ticks]
+
+
 def presence_map(presence: pd.DataFrame, sites: pd.DataFrame, contingents: pd.DataFrame,
-                 *, title: str, selected: tuple[str, ...] = (), height: int = 560) -> go.Figure:
-    """Hosts shaded by foreign troops present; camps as markers; contributor arcs."""
+                 *, title: str, selected: tuple[str, ...] = (), height: int = 560,
+                 scale_max: int | None = None) -> go.Figure:
+    """Hosts shaded by foreign troops present (the missions' best estimates); camps
+    as markers; contributor arcs.
+
+    `scale_max` fixes the top of the colour scale (query.presence_scale), so
+    frames of different years share one scale; without it the scale fits
+    this frame.
+    """
     if presence.empty:
         return empty_figure("Nothing to map")
     geo = boundaries()
@@ -63,23 +83,27 @@ def presence_map(presence: pd.DataFrame, sites: pd.DataFrame, contingents: pd.Da
         z=[0] * len(context), colorscale=[[0, "#f4f4f1"], [1, "#f4f4f1"]], showscale=False,
         marker=dict(line=dict(color="#b9b9b0", width=0.6)), hoverinfo="skip",
         name="neighbours"))
-    zmax = max(int(presence.troops_high.max()), 1)
+    zmin, zmax, tickvals, ticktext = _log_scale(
+        scale_max or int(presence.troops_high.max()))
+    low = presence.troops_low if "troops_low" in presence else presence.troops
     hover = [
-        f"<b>{r.name}</b><br>" + (f"{r.troops:,}" + (f"–{r.troops_high:,}" if r.troops_high !=
-                                                      r.troops else "")
-                                  + f" foreign troops ({r.missions}, as of {r.as_of})"
+        f"<b>{r.name}</b><br>" + (f"≈ {r.troops:,} foreign troops ({r.missions}, {r.as_of})"
+                                  + (f"<br>figures range {lo:,}–{r.troops_high:,}"
+                                     if lo != r.troops_high else "")
                                   if r.troops else "no international mission reported")
         + "<br><i>click to filter by this country</i>"
-        for r in presence.itertuples()]
+        for r, lo in zip(presence.itertuples(), low)]
     line_width = [2.5 if c in selected else 0.8 for c in presence.iso_a3]
     fig.add_trace(go.Choroplethmap(
         geojson=geo, featureidkey="properties.iso_a3", locations=presence.iso_a3,
-        z=presence.troops, zmin=0, zmax=zmax,
-        colorscale=[[0, "#ffffff"], [0.02, "#fde0c5"], [0.3, "#f59e60"], [1, "#b2401f"]],
+        z=[max(float(np.log10(v)), zmin) if v > 0 else zmin for v in presence.troops],
+        zmin=zmin, zmax=zmax,
+        colorscale=[[0, "#ffffff"], [0.02, "#fde0c5"], [0.45, "#f59e60"], [1, "#b2401f"]],
         marker=dict(line=dict(color=["#111" if c in selected else "#555"
                                      for c in presence.iso_a3], width=line_width),
                     opacity=0.9),
-        colorbar=dict(title=dict(text="Foreign<br>troops"), thickness=14, len=0.6, x=1.0),
+        colorbar=dict(title=dict(text="Foreign<br>troops"), thickness=14, len=0.6, x=1.0,
+                      tickvals=tickvals, ticktext=ticktext),
         hovertext=hover, hoverinfo="text", name="host countries"))
 
     # Clickable pins, one a country: Streamlit's bundled plotly.js reports no hover or

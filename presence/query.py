@@ -126,6 +126,55 @@ def map_steps(ds: Dataset, f: Filters, end: dt.date) -> list[str]:
     return steps + [end.isoformat()]
 
 
+class MapPosition(NamedTuple):
+    """Where the map stands: its steps (with an asked-for date among them), the
+    date shown, and a note when that is not the date asked for."""
+
+    steps: list[str]
+    at: str
+    note: str | None
+
+
+def map_position(ds: Dataset, f: Filters, end: dt.date, wanted: str | None) -> MapPosition:
+    """Accept any date a link asks for: one inside the range becomes a step of
+    its own; one outside (or unreadable) is moved to the nearest step, and the
+    note says so instead of silently showing another date."""
+    steps = map_steps(ds, f, end)
+    if not wanted or wanted in steps:
+        return MapPosition(steps, wanted or steps[-1], None)
+    try:
+        day = dt.date.fromisoformat(str(wanted))
+    except ValueError:
+        return MapPosition(steps, steps[-1], f"'{wanted}' is not a date (YYYY-MM-DD); "
+                                             f"showing {map_label(steps[-1], steps)}.")
+    first, last = dt.date.fromisoformat(steps[0][:4] + "-01-01"), end
+    if f.start:
+        first = f.start
+    if first <= day <= last:
+        return MapPosition(sorted(steps + [day.isoformat()]), day.isoformat(), None)
+    nearest = steps[0] if day < first else steps[-1]
+    return MapPosition(steps, nearest, f"{day:%d %b %Y} is outside the range of the record "
+                                       f"and the filters; showing the nearest date, "
+                                       f"{map_label(nearest, steps)}.")
+
+
+def map_label(step: str, steps: list[str] | None = None) -> str:
+    """A map date as a reader says it: the year for a year's last day, else the day."""
+    day = dt.date.fromisoformat(step)
+    if step.endswith("-12-31") and (steps is None or step != steps[-1]):
+        return str(day.year)
+    return f"{day.day} {day:%b %Y}"
+
+
+def presence_scale(ds: Dataset, f: Filters) -> int:
+    """The top of the map's colour scale: the largest estimate of any host in any year
+    under the mission and host filters, so the same colour means the same
+    strength in 1999 and in 2025."""
+    series = estimates(ds, Filters(missions=f.missions, hosts=f.hosts), totals=True)
+    levels = series[series.status == estimate.LEVEL]
+    return int(levels.high.max()) if not levels.empty else 1
+
+
 def active_missions(ds: Dataset, when: pd.Timestamp, f: Filters) -> pd.DataFrame:
     m = ds.missions
     alive = (m.started_start <= when) & (m.ended_end.isna() | (m.ended_end >= when))
@@ -237,6 +286,54 @@ def contingents_at(ds: Dataset, when: dt.date | pd.Timestamp, f: Filters,
     latest = t.groupby(["mission_id", "contributor"]).date.transform("max")
     t = t[t.date == latest]
     return t.sort_values("value", ascending=False).reset_index(drop=True)
+
+
+class Coverage(NamedTuple):
+    """How much of a mission its national figures account for at a date."""
+
+    mission_id: str
+    nations: int
+    troops: int
+    total: int | None
+    oldest: str
+    newest: str
+
+
+def contingent_coverage(ds: Dataset, when: dt.date | pd.Timestamp, f: Filters,
+                        contingents: pd.DataFrame | None = None) -> list[Coverage]:
+    """Per mission: how many nations have a recent figure and what share of the
+    mission's best estimate they add up to, so a list of six nations is not
+    read as the whole force."""
+    conts = contingents_at(ds, when, f) if contingents is None else contingents
+    strength = strength_at(ds, when, Filters(missions=f.missions, hosts=f.hosts))
+    totals = dict(zip(strength.mission_id, strength.value)) if not strength.empty else {}
+    out = []
+    for mission_id, rows in (conts.groupby("mission_id") if not conts.empty else []):
+        total = totals.get(mission_id)
+        out.append(Coverage(mission_id, rows.contributor.nunique(), int(rows.value.sum()),
+                            int(total) if total is not None and pd.notna(total) else None,
+                            dates.label(rows.loc[rows.date.idxmin(), "as_of"]),
+                            dates.label(rows.loc[rows.date.idxmax(), "as_of"])))
+    return out
+
+
+def describe_coverage(items: list[Coverage]) -> str:
+    """'KFOR: 6 nations (Feb 2024 to Apr 2025) add up to 2,900 of about 4,490 (65%).'"""
+    parts = []
+    for c in items:
+        share = f" of about {c.total:,} ({c.troops / c.total:.0%})" if c.total else ""
+        dated = c.newest if c.oldest == c.newest else f"{c.oldest} to {c.newest}"
+        verb = "adds" if c.nations == 1 else "add"
+        parts.append(f"{c.mission_id}: {c.nations} nation{'s' if c.nations != 1 else ''} "
+                     f"with a figure ({dated}) {verb} up to {c.troops:,}{share}.")
+    return " ".join(parts)
+
+
+def unhosted(ds: Dataset, f: Filters) -> list[str]:
+    """Host-filter countries where no mission in the record served (a click on
+    Serbia): the map explains this instead of showing an empty region."""
+    hosts = set(ds.missions.host_country)
+    return [c for c in f.hosts if c not in hosts]
 
 
 def figures_at(ds: Dataset, when: dt.date | pd.Timestamp, f: Filters) -> pd.DataFrame:

@@ -113,6 +113,22 @@ def test_map_date_is_in_the_link():
     assert "at" not in at.query_params
 
 
+def test_map_accepts_any_date_in_the_link():
+    at = run("pages/map.py", {"at": "1999-07-01"})
+    assert at.select_slider[0].value == "1999-07-01"
+    assert not at.info
+    at = run("pages/map.py", {"at": "1900-01-01"})
+    assert any("outside the range" in i.value for i in at.info)
+    assert at.select_slider[0].value.startswith(at.select_slider[0].options[0])
+
+
+def test_map_explains_a_country_that_hosted_no_mission(ds):
+    at = run("pages/map.py", {"host": "SRB"})
+    assert any("Serbia hosted no international mission" in i.value for i in at.info)
+    assert any("nation" in c.value and "add" in c.value or "no nation" in c.value
+               for c in at.caption)
+
+
 def test_sources_page_opens_one_source():
     at = run("pages/sources.py", {"source": "alfapress-2025-03-10-rutte-visit"})
     assert any("NATO chief" in s.value for s in at.subheader)

@@ -145,3 +145,47 @@ def test_map_geojson_has_hosts_and_sites(ds):
     assert kinds.count("Point") == len(site_rows) > 0
     kosovo = [f for f in gj["features"] if f["properties"].get("iso_a3") == "XKX"][0]
     assert kosovo["properties"]["foreign_troops"] == presence.set_index("iso_a3").loc["XKX", "troops"]
+
+
+def test_map_colour_scale_is_the_same_every_year(ds):
+    """Kosovo's 50,000 of 1999 and its 4,500 of 2025 on one scale: the colour
+    bar's range does not change with the year, and the shade follows strength."""
+    top = query.presence_scale(ds, Filters())
+    shades, ranges = {}, set()
+    for when in ("1999-12-31", "2008-12-31", "2025-06-01"):
+        presence = query.host_presence_at(ds, when, Filters())
+        fig = maps.presence_map(presence, query.sites(ds, Filters(), when),
+                                query.contingents_at(ds, when, Filters()), title=when,
+                                scale_max=top)
+        hosts = next(t for t in fig.data if t.name == "host countries")
+        ranges.add((hosts.zmin, hosts.zmax, tuple(hosts.colorbar.tickvals)))
+        shades[when] = dict(zip(hosts.locations, hosts.z))["XKX"]
+    assert len(ranges) == 1
+    assert shades["1999-12-31"] > shades["2008-12-31"] > shades["2025-06-01"]
+    series = query.estimates(ds, Filters())
+    assert top == series[series.status == "level"].high.max()
+
+
+def test_map_takes_any_date_and_says_when_it_moves_one(ds):
+    end = query.latest_date(ds).day
+    inside = query.map_position(ds, Filters(), end, "1999-07-01")
+    assert inside.at == "1999-07-01" and inside.note is None and "1999-07-01" in inside.steps
+    assert inside.steps == sorted(inside.steps)
+    assert query.map_label("1999-07-01") == "1 Jul 1999"
+    later = query.map_position(ds, Filters(), end, "2031-01-01")
+    assert later.at == later.steps[-1] and "outside" in later.note
+    bad = query.map_position(ds, Filters(), end, "July")
+    assert bad.at == bad.steps[-1] and "not a date" in bad.note
+
+
+def test_contingent_coverage_says_what_share_the_nations_make(ds):
+    when = query.latest_date(ds).day
+    conts = query.contingents_at(ds, when, Filters())
+    cover = {c.mission_id: c for c in query.contingent_coverage(ds, when, Filters(), conts)}
+    strength = query.strength_at(ds, when, Filters()).set_index("mission_id")
+    for mission_id, c in cover.items():
+        rows = conts[conts.mission_id == mission_id]
+        assert (c.nations, c.troops) == (rows.contributor.nunique(), rows.value.sum())
+        assert c.total == strength.loc[mission_id, "value"]
+    text = query.describe_coverage(list(cover.values()))
+    assert all(f"{c.troops:,} of about {c.total:,}" in text for c in cover.values())
