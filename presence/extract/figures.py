@@ -644,10 +644,10 @@ class Reader:
             between = [b for b in amounts(low, entities[-1].end, a.start, doc.dot_decimal) if not b.is_year]
             if between:
                 return None, "the mission's total: the nation before it has its own number"
-        nation = doc.main_nation
-        if not entities and nation and nation not in never and \
-                nation in {c.code for c in doc.title_countries()} and \
-                not doc.missions_in(u.start, u.end) and self.nation_counts_troops(nation):
+        title_nations = {c.code for c in doc.title_countries()} - never \
+            if not entities and not doc.missions_in(u.start, u.end) else set()
+        nation = doc.main_nation if title_nations else None
+        if nation and nation in title_nations and self.nation_counts_troops(nation):
             return nation, (f"contributor {nation}: the nation the article is about "
                             f"(named in the title; the sentence names no mission)")
         if not entities:

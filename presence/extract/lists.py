@@ -9,7 +9,7 @@ import re
 from typing import NamedTuple
 
 from .context import Document, Mention
-from .vocab import FLAGS, WORDS, alternation
+from .vocab import COUNTRIES, FLAGS, WORDS, alternation
 
 QUALIFIER = alternation(WORDS["approx"] + WORDS["upper"] + WORDS["lower"])
 # between a country and its number: a case ending, then ':', '-', '(', or only a space
@@ -17,6 +17,7 @@ _GAP = re.compile(r"(?:-\w{1,4})?\s*(?:[:\-–—(=]|\s)\s*(?:" + QUALIFIER + r"
 _BARE_NUMBER = re.compile(r"\s*\d[\d.,\s\u00a0]*\s*")
 _TOTAL_LINE = re.compile(r"\s*(?:total|ukupno|gjithsej|gesamt|insgesamt|toplam|totale|vkupno)"
                          r"\s*:?\s*", FLAGS)
+LIST_NAME_REACH = 48     # a country's name and its separator before the number
 TABLE_HEADER_REACH = 15  # lines above a table's first row where its column names stand
 MAX_LABEL_CHARS = 40     # a table's country cell is a name, not a sentence
 MAX_LABEL_WORDS = 4      # "République Tchèque", "Bosnia and Herzegovina"
@@ -30,7 +31,11 @@ class Item(NamedTuple):
 
 def adjacent_country(doc: Document, ui: int, start: int) -> Mention | None:
     """The country a number is listed against: 'Hungary: 365', 'Italia (1258)', 'SAD 635'."""
-    before = [c for c in doc.countries(ui) if c.end <= start]
+    u = doc.units[ui]
+    window = max(u.start, start - LIST_NAME_REACH)
+    if window > u.start and doc.low[window - 1].isalnum():
+        window = doc.low.rfind(" ", u.start, window) + 1 or u.start  # start at a word
+    before = [Mention(*h) for h in COUNTRIES.find(doc.low, window, start)]
     if not before:
         return None
     c = before[-1]
