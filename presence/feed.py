@@ -246,17 +246,28 @@ def content_hash(text: str) -> str:
 
 
 def simhash(text: str) -> int:
-    """64-bit SimHash of word 3-shingles: near-identical texts differ in few bits."""
+    """64-bit SimHash of word 3-shingles: near-identical texts differ in few bits.
+
+    Votes are counted a block of shingles at a time, so a 10 MB article costs
+    tens of megabytes, not the gigabyte a bit matrix of every shingle took.
+    """
     import numpy as np
 
     words = _WORD.findall(text.lower())
-    shingles = [" ".join(words[i:i + 3]) for i in range(max(len(words) - 2, 1))]
-    digests = b"".join(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest()
-                       for s in shingles)
-    bits = np.unpackbits(np.frombuffer(digests, dtype=np.uint8)).reshape(len(shingles), 64)
-    votes = bits.sum(axis=0) * 2 > len(shingles)
-    value = int("".join("1" if v else "0" for v in votes), 2)
+    total = max(len(words) - 2, 1)
+    votes = np.zeros(64, dtype=np.int64)
+    for start in range(0, total, SIMHASH_BLOCK):
+        shingles = (" ".join(words[i:i + 3]) for i in range(start, min(start + SIMHASH_BLOCK,
+                                                                         total)))
+        digests = b"".join(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest()
+                           for s in shingles)
+        bits = np.unpackbits(np.frombuffer(digests, dtype=np.uint8)).reshape(-1, 64)
+        votes += bits.sum(axis=0, dtype=np.int64)
+    value = int("".join("1" if v * 2 > total else "0" for v in votes), 2)
     return value - (1 << 64) if value >= 1 << 63 else value  # fits a signed BIGINT
+
+
+SIMHASH_BLOCK = 50_000  # shingles hashed at a time: ~3 MB of bits
 
 
 def article_id(a: Article) -> str:
