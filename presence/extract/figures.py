@@ -16,7 +16,7 @@ from . import dates, lists
 from . import semantics as S
 from .context import START, Document, Mention, mission_at
 from .numbers import Amount, amounts
-from .vocab import CONTINGENT_NAMES, HOST, REGION
+from .vocab import CONTINGENT_NAMES, COUNTRIES, HOST, REGION
 
 MAX_TROOPS = 100_000     # IFOR's 60,000 was the largest; more is another army or a sum
 # The least a Balkan state's defence budget has been in each currency (Kosovo's ministry,
@@ -42,6 +42,7 @@ _DIGIT_OR_WORD = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|ni
 # after a number whose noun stood before it: punctuation, a date or a preposition, not a noun
 NOTHING_AFTER = re.compile(r"\s*(?:[,.;:)\]–-]|$|(?:in|n[eë]|u|na|vo|v|sot|today|danas|now|tani|"
                            r"dhe|and|i|e|et|und|im|en|in|to|do|deri|\d|\())", re.IGNORECASE)
+_ORDINAL = re.compile(r"\.\s?[a-zà-ž]")  # "das 38. deutsche Einsatzkontingent"
 _FROM_AFTER_NOUN = re.compile(r"^\s*(?:from|iz|nga|aus|de|da|dall\w*|dalla|dei|del|des|du|od)\s+$")
 
 
@@ -95,6 +96,7 @@ class Reader:
         self.money_context: MoneyContext | None = None
         self.draft_years: set[str] = set()
         self._nation_counts: dict[str, bool] = {}
+        self._has_troops: dict[int, bool] = {}
         self.troop_list_unit = -10
         self.last_dated: tuple[int, str] | None = None  # (unit, as_of) of a dated troop figure
 
@@ -126,7 +128,7 @@ class Reader:
             return "another column of a table row"
         if a.currency or (a.scaled and self.carried_currency(ui)):
             return self.money(ui, a, levels, after)
-        if a.is_year and not re.match(r"\s+" + S.TROOP_NOUN, after):
+        if a.is_year and not S.NOUN_RIGHT_AFTER.match(after):
             return "a year"
         return self.troops(ui, a, after, item)
 
@@ -323,7 +325,7 @@ class Reader:
         doc, u, low = self.doc, self.doc.units[ui], self.doc.low
         if a.value != int(a.value) or a.value < 1:
             return "not a whole number"
-        if re.match(r"\.\s?[a-zà-ž]", doc.latin[a.number_end:a.number_end + 3]) and not a.decimal:
+        if _ORDINAL.match(doc.latin, a.number_end, a.number_end + 3) and not a.decimal:
             return "an ordinal ('the 38th contingent')"
         why: list[str] = []
         pre_start = max(u.start, a.start - S.CLAUSE)
@@ -486,12 +488,15 @@ class Reader:
         return False
 
     def nation_right_after(self, ui: int, a: Amount) -> bool:
-        return any(0 <= c.start - a.number_end <= 3 and c.code not in NEVER_CONTRIBUTES
-                   for c in self.doc.countries(ui))
+        low, u = self.doc.low, self.doc.units[ui]
+        return any(c[0] - a.number_end <= 3 and c[2] not in NEVER_CONTRIBUTES
+                   for c in COUNTRIES.find(low, a.number_end, min(u.end, a.number_end + 40))[:1])
 
     def unit_has_troops(self, ui: int) -> bool:
-        u = self.doc.units[ui]
-        return bool(re.search(S.TROOP_NOUN, self.doc.low[u.start:u.end], re.IGNORECASE))
+        if ui not in self._has_troops:
+            u = self.doc.units[ui]
+            self._has_troops[ui] = bool(S.ANY_TROOP_NOUN.search(self.doc.low, u.start, u.end))
+        return self._has_troops[ui]
 
     def list_is_troops(self, ui: int) -> bool:
         """A list whose own sentence or the lines above it speak of troops, not money."""

@@ -28,6 +28,7 @@ MAX_DIGITS = 15  # a trillion in any currency unit; longer digit runs are ids or
 _DIGITS = re.compile(
     r"(?<![\w.,/])(?P<int>\d{1,3}(?:(?:[.,'’](?=\d{3}(?!\d))|[ \u00a0\u202f](?=\d{3}(?![\d]|[.,]\d)))"
     r"\d{3})+(?![.,]\d{3})|\d+)(?:[.,](?P<dec>\d+)(?![.,]\d))?(?P<plus>\+)?", FLAGS)
+_NON_DIGIT = re.compile(r"\D")
 _NUMBER_WORD = re.compile(r"(?<!\w)" + alternation([re.escape(w) for w in NUMBER_WORDS])
                           + r"(?!\w)", FLAGS)
 _SCALES = [(1e9, WORDS["billion"]), (1e6, WORDS["million"]), (1e3, WORDS["thousand"])]
@@ -80,7 +81,7 @@ def _scale_at(low: str, pos: int, end: int) -> tuple[float, int] | None:
 
 def _number_at(low: str, m: re.Match) -> tuple[float, bool, int]:
     """(value, decimal?, end) of a digit match, or value -1 when it is too long."""
-    digits = re.sub(r"\D", "", m.group("int"))
+    digits = _NON_DIGIT.sub("", m.group("int"))
     if len(digits) > MAX_DIGITS:
         return -1.0, False, m.end()
     dec = m.group("dec")
@@ -111,7 +112,7 @@ def amounts(low: str, start: int, end: int, dot_decimal: bool = True) -> list[Am
                                     False, number_end=m.end(), too_long=True))
                 taken = m.end()
                 continue
-            digits, plus, word = re.sub(r"\D", "", m.group("int")), bool(m.group("plus")), False
+            digits, plus, word = _NON_DIGIT.sub("", m.group("int")), bool(m.group("plus")), False
         else:
             value, decimal, stop = float(NUMBER_WORDS[m.group().lower()]), False, m.end()
             digits, plus, word = "", False, True
@@ -192,7 +193,7 @@ def _read_range(low: str, amount: Amount, end: int) -> None:
     elif scale:
         value, stop = value * scale[0], scale[1]
     elif amount.scaled and value < amount.value / 100:
-        value *= amount.value / (float(re.sub(r"\D", "", amount.digits) or 1))
+        value *= amount.value / (float(_NON_DIGIT.sub("", amount.digits) or 1))
     if not value or not (amount.value < value <= amount.value * 3):
         return
     amount.upper, amount.number_end = value, stop
