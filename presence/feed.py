@@ -101,11 +101,11 @@ class Report:
 # -- parsing ----------------------------------------------------------------
 def _is_boilerplate(line: str) -> bool:
     """Menus, phone lists and one-word site sections that follow the body."""
-    s = line.strip(" \t•·-*|")
+    s = line.strip().strip(" \t•·-*|")  # lines keep their ends: strip "\n" and nbsp first
     if not s:
         return True
-    if re.fullmatch(r"[A-ZÇËŠŽĆČĐ .]+\d{2,4}", s):
-        return True  # a phone list: "POLICE129"
+    if re.fullmatch(r"[A-ZÇËŠŽĆČĐ .]+[0-9]{2,12}", s):
+        return True  # a phone list: "POLICE129", "CONTACT 044123456"
     if re.search(r"\d", s):
         return False  # a table's cells, one a line ("2486"), are body, not a menu
     words = s.split()
