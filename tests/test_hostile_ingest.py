@@ -437,3 +437,53 @@ def test_a_feed_over_the_feed_cap_is_too_large(store, tmp_path):
     report, seconds = _run([str(feed), str(_good_file(tmp_path))], store)
     assert seconds < CASE_SECONDS and len(report.new) == 1
     assert "too large for a feed" in report.rejected[0][1], report.summary()
+
+
+@pytest.fixture
+def https_server(tmp_path, monkeypatch, friendly):
+    """An https server on 127.0.0.1 with a self-signed certificate the client is told to trust;
+    /good.html answers, /downgrade redirects to plain http on the friendly server."""
+    import http.server
+    import shutil as _shutil
+    import ssl
+
+    if not _shutil.which("openssl"):
+        pytest.skip("openssl is needed to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            if self.path == "/good.html":
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(ARTICLE_HTML)))
+                self.end_headers()
+                self.wfile.write(ARTICLE_HTML)
+            else:
+                self.send_response(302)
+                self.send_header("Location", f"{friendly}/good.html")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"https://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_https_is_not_silently_downgraded_to_http(https_server, store):
+    fine, _ = _run([f"{https_server}/good.html"], store)
+    assert len(fine.new) == 1, fine.summary()  # the certificate works: https itself is fine
+    report, _ = _run([f"{https_server}/downgrade"], store)
+    assert report.new == [] and "from https to plain http refused" in report.rejected[0][1], \
+        report.summary()
