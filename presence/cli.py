@@ -76,6 +76,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from .feed import InputError, parse_raw
     from .store import Store, dumps
 
+    if args.explain is not None:
+        return _explain_files(args.explain, args.time_limit)
     if args.json is not None:
         from .feed import read_file
 
@@ -85,8 +87,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 raw = read_file(Path(name)).decode("utf-8")
                 article = parse_raw(raw, origin=name)
                 with _time_limit(args.time_limit):
+                    at = raw.find(article.title) if article.title else -1
                     found = list(extract(article.text, article.published, article.title,
-                                         article.offset))
+                                         article.offset, title_offset=at if at >= 0 else None))
             except (UnicodeDecodeError, InputError) as exc:
                 print(f"{name}: {exc}", file=sys.stderr)
                 status = 1
@@ -161,12 +164,57 @@ def _failure(exc: BaseException) -> str:
     return text if isinstance(exc, ExtractTimeout) else f"{type(exc).__name__}: {text}"
 
 
+def _explain_files(names: list[str], time_limit: float | None) -> int:
+    """Every number the extractor saw in each file: what it proposed and why, what it
+    dropped and for what reason. For a curator asking why a figure is (not) there."""
+    from .extract import explain
+    from .feed import InputError, parse_raw, read_file
+
+    status = 0
+    for name in names:
+        try:
+            raw = read_file(Path(name)).decode("utf-8")
+            article = parse_raw(raw, origin=name)
+            with _time_limit(time_limit):
+                at = raw.find(article.title) if article.title else -1
+                found, dropped = explain(article.text, article.published, article.title,
+                                         article.offset, title_offset=at if at >= 0 else None)
+        except (UnicodeDecodeError, InputError) as exc:
+            print(f"{name}: {exc}", file=sys.stderr)
+            status = 1
+            continue
+        except Exception as exc:  # noqa: BLE001 - one file's failure, not the run's
+            print(f"{name}: extraction failed: {_failure(exc)}", file=sys.stderr)
+            status = 1
+            continue
+        print(f"== {name} ({article.published:%Y-%m-%d}, {article.outlet})")
+        for c in found:
+            where = f"line {raw.count(chr(10), 0, c.start) + 1}"
+            who = c.contributor or c.mission or ""
+            value = f"{c.value:,.0f} {c.unit}" if c.value is not None else c.kind
+            print(f"  + {where}: {c.kind} {who} {c.as_of} {value} ({c.qualifier})")
+            for reason in c.why:
+                print(f"      - {reason}")
+        for d in dropped:
+            where = f"line {raw.count(chr(10), 0, d.start) + 1}"
+            print(f"  . {where}: {d.text!r} not proposed: {d.reason}")
+    return status
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     import json
 
-    from .evaluate import evaluate
+    from .evaluate import evaluate, evaluate_corpus
 
-    result = evaluate(Path(args.devset))
+    directory = Path(args.devset)
+    if (directory / "gold.json").exists():
+        result = evaluate_corpus(directory, split=args.split)
+        if args.details:
+            print(json.dumps(result, indent=2, ensure_ascii=False, default=str))
+        else:
+            print(result["table"])
+        return 0
+    result = evaluate(directory)
     print(json.dumps(result if args.details else result["scores"], indent=2,
                      ensure_ascii=False, default=str))
     return 0
@@ -258,14 +306,22 @@ def main(argv: list[str] | None = None) -> int:
     extract = sub.add_parser("extract", help="find candidate figures in stored articles")
     extract.add_argument("--json", nargs="+", metavar="FILE",
                          help="run on raw article files and print JSON lines; no store")
+    extract.add_argument("--explain", nargs="+", metavar="FILE",
+                         help="print, for raw article files, every candidate with the rules "
+                              "behind it and every number seen but dropped, with the reason")
     extract.add_argument("--all", action="store_true", help="re-extract every article")
     extract.add_argument("--time-limit", type=float, default=120, metavar="SECONDS",
                          help="per article; one that takes longer is marked failed "
                               "(default 120)")
     extract.add_argument("--store", help="DuckDB file (default: PRESENCE_STORE or user data dir)")
     extract.set_defaults(func=cmd_extract)
-    evaluate = sub.add_parser("evaluate", help="precision and recall on a labelled set")
+    evaluate = sub.add_parser("evaluate", help="precision and recall on a labelled set: the "
+                              "project's own (labels.json) or a real-text corpus (gold.json, "
+                              "e.g. ../shared/corpus)")
     evaluate.add_argument("devset", nargs="?", default="tests/devset")
+    evaluate.add_argument("--split", choices=("all", "dev", "heldout"), default="all",
+                          help="for a corpus: score the development part, the held-out fifth "
+                               "(tests/corpus_split.json) or all of it")
     evaluate.add_argument("--details", action="store_true", help="list misses and extras")
     evaluate.set_defaults(func=cmd_evaluate)
     review = sub.add_parser("review", help="review candidate figures: list, accept, reject")
