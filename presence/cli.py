@@ -222,9 +222,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 def cmd_review(args: argparse.Namespace) -> int:
     from .curate import Reviewer, ReviewError, compare
-    from .store import Store, dumps
+    from .store import REVIEW_WAIT_SECONDS, Store, dumps
 
-    with Store(args.store) as store:
+    with Store(args.store, wait=REVIEW_WAIT_SECONDS) as store:
         reviewer = Reviewer(store, Path(args.data) if args.data else None, who=args.who)
         try:
             if args.review == "list":

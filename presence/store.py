@@ -73,6 +73,9 @@ SCHEMA = [
 # An embedded DuckDB file takes one writer process at a time. A second curator's
 # ingest or extract waits this long for the first to finish, then says who holds it.
 BUSY_WAIT_SECONDS = float(os.environ.get("PRESENCE_STORE_WAIT", "10"))
+# A curator's accept or reject is one short action: queueing behind other curators
+# for up to two minutes beats being told to retry.
+REVIEW_WAIT_SECONDS = float(os.environ.get("PRESENCE_STORE_WAIT", "120"))
 _LOCK_HELD = re.compile(r"Could not set lock|Conflicting lock", re.IGNORECASE)
 
 

@@ -91,3 +91,30 @@ def test_formula_like_text_is_kept_as_text_and_the_good_correction_is_written(de
     troops = (data / "troops.csv").read_text(encoding="utf-8")
     assert "KFOR,ALL,XKX,2025-04-25,4650,approx" in troops
     assert '=HYPERLINK(""http://evil"")' in troops  # kept as text; exports neutralise it
+
+
+def test_concurrent_curators_queue_for_the_store_instead_of_failing(tmp_path, data_copy):
+    """Four accepts at once on one store and one data folder: all land, none is a traceback."""
+    store_path = tmp_path / "store.duckdb"
+    contributors = ["ITA", "USA", "DEU", "HUN"]
+    with Store(store_path) as store:
+        store.add_article(ArticleRow(
+            id=ARTICLE, url="https://example.org/kfor", title="KFOR contingents",
+            outlet="Outlet", published=dt.datetime(2025, 4, 25), language="en", text="x" * 50,
+            content_hash="h", simhash=1, duplicate_of=None, origin="test"))
+        store.replace_candidates(ARTICLE, [
+            {"id": f"conc{i:012d}", "kind": "troop_contribution", "mission": "KFOR",
+             "contributor": code, "host_country": "XKX", "as_of": "2025-04-25",
+             "value": 100.0 + i, "unit": "troops", "qualifier": "approx", "confidence": 0.9,
+             "quote": "x", "start": 0, "end": 1} for i, code in enumerate(contributors)])
+    env = {**os.environ, "PRESENCE_STORE": str(store_path), "PRESENCE_DATA": str(data_copy)}
+    runs = [subprocess.Popen([sys.executable, "-m", "presence.cli", "review", "accept",
+                              f"conc{i:012d}"], env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+            for i in range(len(contributors))]
+    results = [(run.communicate(timeout=180), run.returncode) for run in runs]
+    assert all("Traceback" not in err for (_, err), _ in results), results
+    assert [code for _, code in results] == [0] * len(contributors), results
+    troops = (data_copy / "troops.csv").read_text(encoding="utf-8")
+    for i, code in enumerate(contributors):
+        assert f"KFOR,{code},XKX,2025-04-25,{100 + i},approx" in troops
