@@ -31,7 +31,8 @@ figure becomes the estimate"):
    level and by the end of this period. An unconfirmed jump is `held`: it is
    kept (and shown as a figure), but the level does not move. A bound the
    current level already satisfies ("more than 4,000" while at 4,500) moves
-   nothing either.
+   nothing either. A level older than two years is no evidence against a new
+   figure: then the new figure becomes the level, without an alert.
 
 Everything here is pure: frames in, frames out, no Streamlit, no dataset.
 """
@@ -54,6 +55,10 @@ BOUNDS = frozenset({"upper", "lower"})
 # one stale report still stands, while a lone outlier between agreeing
 # figures (7,000, 12,000, 7,000) does not.
 LOOK_AHEAD = 2
+# A level this old is no evidence against a new figure: after two years without
+# a figure, an unconfirmed move replaces the level (without an alert) instead of
+# being held against it.
+STALE_AFTER = pd.Timedelta(days=730)
 UP_EVENTS = frozenset({"reinforcement", "deployment"})
 DOWN_EVENTS = frozenset({"drawdown"})
 
@@ -281,6 +286,8 @@ def series(figures: pd.DataFrame, events: pd.DataFrame | None = None, *,
                                    pct=(p.value - level) / level * 100,
                                    alert="reinforcement" if direction > 0 else "drawdown",
                                    confirmed_by=why)
+                    elif p.date - current.date > STALE_AFTER:
+                        row["confirmed_by"] = ""  # a new level, but no alert
                     else:
                         row["status"] = HELD
             if row["status"] == LEVEL:
@@ -295,17 +302,20 @@ def series(figures: pd.DataFrame, events: pd.DataFrame | None = None, *,
         .reset_index(drop=True)
 
 
-def at(estimates: pd.DataFrame, when: pd.Timestamp) -> pd.DataFrame:
+def at(estimates: pd.DataFrame, when: pd.Timestamp, *, newest: bool = False) -> pd.DataFrame:
     """Each series' estimate in force at `when`: its latest 'level' period begun by then.
 
     Also says what newer, unconfirmed figure there is (`held_value`,
     `held_label`), so a headline can mention it without adopting it.
+    `newest=True` takes the newest period whether adopted or held: what a
+    nation reported last, for lists of contingents with their own dates,
+    where a rotation's unconfirmed dip matters less than being current.
     """
     when = pd.Timestamp(when)
     begun = estimates[estimates.start <= when]
     rows = []
     for _, group in begun.groupby(["mission_id", "contributor"]):
-        levels = group[group.status == LEVEL]
+        levels = group[group.status.isin([LEVEL, HELD] if newest else [LEVEL])]
         if levels.empty:
             continue
         latest = levels.iloc[-1].to_dict()

@@ -272,20 +272,40 @@ def strength_at(ds: Dataset, when: dt.date | pd.Timestamp, f: Filters) -> pd.Dat
 
 def contingents_at(ds: Dataset, when: dt.date | pd.Timestamp, f: Filters,
                    window: pd.Timedelta = CONTINGENT_WINDOW) -> pd.DataFrame:
-    """Each nation's latest contingent on or before `when`, if not older than `window`.
+    """Each nation's newest estimate by `when` (one row a nation and mission: the
+    median and range of its newest period), if that period is not older than
+    `window`.
 
-    A nation's figure from years before says nothing about today, so old rows
-    drop out instead of standing in for the present.
+    A nation's figure from years before says nothing about today, so old
+    estimates drop out instead of standing in for the present; two sources of
+    one date make one row with a range, not two bars. Rows carry the columns
+    of query.troops that charts and maps read (value, as_of, source_id, ...).
     """
     when = pd.Timestamp(when)
     active = set(active_missions(ds, when, f).mission_id)
-    t = in_area(troops(ds, f, totals=False, apply_dates=False))
-    t = t[t.mission_id.isin(active) & (t.date <= when) & (t.date >= when - window)]
-    if t.empty:
-        return t
-    latest = t.groupby(["mission_id", "contributor"]).date.transform("max")
-    t = t[t.date == latest]
-    return t.sort_values("value", ascending=False).reset_index(drop=True)
+    series = estimates(ds, Filters(missions=f.missions, hosts=f.hosts,
+                                   contributors=f.contributors), totals=False, until=when)
+    series = series[series.mission_id.isin(active)]
+    now = estimate.at(series, when, newest=True) if not series.empty else pd.DataFrame()
+    if now.empty:
+        return pd.DataFrame(columns=["mission_id", "contributor", "value", "date"])
+    now = now[now.date >= when - window]
+    if now.empty:
+        return pd.DataFrame(columns=["mission_id", "contributor", "value", "date"])
+    names = country_names(ds)
+    missions = ds.missions.set_index("mission_id")
+    out = pd.DataFrame({
+        "mission_id": now.mission_id, "contributor": now.contributor,
+        "contributor_name": now.contributor.map(lambda c: names.get(c, c)),
+        "host_country": now.mission_id.map(missions["host_country"]),
+        "mission": now.mission_id.map(missions["name"]),
+        "value": now.value.round().astype(int), "low": now.low, "high": now.high,
+        "n_sources": now.n_sources, "qualifier": now.qualifier, "date": now.date,
+        "as_of": now.label, "as_of_label": now.label,
+        "source_id": now.source_ids.str.split(", ").str[0], "source_ids": now.source_ids,
+        "wider": False})
+    out = _with_sources(out, ds)
+    return out.sort_values("value", ascending=False).reset_index(drop=True)
 
 
 class Coverage(NamedTuple):
@@ -312,8 +332,8 @@ def contingent_coverage(ds: Dataset, when: dt.date | pd.Timestamp, f: Filters,
         total = totals.get(mission_id)
         out.append(Coverage(mission_id, rows.contributor.nunique(), int(rows.value.sum()),
                             int(total) if total is not None and pd.notna(total) else None,
-                            dates.label(rows.loc[rows.date.idxmin(), "as_of"]),
-                            dates.label(rows.loc[rows.date.idxmax(), "as_of"])))
+                            rows.loc[rows.date.idxmin(), "as_of_label"],
+                            rows.loc[rows.date.idxmax(), "as_of_label"]))
     return out
 
 
@@ -348,9 +368,22 @@ def figures_at(ds: Dataset, when: dt.date | pd.Timestamp, f: Filters) -> pd.Data
 
 def host_presence_at(ds: Dataset, when: dt.date | pd.Timestamp, f: Filters) -> pd.DataFrame:
     """Foreign troops present in each region country at `when` (0 where none reported):
-    the sum of the best estimates of the missions it hosts, with their band."""
-    s = strength_at(ds, when, f)
-    s = s.dropna(subset=["value"]) if not s.empty else s
+    the sum of the best estimates of the missions it hosts, with their band; under
+    a contributor filter, only those nations' contingents."""
+    if f.contributors:
+        # Only the chosen nations' troops: Bosnia is not shaded at EUFOR's total
+        # for a nation that has none there.
+        c = contingents_at(ds, when, f)
+        s = pd.DataFrame({"host_country": c.get("host_country", pd.Series(dtype=str)),
+                          "value": c.get("value", pd.Series(dtype=float)),
+                          "low": c.get("low", pd.Series(dtype=float)),
+                          "high": c.get("high", pd.Series(dtype=float)),
+                          "mission_id": [f"{m} ({n})" for m, n in
+                                         zip(c.get("mission_id", []), c.get("contributor", []))],
+                          "label": c.get("as_of_label", pd.Series(dtype=str))})
+    else:
+        s = strength_at(ds, when, f)
+        s = s.dropna(subset=["value"]) if not s.empty else s
     names = country_names(ds)
     rows = []
     for code in REGION:

@@ -148,3 +148,23 @@ def test_events_until_and_sources_search(ds):
     assert (found.title.str.contains("nato chief", case=False)
             | found.outlet.str.contains("nato chief", case=False)).all()
     assert len(found) < len(query.sources(ds))
+
+
+def test_contributor_filter_narrows_the_map_to_that_nation(ds):
+    when = query.latest_date(ds).day
+    everyone = query.host_presence_at(ds, when, Filters()).set_index("iso_a3")
+    usa = query.host_presence_at(ds, when, Filters(contributors=("USA",))).set_index("iso_a3")
+    conts = query.contingents_at(ds, when, Filters(contributors=("USA",)))
+    for host in ("XKX", "BIH"):
+        mine = conts[conts.host_country == host].value.sum()
+        assert usa.loc[host, "troops"] == mine
+    assert 0 < usa.loc["XKX", "troops"] < everyone.loc["XKX", "troops"]
+    assert everyone.loc["BIH", "troops"] > 0
+
+
+def test_one_nation_one_row_in_contingents(ds):
+    """Two sources of one date for a nation make one row with a range, not two bars."""
+    for when in ("1999-12-31", "2008-12-31", "2025-06-01"):
+        c = query.contingents_at(ds, when, Filters())
+        assert not c.duplicated(["mission_id", "contributor"]).any()
+        assert ((c.low <= c.value) & (c.value <= c.high)).all()
