@@ -2,7 +2,10 @@
 import streamlit as st
 
 from presence import curate, ui
-from presence.store import Store
+from presence.store import Store, StoreBusy
+
+# A page waits only briefly for a store another process (an ingest, a curator) holds.
+PAGE_STORE_WAIT_SECONDS = 2
 
 ui.require_shell()
 ds = ui.dataset()
@@ -11,8 +14,14 @@ who = ui.curator_login()
 st.caption(f"Logged in as **{who}**. Accepting writes the figure and its article into data/; "
            "every action goes to data/audit.jsonl.")
 
-with Store() as store:
-    queue = curate.pending_queue(store, ds)
+try:
+    with Store(wait=PAGE_STORE_WAIT_SECONDS) as store:
+        queue = curate.pending_queue(store, ds)
+except StoreBusy as exc:
+    st.warning(f"The curator's store is busy: {ui.md_escape(str(exc))}. The review queue "
+               "shows again when that run has finished; reload the page in a moment.",
+               icon="⏳")
+    st.stop()
 if queue.empty:
     st.info("No candidates are waiting. Feed articles with `presence ingest …` and "
             "`presence extract`.")
@@ -72,11 +81,15 @@ do_corroborate = b3.button(f"Accept {label} as corroboration",
 action = "corroborate" if do_corroborate else "accept" if do_accept else \
     "reject" if do_reject else None
 if action:
-    with Store() as store:
-        done, failed = curate.review_rows(
-            curate.Reviewer(store, who=who), targets.to_dict("records"), action, ds,
-            extra_for=lambda r: extra if r["id"] == detail_id else ({"url": url} if url else {}),
-            reason=reason)
+    try:
+        with Store(wait=PAGE_STORE_WAIT_SECONDS) as store:
+            done, failed = curate.review_rows(
+                curate.Reviewer(store, who=who), targets.to_dict("records"), action, ds,
+                extra_for=lambda r: extra if r["id"] == detail_id else (
+                    {"url": url} if url else {}),
+                reason=reason)
+    except StoreBusy as exc:
+        done, failed = [], [f"nothing was changed: the curator's store is busy ({exc})"]
     if done:
         st.success(f"{'Rejected' if action == 'reject' else 'Accepted'} {len(done)}: "
                    f"{', '.join(done)}")

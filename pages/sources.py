@@ -2,6 +2,7 @@
 import streamlit as st
 
 from presence import curate, query, ui
+from presence.store import StoreBusy
 
 ui.require_shell()
 ds = ui.dataset()
@@ -40,7 +41,13 @@ elif chosen:
         st.dataframe(frame.drop(columns=["source_id"]), hide_index=True,
                      width="stretch")
     notes = [n for frame in backed.values() for n in frame.get("note", [])]
-    for cid, sentence in curate.sentences_for(notes).items():
+    try:
+        sentences = curate.sentences_for(notes)
+    except StoreBusy:
+        sentences = {}
+        st.caption("The sentences behind these figures are in the curator's store, which "
+                   "another process is using; reload the page in a moment to see them.")
+    for cid, sentence in sentences.items():
         st.caption(f"Sentence behind the figure from candidate {cid}:")
         st.text(sentence)  # article text: shown as text, never as markup
     ui.set_page_query(source=chosen)

@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from .dataset import DatasetError, data_dir, load_dataset, parse_partial_date
-from .store import Store
+from .store import Store, StoreBusy
 
 TABLE_FOR = {"troop_strength": "troops", "troop_contribution": "troops",
              "defence_budget": "budgets", "event": "events"}
@@ -312,11 +312,13 @@ def existing_figure(candidate: dict, ds) -> str | None:
 _CANDIDATE_NOTE = re.compile(r"candidate ([0-9a-f]{16})")
 
 
-def sentences_for(notes: list[str], store_path: Path | None = None) -> dict[str, str]:
+def sentences_for(notes: list[str], store_path: Path | None = None,
+                  wait: float = 2) -> dict[str, str]:
     """The article sentence behind each accepted figure, from the curator's store.
 
     data/ keeps only the citation; the sentence lives in the store, so this
-    answers only where that store is at hand (a curator's machine).
+    answers only where that store is at hand (a curator's machine). Raises
+    StoreBusy when another process holds the store, so a page can say so.
     """
     from .store import default_path
 
@@ -325,9 +327,11 @@ def sentences_for(notes: list[str], store_path: Path | None = None) -> dict[str,
     if not ids or not path.exists():
         return {}
     try:
-        with Store(path) as store:
+        with Store(path, wait=wait) as store:
             return {r["id"]: r["quote"] for r in store.candidates(status=None) if r["id"] in ids}
-    except Exception:  # a store another process holds open is not worth failing a page for
+    except StoreBusy:
+        raise  # the page says so instead of silently showing no sentence
+    except Exception:  # an unreadable store is not worth failing a page for
         return {}
 
 
