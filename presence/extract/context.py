@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, NamedTuple
@@ -63,6 +64,7 @@ class Document:
     dot_decimal: bool = True        # English writes 1.185 billion; Balkan languages 1,185
     _countries: dict[int, list[Mention]] = field(default_factory=dict)
     _main: str | None = None
+    _starts: list[int] | None = None
     main_country_hint: str | None = None  # a title read alone takes the body's country
 
     @classmethod
@@ -123,7 +125,14 @@ class Document:
         return [Mention(*h) for h in COUNTRIES.find(self.title_low, 0, len(self.title_low))]
 
     def missions_in(self, start: int, end: int) -> list[Mention]:
-        return [m for m in self.missions if start <= m.start < end]
+        # bisect, not a scan: an article of 20,000 lines must not cost 20,000 x 20,000
+        starts = self._mission_starts()
+        return self.missions[bisect_left(starts, start):bisect_left(starts, end)]
+
+    def _mission_starts(self) -> list[int]:
+        if self._starts is None:
+            self._starts = [m.start for m in self.missions]
+        return self._starts
 
     def mission_code(self, m: Mention) -> str:
         return CONTINGENT_NAMES[m.code[1:]][0] if m.code.startswith("@") else m.code
@@ -131,14 +140,16 @@ class Document:
     def carried_mission(self, pos: int) -> tuple[str | None, str]:
         """The mission the text is about at `pos`: the last named before it, else the
         title's, else the first named after it."""
-        before = [m for m in self.missions if m.end <= pos]
-        if before:
-            return self.mission_code(before[-1]), "named earlier in the article"
+        i = bisect_left(self._mission_starts(), pos)
+        while i > 0 and self.missions[i - 1].end > pos:
+            i -= 1
+        if i > 0:
+            return self.mission_code(self.missions[i - 1]), "named earlier in the article"
         if self.title_missions:
             return self.mission_code(self.title_missions[0]), "named in the title"
-        after = [m for m in self.missions if m.start > pos]
-        if after:
-            return self.mission_code(after[0]), "named later in the article"
+        j = bisect_right(self._mission_starts(), pos)
+        if j < len(self.missions):
+            return self.mission_code(self.missions[j]), "named later in the article"
         return None, ""
 
 

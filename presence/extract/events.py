@@ -32,7 +32,7 @@ _DIGIT = re.compile(r"\d")
 
 def events(doc: Document) -> list[Candidate]:
     out = []
-    for u in doc.units:
+    for ui, u in enumerate(doc.units):
         if not _DIGIT.search(doc.low, u.start, u.end):
             continue
         day = dates.first_day(doc.low, u.start, u.end, doc.published)
@@ -46,7 +46,7 @@ def events(doc: Document) -> list[Candidate]:
         before = [m for m in named if m.end <= day.start]
         mission = before[-1].code if before else named[0].code if named else \
             doc.carried_mission(day.start)[0]
-        hosts = [c for c in doc.countries(doc.units.index(u)) if c.code in ("XKX", "BIH")]
+        hosts = [c for c in doc.countries(ui) if c.code in ("XKX", "BIH")]
         host_hit = ([h for h in hosts if h.end <= day.start] or hosts or [None])[-1] \
             if hosts else None
         host = host_hit.code if host_hit else HOST.get(mission) if mission else None
