@@ -326,6 +326,14 @@ def curator_login() -> str:
                    "PRESENCE_CURATOR_HASH environment variable (make one with "
                    "`presence hash-password`).")
         st.stop()
+    try:
+        auth.parse_hash(stored)
+    except auth.HashError as exc:  # a configuration error, not a wrong password
+        st.error("The curator login is misconfigured: "
+                 + md_escape(str(exc)).replace("$", "\\$") + ". Fix "
+                 "`curator_password_hash` (or PRESENCE_CURATOR_HASH); this page writes nothing "
+                 "until then.")
+        st.stop()
     with st.form("login"):
         name = st.text_input("Your name (for the audit log)")
         password = st.text_input("Curator password", type="password")
