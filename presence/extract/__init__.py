@@ -75,6 +75,8 @@ def _title_figures(title: str, published: dt.datetime | None, body: str, shift: 
     for c in reader.found:
         if _same(c) in seen:
             continue
+        if not any("noun" in w or "strong" in w or "amount in" in w for w in c.why):
+            continue  # a headline is no list: "contingente italiano (3)" is a part number
         c.why = ["read in the title"] + c.why
         c.start, c.end = doc.original(c.start) + shift, doc.original(c.end) + shift
         c.quote = (-1, -1)

@@ -73,6 +73,7 @@ class MoneyContext:
     currency: str
     year: str | None
     status: str   # "level", or "draft" when it was a draft or plan (its parts are too)
+    scale: float | None = None  # million or billion, for list items that omit it
 
 
 @dataclass
@@ -97,6 +98,7 @@ class Reader:
         self.draft_years: set[str] = set()
         self._nation_counts: dict[str, bool] = {}
         self._has_troops: dict[int, bool] = {}
+        self.last_troop_item = -10  # the unit of the last list item read as troops
         self.troop_list_unit = -10
         self.last_dated: tuple[int, str] | None = None  # (unit, as_of) of a dated troop figure
 
@@ -128,6 +130,13 @@ class Reader:
             return "another column of a table row"
         if a.currency or (a.scaled and self.carried_currency(ui)):
             return self.money(ui, a, levels, after)
+        m = self.money_context
+        if m and m.scale and ui - m.unit <= 1 and not a.scaled and not a.is_year \
+                and lists.adjacent_country(doc, ui, a.start) \
+                and not S.NOUN_HEAD.match(after):
+            a.value *= m.scale  # the list's scale and currency, written once at its head
+            a.scaled = True
+            return self.money(ui, a, levels, after)
         if a.is_year and not S.NOUN_RIGHT_AFTER.match(after):
             return "a year"
         return self.troops(ui, a, after, item)
@@ -137,8 +146,12 @@ class Reader:
         m = self.money_context
         return m.currency if m and ui - m.unit <= CARRY_UNITS else None
 
-    def remember(self, ui: int, currency: str, year: str | None, status: str) -> None:
-        self.money_context = MoneyContext(ui, currency, year, status)
+    def remember(self, ui: int, currency: str, year: str | None, status: str,
+                 scale: float | None = None) -> None:
+        old = self.money_context
+        if scale is None and old and ui - old.unit <= 1:
+            scale = old.scale
+        self.money_context = MoneyContext(ui, currency, year, status, scale)
 
     def money(self, ui: int, a: Amount, levels: list[Candidate], after: str) -> str | None:
         doc, u, low = self.doc, self.doc.units[ui], self.doc.low
@@ -164,7 +177,7 @@ class Reader:
                 return "money not tied to defence in its sentence"
             why.append("defence money: the sentence before speaks of it")
         year, year_how, explicit = self.budget_year(ui, a, before_here)
-        self.remember(ui, currency, year, "level")
+        self.remember(ui, currency, year, "level", _scale_of(a))
         if too_small:
             return "money too small to be a defence budget"
         if too_large:
@@ -200,6 +213,10 @@ class Reader:
             return f"a top-up or supplementary budget ({topup.group()})"
         if S.MULTIYEAR.search(unit_text):
             return "a sum over several years"
+        since = [w for w in dates.mentions(low, u.start, a.start) if w.since
+                 and S.SINCE_WORD.search(low, max(u.start, w.start - 12), w.start)]
+        if since and not [w for w in dates.mentions(low, u.start, u.end) if not w.since]:
+            return f"a sum since {since[-1].year}, not one year's budget"
         if year is None:
             return "no year for the budget"
         pub = doc.published
@@ -266,6 +283,14 @@ class Reader:
         found = doc.countries(ui)
         before = [c for c in found if c.end <= a.start]
         after = [c for c in found if c.start >= a.end]
+        previous = [b.end for b in amounts(doc.low, doc.units[ui].start, a.start, doc.dot_decimal)
+                    if not b.is_year]
+        if previous:
+            # "Albanija 198 miliona, Bosna i Hercegovina 183, Sjeverna Makedonija, koja je
+            # ... – 151": each amount pairs with the countries since the one before it
+            segment = [c for c in before if c.start >= previous[-1]]
+            if segment:
+                return segment[0].code, f"country {segment[0].code}: named before it"
         near = [c for c in before if a.start - c.end <= SUBJECT_REACH]
         if near:
             # "Serbia ... overtaking Croatia ..., spending $1.14bn": the sentence's subject,
@@ -298,6 +323,9 @@ class Reader:
         if len(title_years) == 1:
             year = title_years.pop()
             return str(year), f"year {year}: in the title", True
+        if before and before.year and ui - before.unit <= 1 and \
+                lists.adjacent_country(doc, ui, a.start):
+            return before.year, f"year {before.year}: the list's", True
         if reference:
             rel = dates.relative_year(low, max(u.start, a.start - RELATIVE_REACH),
                                       min(u.end, a.end + RELATIVE_REACH), reference)
@@ -353,6 +381,10 @@ class Reader:
                 why_noun = f"strength word '{strength.group().strip()}'"
             elif listed and self.list_is_troops(ui):
                 why_noun = "a list item in a list of troops"
+                self.last_troop_item = ui
+            elif ui - self.last_troop_item <= 2 and S.TOTAL_BEFORE.search(
+                    low, max(u.start, a.start - 12), a.start):
+                why_noun = "the total line of a list of troops"
             elif S.NOUN_TAIL.search(low, max(u.start, a.start - 45), a.start) and \
                     NOTHING_AFTER.match(after):
                 why_noun = "troop noun just before it"
@@ -369,6 +401,12 @@ class Reader:
         if a.word and not a.scaled and a.value < 10 and "noun" not in why_noun:
             return "a small number word"
         why.append(why_noun)
+        written = low[a.start:a.number_end]
+        if a.value > MAX_TROOPS and (item or listed) and re.fullmatch(r"\d{1,3} \d{3}", written):
+            # "Germany 530 303": two columns of a table whose second name was lost
+            a.value = float(written.split()[0])
+            a.number_end = a.start + len(written.split()[0])
+            why_noun += "; the second column's number, without its name, left out"
         if a.value > MAX_TROOPS:
             return "too many troops for a Balkan mission (another force or a sum)"
         self.troop_list_unit = ui
@@ -445,6 +483,10 @@ class Reader:
         mission, mission_how, alias_nation = self.troop_mission(ui, a, noun_end, as_of)
         if mission is None:
             return "no mission in the text"
+        when = _date_of(as_of)
+        if when and when.year < int(START[mission][:4]):
+            # "the EU force" of a 2000 article is not EUFOR Althea (2004): another force
+            return f"{mission} did not exist in {when.year}: another force"
         why.append(mission_how)
         # whose ---------------------------------------------------------------------
         contributor, who_how = self.contributor(ui, a, noun_end, mission, item, listed,
@@ -499,7 +541,10 @@ class Reader:
         return self._has_troops[ui]
 
     def list_is_troops(self, ui: int) -> bool:
-        """A list whose own sentence or the lines above it speak of troops, not money."""
+        """A list whose own sentence or the lines above it speak of troops, not money,
+        or that continues a troop list of the line before."""
+        if ui - self.last_troop_item <= 2:
+            return True
         for back in range(0, CARRY_UNITS + 1):
             if ui - back < 0:
                 break
@@ -674,6 +719,17 @@ class Reader:
 
 _PREPOSITION = re.compile(r"(?:^|\s)(?:to|in|within|of|for|with|u|na|n[eë]|t[eë]|at|zu|im|in der|"
                           r"au|à la|dans|nella|nel|alla)\s+(?:the\s+)?(?:nato\S*\s+)?$", re.IGNORECASE)
+
+
+def _scale_of(a: Amount) -> float | None:
+    """The scale word's factor in an amount ('198 miliona' -> 1e6), if it had one."""
+    if not a.scaled or not a.digits:
+        return None
+    written = float(a.digits)
+    for scale in (1e9, 1e6, 1e3):
+        if written and 0.999 <= a.value / (written * scale) * (10 ** a.digits_decimals) <= 1.001:
+            return scale
+    return None
 
 
 def _date_of(as_of: str | None) -> dt.date | None:

@@ -62,6 +62,7 @@ class Amount:
     upper: float | None = None   # the top of a range ("31,000-34,000")
     number_end: int = 0          # offset after the number and its scale word
     too_long: bool = False
+    digits_decimals: int = 0     # digits after the decimal separator ("287,34" -> 2)
 
     @property
     def is_year(self) -> bool:
@@ -151,6 +152,9 @@ def amounts(low: str, start: int, end: int, dot_decimal: bool = True) -> list[Am
             if not re.match(r"\s+\w", after):
                 continue
         amount = Amount(at, stop, value, digits, scaled, decimal, plus, word, number_end=stop)
+        if how == "digits" and m.group("dec"):
+            amount.digits = digits + m.group("dec")
+            amount.digits_decimals = len(m.group("dec"))
         cur = _CURRENCY_AFTER.match(low, stop, end)
         if cur:
             amount.currency, amount.end = cur.lastgroup, cur.end()

@@ -18,7 +18,7 @@ LOWER_AFTER = head("lower_after", r"") if WORDS.get("lower_after") else None
 TROOP_NOUN = alternation(WORDS["troop_nouns"] + [r"\w+soldat\w*", r"\w*truppen\b"])
 ANY_TROOP_NOUN = re.compile(r"(?<!\w)" + TROOP_NOUN + r"(?!\w)", FLAGS)
 NOUN_RIGHT_AFTER = re.compile(r"\s+" + TROOP_NOUN + r"(?!\w)", FLAGS)
-NOUN_HEAD = re.compile(r"(?:['’]\w{1,4})?(?:\s+\w{1,4}['’]\w{1,4})?[\s-]*(?:(?:[\w.'’-]+)\s+){0,3}?"
+NOUN_HEAD = re.compile(r"(?:['’]\w{1,4})?(?:\s+\w{1,4}['’]\w{1,4})?[\s-]*(?:(?:[^\W\d][\w.'’-]*)\s+){0,3}?"
                        + TROOP_NOUN + r"(?!\w)", FLAGS)
 STRONG = re.compile(r"[\s-]?(?:strong|starke?n?|köpfig\w*|mann starke?\w*)\b", FLAGS)
 MEMBER = re.compile(r"-(?:member|nation|country|state|year|day|month)\b", FLAGS)
@@ -146,3 +146,7 @@ STRENGTH_WORD = re.compile(r"(?<!\w)(?:numbers?|strength|troop levels?|size|broj
 SHARE_THEN_AMOUNT = re.compile(r"\d\s*(?:%|" + alternation(WORDS["percent"]) + r")\s+(?:of|od|nga|e|t[eë]|"
                                r"des|del|von|der)\s[^.;]*?(?:,\s*|\s)(?:or|ili|apo|odnosno|that is|i\.e\.|"
                                r"oder|soit|ossia|ose)\s+(?:\w+\s+)?$", FLAGS)
+SINCE_WORD = re.compile(r"(?<!\w)(?:since|od|q[eë] nga|nga|seit|depuis|dal|dalla|yılından beri)\s*$",
+                        FLAGS)
+TOTAL_BEFORE = re.compile(r"(?<!\w)(?:total|ukupno|gjithsej|gesamt|insgesamt|toplam|totale|vkupno)"
+                          r"\s*:?\s*$", FLAGS)
