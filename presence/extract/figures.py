@@ -461,7 +461,8 @@ class Reader:
         # "the Armed Forces of Hungary have deployed 160 soldiers ... as part of EUFOR"
         # names the mission just after and is a contingent
         if other and not any(other.end() <= m.start and m.end <= a.start for m in missions_here) \
-                and not any(0 <= m.start - noun_end <= 60 for m in missions_here):
+                and not (other.end() <= a.start and
+                         any(0 <= m.start - noun_end <= 60 for m in missions_here)):
             return f"another force ({other.group()})"
         clause_end = low.find(",", noun_end, u.end)
         clause_end = u.end if clause_end < 0 else max(clause_end, noun_end + 45)

@@ -64,7 +64,7 @@ WORDS = {
     "cumulative": [r"have served", r"served in", r"so far", r"have participated",
                    r"took part over", r"over the past \w+ years", r"rotated through", r"over the years",
                    r"since (?:its|the) (?:start|beginning|launch)", r"in all those years"],
-    "deploy": [r"send", r"sends", r"sending", r"sent", r"dispatch\w*", r"arriv\w*",
+    "deploy": [r"activat\w*", r"send", r"sends", r"sending", r"sent", r"dispatch\w*", r"arriv\w*",
                r"reinforc\w*", r"deploying", r"will deploy", r"to deploy", r"rotat\w*",
                r"joined", r"join", r"redeploy\w*", r"withdr[ae]w\w*", r"pull\w* out",
                r"bring home", r"brought home"],

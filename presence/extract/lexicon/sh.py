@@ -58,7 +58,7 @@ WORDS = {
     "ceiling": [r"maksimal\w*", r"najvi[sš]e do", r"gornj\w* granic\w*", r"dozvoljen\w*",
                 r"odobren\w*"],
     "cumulative": [r"pro[sš]lo je", r"slu[zž]il\w*", r"tokom godina", r"kroz misiju je"],
-    "deploy": [r"upu[cć]\w*", r"[sš]alj\w*", r"[sš]alje", r"posla\w*", r"posl\w*", r"stig\w*",
+    "deploy": [r"aktivira\w*", r"upu[cć]\w*", r"[sš]alj\w*", r"[sš]alje", r"posla\w*", r"posl\w*", r"stig\w*",
                r"raspore[dđ]uj\w*", r"pristi[zž]\w*", r"do[sš]l\w*",
                r"poja[cč]a\w*", r"povla[cč]\w*", r"povu[cč]\w*", r"rotacij\w*", r"upu[cć]uje",
                r"uputi\w*", r"anga[zž]ova\w*"],

@@ -37,7 +37,7 @@ WORDS = {
     "capacity": [r"kapacitet\w*", r"strehoj\w*"],
     "ceiling": [r"tavan\w*", r"maksimum\w*"],
     "cumulative": [r"kan[eë] sh[eë]rbyer", r"gjat[eë] viteve"],
-    "deploy": [r"d[eë]rgo\w*", r"d[eë]rgu\w*", r"dislokoj\w*", r"dislokua\w*", r"mb[eë]rrit\w*",
+    "deploy": [r"aktiviz\w*", r"d[eë]rgo\w*", r"d[eë]rgu\w*", r"dislokoj\w*", r"dislokua\w*", r"mb[eë]rrit\w*",
                r"arrit\w*", r"t[eë]rhe\w*", r"p[eë]rforc\w*"],
     "historic": [r"n[eë] kulm\w*", r"dikur", r"n[eë] t[eë] kaluar[eë]n"],
     "start": [r"n[eë] fillim\w*", r"fillimisht", r"kur (?:u )?(?:vendos|themelua|erdh)\w*"],
