@@ -413,7 +413,10 @@ class Reader:
         unit_text = low[u.start:u.end]
         pre = low[u.start:a.start]
         # what the number is -----------------------------------------------------
-        if S.CASUALTY.search(unit_text):
+        # casualties within the number's own clause ("...4,500 troops; 30 were injured")
+        c_start = max(low.rfind(";", u.start, a.start) + 1, u.start)
+        c_end = low.find(";", noun_end, u.end)
+        if S.CASUALTY.search(low, c_start, u.end if c_end < 0 else c_end):
             return "casualties"
         if S.CAPACITY.search(low, max(u.start, a.start - 30), a.start) or \
                 S.CAPACITY.search(low, noun_end, min(u.end, noun_end + 20)):
@@ -599,7 +602,8 @@ class Reader:
             rel = dates.relative_year(low, u.start, u.end, pub.year)
             if rel:
                 return str(rel[0]), f"date {rel[0]}: '{rel[1]}'", True
-        listed = self.table.get(ui) or lists.adjacent_country(doc, ui, a.start)
+        listed = self.table.get(ui) or lists.adjacent_country(doc, ui, a.start) or \
+            ui - self.last_troop_item <= 2  # a list's total line
         if listed and self.last_dated and ui - self.last_dated[0] <= 1:
             return self.last_dated[1], f"date {self.last_dated[1]}: the list's lead figure", True
         if (ui - 1 >= 0 and listed):
