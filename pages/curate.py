@@ -55,6 +55,9 @@ row = view.set_index("id").loc[detail_id]
 st.markdown(f"**{ui.md_escape(row.title)}** — {ui.md_escape(row.outlet)}, "
             f"{row.published:%Y-%m-%d}")
 st.html(ui.highlighted(row.quote, row.figure or ""))
+if getattr(row, "why", None):
+    st.caption("Why the extractor proposed it: " + "; ".join(
+        ui.md_escape(line) for line in str(row.why).splitlines()))
 url = st.text_input("Article address (cited as the source)", value=row.url or "",
                     key=f"cur_url_{detail_id}")
 extra = {"url": url} if url else {}

@@ -57,6 +57,8 @@ SCHEMA = [
     )""",
     "CREATE INDEX IF NOT EXISTS candidates_article ON candidates (article_id)",
     "ALTER TABLE candidates ADD COLUMN IF NOT EXISTS reason TEXT",
+    # the extractor's rules behind a candidate, one per line, shown to the curator
+    "ALTER TABLE candidates ADD COLUMN IF NOT EXISTS why TEXT",
     "ALTER TABLE candidates ADD COLUMN IF NOT EXISTS decided_at TIMESTAMP",
     # Why extraction failed on an article; it is then marked extracted so the next run
     # moves on instead of dying on it again (`extract --all` retries it).
@@ -210,11 +212,12 @@ class Store:
                 self.db.execute(
                     "INSERT INTO candidates (id, article_id, kind, mission, contributor, "
                     "host_country, as_of, value, unit, qualifier, quote, start_offset, "
-                    "end_offset, confidence, created_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "end_offset, confidence, created_at, why) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [c["id"], article_id, c["kind"], c["mission"], c["contributor"],
                      c["host_country"], c["as_of"], c["value"], c["unit"], c["qualifier"],
-                     c["quote"], c["start"], c["end"], c["confidence"], now])
+                     c["quote"], c["start"], c["end"], c["confidence"], now,
+                     "\n".join(c.get("why") or [])])
             self.db.execute("UPDATE articles SET extracted_at = ?, extract_error = NULL "
                             "WHERE id = ?", [now, article_id])
             self.db.execute("COMMIT")
