@@ -51,10 +51,10 @@ def duplicate_figures(ds: Dataset) -> list[Problem]:
             "events": ["date", "mission_id", "kind", "source_id", "title"]}
     out = []
     for table, key in keys.items():
-        frame = ds.tables[table]
-        dup = frame.duplicated(subset=key, keep="first")
+        frame = ds.tables[table][key].astype(object).fillna("")  # no mission == no mission
+        dup = frame.duplicated(keep="first")
         for i in frame.index[dup]:
-            first = frame.index[(frame[key] == frame.loc[i, key]).all(axis=1)][0]
+            first = frame.index[(frame == frame.loc[i]).all(axis=1)][0]
             out.append(Problem(f"{table}.csv", _line(i), None,
                                f"repeats line {_line(first)} ({', '.join(key)} the same)"))
     return out

@@ -113,6 +113,13 @@ def craft_event_twice(d):
                                                     "source_id": "kfortot-nato-placemat-2017-02"})
 
 
+def craft_missionless_event_repeated(d):
+    """An event tied to no mission, recorded again from the same source with another note."""
+    rows, _ = _rows(d / "events.csv")
+    loose = next(r for r in rows if not r["mission_id"])
+    return "events.csv", _append(d / "events.csv", {**loose, "note": "recorded again"})
+
+
 def craft_contingents_over_own_total(d):
     """The 1999 Polish list as it was: nine contingents above the page's own 50,000."""
     line = _append(d / "troops.csv",
@@ -165,6 +172,7 @@ def craft_bad_host(d):
 @pytest.mark.parametrize("craft,check", [
     (craft_duplicate, checks.duplicate_figures),
     (craft_event_twice, checks.events_twice),
+    (craft_missionless_event_repeated, checks.duplicate_figures),
     (craft_contingents_over_own_total, checks.contingents_over_total),
     (craft_contingents_over_every_total, checks.contingents_over_total),
     (craft_doubtful_exact, checks.doubtful_marked_exact),
