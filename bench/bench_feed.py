@@ -14,6 +14,7 @@ import json
 import os
 import platform
 import random
+import re
 import statistics
 import sys
 import tempfile
@@ -94,6 +95,16 @@ def main() -> None:
             wall.append(time.perf_counter() - t)
             cpu.append(time.process_time() - c)
 
+        # The floor: a plain regex scan for numbers over the same texts, the least any
+        # extractor must do. The ratio says what the rules cost on top of reading.
+        plain = re.compile(r"\d[\d.,]*")
+        scan = []
+        for _ in range(REPEATS):
+            c = time.process_time()
+            for a in parsed:
+                plain.findall(a.text)
+            scan.append(time.process_time() - c)
+
         store_path = Path(tmp) / "store.duckdb"
         t = time.perf_counter()
         with Store(store_path) as store:
@@ -108,6 +119,8 @@ def main() -> None:
         "extract_articles_per_wall_s_best": round(n / min(wall), 1),
         "extract_articles_per_wall_s_median": round(n / statistics.median(wall), 1),
         "extract_repeats": REPEATS,
+        "regex_scan_articles_per_cpu_s_best": round(n / min(scan), 1),
+        "extract_cost_vs_regex_scan": round(min(cpu) / min(scan), 1),
         "extract_candidates": candidates,
         "ingest_articles_per_s": round(n / ingest_s, 1),
         "ingest_new": len(report.new), "ingest_duplicate": len(report.duplicate),
