@@ -98,6 +98,7 @@ class Reader:
         self.draft_years: set[str] = set()
         self._nation_counts: dict[str, bool] = {}
         self._has_troops: dict[int, bool] = {}
+        self._dates: dict[int, list] = {}
         self.last_troop_item = -10  # the unit of the last list item read as troops
         self.troop_list_unit = -10
         self.last_dated: tuple[int, str] | None = None  # (unit, as_of) of a dated troop figure
@@ -213,9 +214,9 @@ class Reader:
             return f"a top-up or supplementary budget ({topup.group()})"
         if S.MULTIYEAR.search(unit_text):
             return "a sum over several years"
-        since = [w for w in dates.mentions(low, u.start, a.start) if w.since
+        since = [w for w in self.dates_in(ui, u.start, a.start) if w.since
                  and S.SINCE_WORD.search(low, max(u.start, w.start - 12), w.start)]
-        if since and not [w for w in dates.mentions(low, u.start, u.end) if not w.since]:
+        if since and not [w for w in self.dates_in(ui) if not w.since]:
             return f"a sum since {since[-1].year}, not one year's budget"
         if year is None:
             return "no year for the budget"
@@ -307,7 +308,7 @@ class Reader:
                     ) -> tuple[str | None, str, bool]:
         doc, u, low = self.doc, self.doc.units[ui], self.doc.low
         # a comparison's year right before the amount dates it: "više nego u 2018. (oko 4,5..."
-        found = [w for w in dates.mentions(low, u.start, u.end)
+        found = [w for w in self.dates_in(ui)
                  if (not w.since or 0 <= a.start - w.end <= 20)
                  and not (a.start <= w.start < a.end)]
         if found:
@@ -338,7 +339,7 @@ class Reader:
             if j < 0 or (before and j <= before.unit):
                 break
             pu = doc.units[j]
-            ws = [w for w in dates.mentions(low, pu.start, pu.end) if not w.since]
+            ws = [w for w in self.dates_in(ui - back) if not w.since]
             framing = not any(not x.is_year for x in amounts(low, pu.start, pu.end, doc.dot_decimal))
             if ws and (before or lists.adjacent_country(doc, ui, a.start) or framing):
                 return str(ws[-1].year), f"year {ws[-1].year}: a sentence above", True
@@ -435,7 +436,7 @@ class Reader:
         change = S.change_role(low, u.start, u.end, a.start, a.number_end)
         present = S.PRESENT.search(low, max(u.start, a.start - PRESENT_REACH), a.start) or \
             S.PRESENT.search(low, noun_end, min(u.end, noun_end + 15))
-        own_year = [w for w in dates.mentions(low, noun_end, min(u.end, noun_end + 15))
+        own_year = [w for w in self.dates_in(ui, noun_end, min(u.end, noun_end + 15))
                      if not w.since]
         planned = (plan or S.PLAN_AFTER.search(low, noun_end, min(u.end, noun_end + S.PLAN_AFTER_REACH)))
         if change == "from" and not planned and not own_year and not present:
@@ -448,7 +449,7 @@ class Reader:
         deploy_before = S.DEPLOY.search(pre)
         # "NATO sent some 50,000 troops into Kosovo in June 1999": the deployment that
         # started a mission is its first strength, not a change
-        at_start = any(w.iso() in START.values() for w in dates.mentions(low, u.start, u.end))
+        at_start = any(w.iso() in START.values() for w in self.dates_in(ui))
         if deploy_before and not at_start and not item and not listed and change != "from" and \
                 not S.TOTAL_TAIL.search(low, pre_start, a.start) and \
                 not S.PRESENT.search(pre) and not S.CONTINGENT.search(pre):
@@ -538,6 +539,16 @@ class Reader:
         return any(c[0] - a.number_end <= 3 and c[2] not in NEVER_CONTRIBUTES
                    for c in COUNTRIES.find(low, a.number_end, min(u.end, a.number_end + 40))[:1])
 
+    def dates_in(self, ui: int, start: int | None = None, end: int | None = None) -> list:
+        """The dates of a unit (read once), or those that start within [start, end)."""
+        if ui not in self._dates:
+            u = self.doc.units[ui]
+            self._dates[ui] = dates.mentions(self.doc.low, u.start, u.end)
+        found = self._dates[ui]
+        if start is None:
+            return found
+        return [w for w in found if start <= w.start and w.end <= end]
+
     def unit_has_troops(self, ui: int) -> bool:
         if ui not in self._has_troops:
             u = self.doc.units[ui]
@@ -578,7 +589,7 @@ class Reader:
         present = S.PRESENT.search(low, max(u.start, a.start - 40), a.start) or \
             S.PRESENT.search(low, noun_end, min(u.end, after_end))
         start = S.START.search(low, max(u.start, a.start - START_REACH), a.start)
-        found = [w for w in dates.mentions(low, u.start, u.end) if not w.since]
+        found = [w for w in self.dates_in(ui) if not w.since]
         if present and pub:
             return pub.date().isoformat(), f"date: the date line ('{present.group()}')", False
         if start and (not found or a.start - start.end() <= 30):
@@ -613,7 +624,7 @@ class Reader:
                 pu = doc.units[ui - back]
                 if pu.end - pu.start > HEADING_CHARS:
                     continue
-                ws = [w for w in dates.mentions(low, pu.start, pu.end) if not w.since]
+                ws = [w for w in self.dates_in(ui - back) if not w.since]
                 if ws:
                     return ws[-1].iso(), f"date {ws[-1].iso()}: the list's heading", True
         if pub:

@@ -142,5 +142,20 @@ CONTINGENT_NAMES = {"swisscoy": ("KFOR", "CHE"), "kfor-kontingent": ("KFOR", Non
 HOST = {"KFOR": "XKX", "EUFOR-ALTHEA": "BIH", "SFOR": "BIH", "IFOR": "BIH"}
 REGION = ("XKX", "BIH", "SRB", "ALB", "MKD", "MNE", "HRV", "SVN")
 
-MISSIONS = Index({**MISSION_NAMES, **{f"@{k}": [re.escape(k)] for k in CONTINGENT_NAMES}})
+class Names:
+    """A few dozen names in one regex, one named group a code: the whole text is scanned
+    in C. (The country Index above suits hundreds of names; this suits a short table.)"""
+
+    def __init__(self, table: dict[str, list[str]]):
+        self.codes = list(table)
+        self.rx = re.compile(r"(?<!\w)(?:" + "|".join(
+            f"(?P<g{i}>{alternation(fragments)})" for i, fragments in enumerate(table.values()))
+            + r")(?!\w)", FLAGS)
+
+    def find(self, low: str, start: int, end: int) -> list[tuple[int, int, str]]:
+        return [(m.start(), m.end(), self.codes[int(m.lastgroup[1:])])
+                for m in self.rx.finditer(low, start, end)]
+
+
+MISSIONS = Names({**MISSION_NAMES, **{f"@{k}": [re.escape(k)] for k in CONTINGENT_NAMES}})
 COUNTRIES = Index(countries.patterns())
