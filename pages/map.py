@@ -1,6 +1,4 @@
 """Map: the region at a chosen date; play through the years; click a country to filter."""
-import time
-
 import streamlit as st
 
 from presence import charts, maps, query, ui
@@ -11,6 +9,12 @@ f = ui.filters()
 position = query.map_position(ds, f, ui.chosen_date(f), st.query_params.get("at"))
 steps = position.steps
 scale_max = query.presence_scale(ds, f)
+newest = None if f.end else query.latest_date(ds).label
+
+
+def label(step: str) -> str:
+    return query.map_label(step, steps, newest)
+
 
 st.title("Map")
 st.caption("Host countries shaded by the best estimate of the foreign troops of the missions "
@@ -30,9 +34,10 @@ if nowhere := query.unhosted(ds, f):
             "see the whole region, or choose a contributing nation instead.")
 slider_col, play_col = st.columns([6, 1])
 slider_col.select_slider("Date shown", options=steps, key="map_at",
-                         format_func=lambda d: query.map_label(d, steps))
-play = play_col.button("▶ Play years", width="stretch",
-                       help="Step through every year of the date range")
+                         format_func=label)
+play = play_col.toggle("▶ Play years", key="map_play",
+                       help="Every year of the date range on one map, with Play and Pause "
+                            "buttons that run in the browser")
 ui.set_page_query(at=st.session_state.map_at)
 
 placeholder = st.empty()
@@ -45,30 +50,28 @@ def draw(at: str):
     conts = query.contingents_at(ds, at, f)
     fig = maps.presence_map(presence, site_rows, conts, selected=f.hosts, scale_max=scale_max,
                             title=f"Foreign troops in the Western Balkans, "
-                                  f"{query.map_label(at, steps)}")
+                                  f"{label(at)}")
     return fig, presence, site_rows, conts
 
-
-if play:
-    for at in steps:
-        fig, *_ = draw(at)
-        placeholder.plotly_chart(fig, config=ui.PLOT_CONFIG, key=f"map_play_{at}")
-        time.sleep(0.9)
 
 at = st.session_state.map_at
 fig, presence, site_rows, conts = draw(at)
 used = query.figures_at(ds, at, f)
-with placeholder.container():
-    ui.chart(fig, key="map_main", frame=used,
-             caption=ui.make_caption(f"Foreign troops in the Western Balkans, "
-                                     f"{query.map_label(at, steps)}", f, used),
-             geojson=lambda: maps.presence_geojson(presence, site_rows, at),
-             on_select=ui.map_select_handler("map_main"))
+if play:
+    placeholder.plotly_chart(ui.map_animation(f, tuple(steps), newest, steps.index(at)),
+                             config=ui.PLOT_CONFIG, key="map_animation")
+else:
+    with placeholder.container():
+        ui.chart(fig, key="map_main", frame=used,
+                 caption=ui.make_caption(f"Foreign troops in the Western Balkans, "
+                                         f"{label(at)}", f, used),
+                 geojson=lambda: maps.presence_geojson(presence, site_rows, at),
+                 on_select=ui.map_select_handler("map_main"))
 
 with side:
     left, right = st.columns(2)
     left.plotly_chart(charts.contingents_bar(
-        conts, f"Contingents, newest figure of each nation by {query.map_label(at, steps)}"),
+        conts, f"Contingents, newest figure of each nation by {label(at)}"),
         config=ui.PLOT_CONFIG, key="map_bars")
     left.caption("Covers " + (query.describe_coverage(query.contingent_coverage(ds, at, f, conts))
                               or "no nation with a figure from the two years before.")

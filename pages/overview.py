@@ -42,8 +42,9 @@ with left:
     presence = query.host_presence_at(ds, when, f)
     site_rows = query.sites(ds, f, when)
     conts = query.contingents_at(ds, when, f)
-    fig = maps.presence_map(presence, site_rows, conts, title=f"Foreign troops, {when:%B %Y}",
-                            selected=f.hosts, height=480)
+    fig = maps.presence_map(presence, site_rows, conts, selected=f.hosts, height=480,
+                            scale_max=query.presence_scale(ds, f),
+                            title=f"Foreign troops, {ui.now_label(f)}")
     used = query.figures_at(ds, when, f)
     ui.chart(fig, key="overview_map", frame=used,
              caption=ui.make_caption(f"Foreign troops in the Western Balkans, {when}", f, used),

@@ -312,18 +312,21 @@ def at(estimates: pd.DataFrame, when: pd.Timestamp, *, newest: bool = False) -> 
     where a rotation's unconfirmed dip matters less than being current.
     """
     when = pd.Timestamp(when)
-    begun = estimates[estimates.start <= when]
+    wanted = (LEVEL, HELD) if newest else (LEVEL,)
+    by_series: dict[tuple, list[dict]] = {}
+    for r in estimates[estimates.start <= when].to_dict("records"):
+        by_series.setdefault((r["mission_id"], r["contributor"]), []).append(r)
     rows = []
-    for _, group in begun.groupby(["mission_id", "contributor"]):
-        levels = group[group.status.isin([LEVEL, HELD] if newest else [LEVEL])]
-        if levels.empty:
+    for group in by_series.values():  # each oldest first (series() sorts by date)
+        levels = [r for r in group if r["status"] in wanted]
+        if not levels:
             continue
-        latest = levels.iloc[-1].to_dict()
-        newer = group[(group.date > latest["date"]) & (group.status == HELD)]
-        latest["held_value"] = newer.value.iloc[-1] if not newer.empty else None
-        latest["held_label"] = newer.label.iloc[-1] if not newer.empty else None
-        changed = group[group.alert != ""]
-        last = changed.iloc[-1] if not changed.empty else None
+        latest = dict(levels[-1])
+        held = [r for r in group if r["date"] > latest["date"] and r["status"] == HELD]
+        latest["held_value"] = held[-1]["value"] if held else None
+        latest["held_label"] = held[-1]["label"] if held else None
+        changed = [r for r in group if r["alert"]]
+        last = changed[-1] if changed else None
         for key in ("change", "pct", "alert", "label", "previous_label", "previous_value",
                     "confirmed_by", "source_ids", "previous_source_ids"):
             latest[f"last_change_{key}"] = last[key] if last is not None else None

@@ -24,6 +24,12 @@ CENTER = {"lat": 43.3, "lon": 19.6}
 # MapLibre marker symbols need a sprite sheet fetched from a server, so site
 # kinds are told apart by colour and size instead.
 SITE_STYLE = {"headquarters": ("#111111", 15), "camp": ("#1f4e79", 11), "base": ("#7a7a7a", 11)}
+# Arcs for the largest contingents only: forty lines into one point read as a
+# knot (1999); the bars beside the map list every nation.
+ARC_LIMIT = 12
+# Arc widths in the animation, by contingent size: a frame's traces must keep
+# their number, so arcs are grouped into a few widths per mission.
+ARC_CLASSES = ((0, 250, 1.5), (250, 1_500, 3.5), (1_500, 10 ** 9, 7.0))
 
 
 @lru_cache(maxsize=1)
@@ -34,6 +40,14 @@ def boundaries() -> dict:
 @lru_cache(maxsize=1)
 def country_points() -> pd.DataFrame:
     return pd.read_csv(GEO_DIR / "countries.csv", keep_default_na=False).set_index("iso_a3")
+
+
+@lru_cache(maxsize=1)
+def _places() -> dict[str, tuple[float, float]]:
+    """Country code -> (lat, lon) of its dot, as a plain dict for tight loops."""
+    pts = country_points()
+    return {code: (float(lat), float(lon)) for code, lat, lon in
+            zip(pts.index, pts["lat"], pts["lon"])}
 
 
 def _arc(a: tuple[float, float], b: tuple[float, float], n: int = 24) -> tuple[list, list]:
@@ -120,7 +134,7 @@ def presence_map(presence: pd.DataFrame, sites: pd.DataFrame, contingents: pd.Da
 
     if not contingents.empty:
         biggest = max(int(contingents.value.max()), 1)
-        for r in contingents.itertuples():
+        for r in contingents.nlargest(ARC_LIMIT, "value").itertuples():
             if r.contributor not in pts.index or r.host_country not in pts.index:
                 continue
             lat, lon = _arc(tuple(pts.loc[r.contributor, ["lat", "lon"]]),
@@ -172,3 +186,122 @@ def presence_geojson(presence: pd.DataFrame, sites: pd.DataFrame, when: str) -> 
                                         "mission_id": r.mission_id, "source_id": r.source_id,
                                         "source_url": r.url, "map_date": when}})
     return {"type": "FeatureCollection", "features": features}
+
+
+def _frame_traces(presence: pd.DataFrame, sites: pd.DataFrame, contingents: pd.DataFrame,
+                  zmin: float, zmax: float, missions: list[str], *,
+                  first: bool = False) -> list[go.BaseTraceType]:
+    """One frame of the animation, always the same traces in the same order:
+    hosts, pins, arcs by mission and width class, sites.
+
+    Only the first carries the boundaries and the pins' places; later frames
+    send what changes (shades, hover, arcs, sites), else thirty copies of
+    the boundaries would make the page megabytes heavier.
+    """
+    pts = country_points()
+    hover = [f"<b>{r.name}</b><br>" + (f"≈ {r.troops:,} foreign troops ({r.missions}, {r.as_of})"
+                                       if r.troops else "no international mission reported")
+             for r in presence.itertuples()]
+    shades = [max(float(np.log10(v)), zmin) if v > 0 else zmin for v in presence.troops]
+    pinned = [c in pts.index for c in presence.iso_a3]
+    hosts = go.Choroplethmap(z=shades, hovertext=hover, hoverinfo="text")
+    pins = go.Scattermap(hovertext=[h for h, p in zip(hover, pinned) if p], hoverinfo="text")
+    if first:
+        hosts.update(geojson=boundaries(), featureidkey="properties.iso_a3",
+                     locations=presence.iso_a3, zmin=zmin, zmax=zmax)
+        pins.update(lat=[pts.loc[c, "lat"] for c, p in zip(presence.iso_a3, pinned) if p],
+                    lon=[pts.loc[c, "lon"] for c, p in zip(presence.iso_a3, pinned) if p])
+    traces: list[go.BaseTraceType] = [hosts, pins]
+    top = contingents.nlargest(ARC_LIMIT, "value").to_dict("records") \
+        if not contingents.empty else []
+    place = _places()
+    for mission_id in missions:
+        for low, high, _width in ARC_CLASSES:
+            lat, lon = [], []
+            for r in top:
+                if r["mission_id"] == mission_id and low <= r["value"] < high \
+                        and r["contributor"] in place and r["host_country"] in place:
+                    a, b = _arc(place[r["contributor"]], place[r["host_country"]])
+                    lat += a + [None]
+                    lon += b + [None]
+            traces.append(go.Scattermap(lat=lat or [None], lon=lon or [None]))
+    colours = [SITE_STYLE.get(k, ("#333", 10))[0] for k in sites.kind] if not sites.empty else []
+    sizes = [SITE_STYLE.get(k, ("#333", 10))[1] for k in sites.kind] if not sites.empty else []
+    traces.append(go.Scattermap(
+        lat=list(sites.lat) or [None], lon=list(sites.lon) or [None],
+        marker=dict(color=colours or "#333", size=sizes or 10),
+        hovertext=[f"<b>{r.name}</b> ({r.mission_id}, {r.kind})" for r in sites.itertuples()]
+        if not sites.empty else None, hoverinfo="text"))
+    return traces
+
+
+def presence_animation(frames: list, labels: list[str], *, scale_max: int, title: str,
+                       start: int = 0, height: int = 560) -> go.Figure:
+    """The map at every step as Plotly frames: Play and Pause run in the browser.
+
+    Stepping through thirty years by rerunning the page took a server round
+    trip and a full redraw per year and could not be paused; frames are sent
+    once and played by plotly.js. One colour scale for every frame
+    (`scale_max`), so a shade means the same strength in 1999 and 2025.
+    `frames` are query.MapFrame (step, presence, sites, contingents).
+    """
+    if not frames:
+        return empty_figure("Nothing to map")
+    zmin, zmax, tickvals, ticktext = _log_scale(scale_max)
+    missions = list(MISSION_COLOURS)
+    geo = boundaries()
+    context = [f["properties"]["iso_a3"] for f in geo["features"]
+               if f["properties"]["role"] == "context"]
+    fig = go.Figure()
+    fig.add_trace(go.Choroplethmap(
+        geojson=geo, featureidkey="properties.iso_a3", locations=context,
+        z=[0] * len(context), colorscale=[[0, "#f4f4f1"], [1, "#f4f4f1"]], showscale=False,
+        marker=dict(line=dict(color="#b9b9b0", width=0.6)), hoverinfo="skip",
+        name="neighbours"))
+    first = _frame_traces(frames[start].presence, frames[start].sites,
+                          frames[start].contingents, zmin, zmax, missions, first=True)
+    # Styles live on the first frame's traces; frames only change data.
+    first[0].update(colorscale=[[0, "#ffffff"], [0.02, "#fde0c5"], [0.45, "#f59e60"],
+                                [1, "#b2401f"]],
+                    marker=dict(line=dict(color="#555", width=0.8), opacity=0.9),
+                    colorbar=dict(title=dict(text="Foreign<br>troops"), thickness=14, len=0.6,
+                                  x=1.0, tickvals=tickvals, ticktext=ticktext),
+                    name="host countries")
+    first[1].update(mode="markers", name="Country", showlegend=False,
+                    marker=dict(size=12, color="#5b6770", opacity=0.55))
+    i = 2
+    for mission_id in missions:
+        for low, high, width in ARC_CLASSES:
+            first[i].update(mode="lines", hoverinfo="skip", opacity=0.55,
+                            line=dict(width=width, color=MISSION_COLOURS[mission_id]),
+                            name=f"{mission_id} contingents", legendgroup=mission_id,
+                            showlegend=low == 0)
+            i += 1
+    first[-1].update(mode="markers", name="Camps and headquarters", marker_opacity=0.9)
+    for trace in first:
+        fig.add_trace(trace)
+    moving = list(range(1, len(first) + 1))
+    fig.frames = [go.Frame(name=frame.step, traces=moving,
+                           data=_frame_traces(frame.presence, frame.sites, frame.contingents,
+                                              zmin, zmax, missions),
+                           layout=dict(title_text=f"{title}, {label}"))
+                  for frame, label in zip(frames, labels)]
+    play = dict(label="▶ Play", method="animate",
+                args=[None, {"frame": {"duration": 900, "redraw": True}, "fromcurrent": True,
+                             "transition": {"duration": 0}}])
+    pause = dict(label="❚❚ Pause", method="animate",
+                 args=[[None], {"frame": {"duration": 0, "redraw": False},
+                                "mode": "immediate", "transition": {"duration": 0}}])
+    fig.update_layout(
+        **{**LAYOUT, "margin": dict(l=0, r=0, t=50, b=0)}, title=f"{title}, {labels[start]}",
+        height=height, map=dict(style=BLANK_STYLE, center=CENTER, zoom=5.2),
+        legend=dict(x=0.01, y=0.02, bgcolor="rgba(255,255,255,0.8)"),
+        updatemenus=[dict(type="buttons", direction="left", buttons=[play, pause], x=0.01,
+                          y=1.0, xanchor="left", yanchor="top", pad=dict(t=4, r=4))],
+        sliders=[dict(active=start, x=0.2, len=0.78, y=1.0, yanchor="top", pad=dict(t=4),
+                      currentvalue=dict(visible=False),
+                      steps=[dict(label=label, method="animate",
+                                  args=[[frame.step], {"frame": {"duration": 0, "redraw": True},
+                                                       "mode": "immediate"}])
+                             for frame, label in zip(frames, labels)])])
+    return fig

@@ -78,15 +78,18 @@ def troops(ds: Dataset, f: Filters, *, totals: bool | None = None,
         t = t[t.as_of_start <= _ts(f.end)]
     names = country_names(ds)
     missions = ds.missions.set_index("mission_id")
-    spans = [dates.clipped_span(s, e, missions.at[m, "started_start"], missions.at[m, "ended_end"])
-             for s, e, m in zip(t.as_of_start, t.as_of_end, t.mission_id)]
+    # A figure's period cut to its mission's life (dates.clipped_span, vectorised).
+    life_start = t.mission_id.map(missions["started_start"])
+    life_end = t.mission_id.map(missions["ended_end"])
+    span_start = t.as_of_start.where(~((t.as_of_start < life_start) & (life_start <= t.as_of_end)),
+                                     life_start)
+    span_end = t.as_of_end.where(~((span_start <= life_end) & (life_end < t.as_of_end)), life_end)
     kinds = ds.sources.set_index("source_id")["kind"]
     out = t.assign(
         date=t.as_of_start,
         precision=t.as_of.map(dates.precision),
         as_of_label=t.as_of.map(dates.label),
-        span_start=pd.to_datetime([s for s, _ in spans]),
-        span_end=pd.to_datetime([e for _, e in spans]),
+        span_start=span_start, span_end=span_end,
         kind=t.source_id.map(kinds),
         mission=t.mission_id.map(missions["name"]),
         lineage=t.mission_id.map(lineage(ds)),
@@ -99,8 +102,7 @@ def troops(ds: Dataset, f: Filters, *, totals: bool | None = None,
         out["flag"] = None
     # Where a figure is drawn: the middle of its day, month or year inside the
     # mission's life, so "1999" is not 1 January and never before KFOR existed.
-    out["shown_at"] = [dates.midpoint(s, e) for s, e in zip(out.span_start, out.span_end)]
-    out["shown_at"] = pd.to_datetime(out["shown_at"])
+    out["shown_at"] = (out.span_start + (out.span_end - out.span_start) / 2).dt.normalize()
     return _with_sources(out, ds).sort_values(["mission_id", "date", "contributor", "value"]) \
         .reset_index(drop=True)
 
@@ -158,9 +160,13 @@ def map_position(ds: Dataset, f: Filters, end: dt.date, wanted: str | None) -> M
                                        f"{map_label(nearest, steps)}.")
 
 
-def map_label(step: str, steps: list[str] | None = None) -> str:
-    """A map date as a reader says it: the year for a year's last day, else the day."""
+def map_label(step: str, steps: list[str] | None = None, newest: str | None = None) -> str:
+    """A map date as a reader says it: the year for a year's last day, else the day;
+    the last step, when it is the record's newest date, as precisely as that
+    figure was given (`newest`, e.g. "Dec 2025")."""
     day = dt.date.fromisoformat(step)
+    if steps and step == steps[-1] and newest:
+        return newest
     if step.endswith("-12-31") and (steps is None or step != steps[-1]):
         return str(day.year)
     return f"{day.day} {day:%b %Y}"
@@ -237,8 +243,13 @@ def estimates(ds: Dataset, f: Filters, *, totals: bool | None = True,
     return series.reset_index(drop=True)
 
 
-def strength_at(ds: Dataset, when: dt.date | pd.Timestamp, f: Filters) -> pd.DataFrame:
+def strength_at(ds: Dataset, when: dt.date | pd.Timestamp, f: Filters, *,
+                series: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each active mission's best estimate at `when` (see presence.estimate).
+
+    The estimate is judged on the whole record (a later figure may confirm a
+    move), so the Overview at a past date agrees with the Troops line there;
+    `series` passes a precomputed `estimates(..., totals=True)` for many dates.
 
     One row a mission: `value` is the estimate, `low`/`high` the band of the
     figures behind it, `label` its date as precise as the sources, the last
@@ -246,8 +257,8 @@ def strength_at(ds: Dataset, when: dt.date | pd.Timestamp, f: Filters) -> pd.Dat
     newer figure the rule did not adopt (`held_value`, `held_label`).
     """
     when = pd.Timestamp(when)
-    series = estimates(ds, Filters(missions=f.missions, hosts=f.hosts), totals=True,
-                       until=when)
+    if series is None:
+        series = estimates(ds, Filters(missions=f.missions, hosts=f.hosts), totals=True)
     now = estimate.at(series, when) if not series.empty else pd.DataFrame()
     now = now.set_index("mission_id") if not now.empty else now
     rows = []
@@ -271,7 +282,8 @@ def strength_at(ds: Dataset, when: dt.date | pd.Timestamp, f: Filters) -> pd.Dat
 
 
 def contingents_at(ds: Dataset, when: dt.date | pd.Timestamp, f: Filters,
-                   window: pd.Timedelta = CONTINGENT_WINDOW) -> pd.DataFrame:
+                   window: pd.Timedelta = CONTINGENT_WINDOW, *,
+                   series: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each nation's newest estimate by `when` (one row a nation and mission: the
     median and range of its newest period), if that period is not older than
     `window`.
@@ -283,8 +295,9 @@ def contingents_at(ds: Dataset, when: dt.date | pd.Timestamp, f: Filters,
     """
     when = pd.Timestamp(when)
     active = set(active_missions(ds, when, f).mission_id)
-    series = estimates(ds, Filters(missions=f.missions, hosts=f.hosts,
-                                   contributors=f.contributors), totals=False, until=when)
+    if series is None:
+        series = estimates(ds, Filters(missions=f.missions, hosts=f.hosts,
+                                       contributors=f.contributors), totals=False)
     series = series[series.mission_id.isin(active)]
     now = estimate.at(series, when, newest=True) if not series.empty else pd.DataFrame()
     if now.empty:
@@ -366,14 +379,16 @@ def figures_at(ds: Dataset, when: dt.date | pd.Timestamp, f: Filters) -> pd.Data
     return pd.concat([tot, contingents_at(ds, when, f)], ignore_index=True)
 
 
-def host_presence_at(ds: Dataset, when: dt.date | pd.Timestamp, f: Filters) -> pd.DataFrame:
+def host_presence_at(ds: Dataset, when: dt.date | pd.Timestamp, f: Filters, *,
+                     totals: pd.DataFrame | None = None,
+                     nations: pd.DataFrame | None = None) -> pd.DataFrame:
     """Foreign troops present in each region country at `when` (0 where none reported):
     the sum of the best estimates of the missions it hosts, with their band; under
     a contributor filter, only those nations' contingents."""
     if f.contributors:
         # Only the chosen nations' troops: Bosnia is not shaded at EUFOR's total
         # for a nation that has none there.
-        c = contingents_at(ds, when, f)
+        c = contingents_at(ds, when, f, series=nations)
         s = pd.DataFrame({"host_country": c.get("host_country", pd.Series(dtype=str)),
                           "value": c.get("value", pd.Series(dtype=float)),
                           "low": c.get("low", pd.Series(dtype=float)),
@@ -382,7 +397,7 @@ def host_presence_at(ds: Dataset, when: dt.date | pd.Timestamp, f: Filters) -> p
                                          zip(c.get("mission_id", []), c.get("contributor", []))],
                           "label": c.get("as_of_label", pd.Series(dtype=str))})
     else:
-        s = strength_at(ds, when, f)
+        s = strength_at(ds, when, f, series=totals)
         s = s.dropna(subset=["value"]) if not s.empty else s
     names = country_names(ds)
     rows = []
@@ -416,7 +431,9 @@ def recent_changes(ds: Dataset, f: Filters, until: dt.date | pd.Timestamp | None
     the sources on both sides (`previous_source_ids`, `source_ids`) and what
     confirmed it.
     """
-    series = estimates(ds, f, totals=totals, until=until, threshold=threshold)
+    series = estimates(ds, f, totals=totals, threshold=threshold)
+    if until is not None:
+        series = series[series.start <= pd.Timestamp(until)]
     moved = series[series.alert != ""]
     out = pd.DataFrame({
         "date": moved.date, "label": moved.label, "mission_id": moved.mission_id,
@@ -456,6 +473,26 @@ def events(ds: Dataset, f: Filters, until: dt.date | pd.Timestamp | None = None,
     if newest_first:
         return out.sort_values("when", ascending=False).head(newest_first).reset_index(drop=True)
     return out.sort_values("when").reset_index(drop=True)
+
+
+class MapFrame(NamedTuple):
+    """What the map draws at one step."""
+
+    step: str
+    presence: pd.DataFrame
+    sites: pd.DataFrame
+    contingents: pd.DataFrame
+
+
+def map_frames(ds: Dataset, f: Filters, steps: list[str]) -> list[MapFrame]:
+    """Every step of the map at once, for Play in the browser: the estimate series
+    are computed once and read at each date."""
+    totals = estimates(ds, Filters(missions=f.missions, hosts=f.hosts), totals=True)
+    nations = estimates(ds, Filters(missions=f.missions, hosts=f.hosts,
+                                    contributors=f.contributors), totals=False)
+    return [MapFrame(step, host_presence_at(ds, step, f, totals=totals, nations=nations),
+                     sites(ds, f, step), contingents_at(ds, step, f, series=nations))
+            for step in steps]
 
 
 def sites(ds: Dataset, f: Filters, when: dt.date | pd.Timestamp | None = None) -> pd.DataFrame:

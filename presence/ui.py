@@ -272,6 +272,31 @@ def now_phrase(f: Filters) -> str:
             "(not today's date)")
 
 
+@st.cache_resource(show_spinner="Preparing every year of the map…", max_entries=8)
+def _animation(directory: str, stamp: tuple, f: Filters, steps: tuple[str, ...],
+               newest: str | None, start: int):
+    from . import maps
+
+    ds = _load(directory, stamp)
+    labels = [query.map_label(step, list(steps), newest) for step in steps]
+    return maps.presence_animation(query.map_frames(ds, f, list(steps)), labels,
+                                   scale_max=query.presence_scale(ds, f), start=start,
+                                   title="Foreign troops in the Western Balkans")
+
+
+def map_animation(f: Filters, steps: tuple[str, ...], newest: str | None, start: int):
+    """The map's Play figure (all years as Plotly frames), built once per dataset
+    version, filters and steps: it takes seconds, and plays in the browser."""
+    directory = data_dir()
+    return _animation(str(directory), _stamp(directory), f, steps, newest, start)
+
+
+def now_label(f: Filters) -> str:
+    """The page's 'now' in a title: the filter's end day, else the newest figure's
+    date as precisely as it was given."""
+    return f"{f.end:%d %b %Y}" if f.end else query.latest_date(dataset()).label
+
+
 def fmt_estimate(value, low, high, qualifier: str | None = None) -> str:
     """A headline number: the estimate, marked approximate when sources disagree."""
     if value is None or pd.isna(value):

@@ -122,6 +122,27 @@ def test_map_accepts_any_date_in_the_link():
     assert at.select_slider[0].value.startswith(at.select_slider[0].options[0])
 
 
+def test_map_play_is_one_figure_of_frames_played_in_the_browser(ds):
+    import json
+    import math
+    at = run("pages/map.py", {"at": "2008-12-31"})
+    steps = at.select_slider[0].options
+    at.toggle(key="map_play").set_value(True).run()
+    assert not at.exception
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    animated = [c for c in charts if c.get("frames")]
+    assert len(animated) == 1
+    spec = animated[0]
+    assert len(spec["frames"]) == len(steps)
+    buttons = [b["label"] for b in spec["layout"]["updatemenus"][0]["buttons"]]
+    assert any("Play" in b for b in buttons) and any("Pause" in b for b in buttons)
+    assert spec["layout"]["sliders"][0]["active"] == steps.index("2008")
+    hosts = [t for t in spec["data"] if t.get("name") == "host countries"][0]
+    assert hosts["zmax"] == pytest.approx(math.log10(query.presence_scale(ds, Filters())))
+    assert all("zmax" not in d for frame in spec["frames"] for d in frame["data"])
+    assert all("geojson" not in d for frame in spec["frames"] for d in frame["data"])
+
+
 def test_map_explains_a_country_that_hosted_no_mission(ds):
     at = run("pages/map.py", {"host": "SRB"})
     assert any("Serbia hosted no international mission" in i.value for i in at.info)

@@ -13,7 +13,7 @@ def test_strength_at_is_the_estimate_in_force_at_the_date(ds):
     when = pd.Timestamp("2010-06-30")
     s = query.strength_at(ds, when, Filters()).set_index("mission_id")
     assert set(s.index) == {"KFOR", "EUFOR-ALTHEA"}  # SFOR and IFOR had ended
-    series = query.estimates(ds, Filters(), until=when)
+    series = query.estimates(ds, Filters())
     k = series[(series.mission_id == "KFOR") & (series.status == estimate.LEVEL)]
     latest = k[k.start <= when].iloc[-1]
     assert s.loc["KFOR", "value"] == round(latest.value)
