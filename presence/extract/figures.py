@@ -376,6 +376,9 @@ class Reader:
         listed = None if item else lists.adjacent_country(self.doc, ui, a.start)
         if not why_noun:
             strength = S.STRENGTH_TAIL.search(low, pre_start, a.start)
+            if not (item or listed or strength or self.unit_may_count(ui)):
+                # most numbers of an article stop here, before the costlier tests below
+                return "no troop noun, strength word or list of troops"
             if item and self.table_is_troops(ui):
                 why_noun = item.how
             elif strength:
@@ -509,6 +512,16 @@ class Reader:
                                     int(a.value), "troops", q, (u.start, u.end), a.start,
                                     a.number_end, round(min(conf, 0.95), 2), why))
         return None
+
+    def unit_may_count(self, ui: int) -> bool:
+        """Whether a sentence with no troop noun can still hold a troop figure: it names
+        a contingent, or a mission and its size ('the Eufor force will see numbers drop')."""
+        if self.unit_has_troops(ui):
+            return True
+        u = self.doc.units[ui]
+        text = self.doc.low[u.start:u.end]
+        return bool(S.CONTINGENT.search(text)) or bool(
+            self.doc.missions_in(u.start, u.end) and S.STRENGTH_WORD.search(text))
 
     def paired_with_troops(self, ui: int, a: Amount) -> bool:
         """'cut to under 2,000 from more than 2,300', 'out of today's 6,800': a number that
