@@ -245,3 +245,57 @@ def test_map_geojson_export(server, page):
     assert kosovo["properties"]["foreign_troops"] > 10_000  # KFOR at the end of 2008
     assert data["metadata"]["data_as_of"].startswith("2008")
     assert any(f["geometry"]["type"] == "Point" for f in data["features"])
+
+
+def _map_figure(pg):
+    pg.wait_for_selector(".js-plotly-plot canvas", timeout=60_000)
+    pg.wait_for_timeout(1500)
+    return pg.evaluate("""() => {
+        const gd = [...document.querySelectorAll('.js-plotly-plot')]
+            .find(g => (g.data || []).some(t => t.name === 'host countries'));
+        const hosts = gd.data.find(t => t.name === 'host countries');
+        return {title: gd.layout.title.text, zmin: hosts.zmin, zmax: hosts.zmax,
+                ticks: hosts.colorbar.ticktext}; }""")
+
+
+def test_map_shows_the_date_asked_for_on_one_colour_scale(server, page):
+    page.goto(f"{server}/map?at=1999-07-01")
+    settle(page, "Map")
+    july = _map_figure(page)
+    assert "1 Jul 1999" in july["title"]
+    page.goto(f"{server}/map?at=2025-06-30")
+    settle(page, "Map")
+    later = _map_figure(page)
+    assert "30 Jun 2025" in later["title"]
+    assert (july["zmin"], july["zmax"], july["ticks"]) == \
+        (later["zmin"], later["zmax"], later["ticks"])
+
+
+def test_map_play_runs_in_the_browser_and_pauses(server, page):
+    sent, sockets = [], []
+    page.on("websocket", lambda ws: (sockets.append(ws),
+                                     ws.on("framesent", lambda payload: sent.append(payload))))
+    page.goto(f"{server}/map?at=1995-12-31")
+    settle(page, "Map")
+    page.get_by_text("▶ Play years").click()
+    page.wait_for_function("""() => [...document.querySelectorAll('.js-plotly-plot')]
+        .some(g => g._transitionData && g._transitionData._frames.length > 20)""",
+                           timeout=120_000)
+    page.wait_for_timeout(1500)
+    assert sockets and sent, "the page talks to the server over a websocket we listen to"
+    sent.clear()
+    active = """() => { const gd = [...document.querySelectorAll('.js-plotly-plot')]
+        .find(g => g._transitionData && g._transitionData._frames.length > 20);
+        return gd._fullLayout.sliders[0].active; }"""
+    start = page.evaluate(active)
+    page.locator("g.updatemenu-button").filter(has_text="Play").first.click()
+    page.wait_for_timeout(3500)
+    playing = page.evaluate(active)
+    assert playing > start, "Play advances the frames"
+    page.locator("g.updatemenu-button").filter(has_text="Pause").first.click()
+    page.wait_for_timeout(500)
+    paused = page.evaluate(active)
+    page.wait_for_timeout(2500)
+    assert page.evaluate(active) == paused, "Pause stops it"
+    assert not page.locator("[data-testid='stStatusWidget']").count()
+    assert sent == [], "no rerun of the page while playing"
