@@ -105,8 +105,8 @@ def test_the_year_is_anchored_to_the_text_not_only_the_date_line():
 def test_other_money_shares_and_drafts_are_not_budgets():
     day = dt.datetime(2025, 10, 1)
     for text in ["The draft budget proposes 190 million euros for Montenegro's defence in 2026.",
-                 "Serbia's interior ministry gets 1.1 billion euros, its defence ministry "
-                 "a share of 2.2 percent of GDP.",
+                 ("Serbia's interior ministry gets 1.1 billion euros, its defence ministry "
+                 "a share of 2.2 percent of GDP."),
                  "Albania bought helicopters for 60 million euros from its defence budget.",
                  "Since 2017 Montenegro has spent more than 700 million euros on defence."]:
         assert facts(text, day=day) == set(), text

@@ -13,11 +13,12 @@ import datetime as dt
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 from . import text as textmod
-from .vocab import COUNTRIES, CONTINGENT_NAMES, HOST, MISSIONS, REGION, words
+from .vocab import CONTINGENT_NAMES, COUNTRIES, HOST, MISSIONS, REGION, words
 
 _PREDECESSOR = re.compile(r"(?<!\w)(?:from|od|nga|von|replac\w*|zamijeni\w*|zameni\w*|"
                           r"succeed\w*|took over from|preuze\w* (?:od|du[zž]nost od)|"
@@ -68,7 +69,7 @@ class Document:
     main_country_hint: str | None = None  # a title read alone takes the body's country
 
     @classmethod
-    def read(cls, text: str, published: dt.datetime | None, title: str) -> "Document":
+    def read(cls, text: str, published: dt.datetime | None, title: str) -> Document:
         latin, back = textmod.transliterate(text)
         low = textmod.lower_same_length(latin)
         title_low = textmod.lower_same_length(textmod.transliterate(title)[0])
@@ -156,4 +157,4 @@ class Document:
 PRESENT = words("present")
 HOSTS = ("XKX", "BIH")
 NOT_CONTRIBUTORS = {"XKX", "BIH", "SRB"}
-__all__ = ["Document", "Mention", "mission_at", "START", "HOST", "HOSTS", "REGION"]
+__all__ = ["HOST", "HOSTS", "REGION", "START", "Document", "Mention", "mission_at"]

@@ -100,7 +100,7 @@ def mentions(low: str, start: int, end: int) -> list[When]:
     """Month-years, numeric dates and bare years in low[start:end], left to right."""
     found: list[When] = []
     taken: list[tuple[int, int]] = []
-    table = month_table()
+
     for m in _MONTH_YEAR.finditer(low, start, end):
         month = month_of(m.group("m"))
         if month:
@@ -158,7 +158,7 @@ def first_day(low: str, start: int, end: int, published: dt.datetime | None) -> 
     """The first 'March 7' / '7 March 2025' / '7. marta' / 'më 7 mars' in low[start:end];
     a day with no year takes the date line's year (the year before when the month is
     well after the date line's month)."""
-    table = month_table()
+
     for d in _DAY.finditer(low, start, end):
         day = int(d.group(1))
         if not 1 <= day <= 31:

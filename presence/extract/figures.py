@@ -273,8 +273,8 @@ class Reader:
             "defence_budget", None, level.contributor, None, str(int(level.as_of) - 1),
             round(value, 2), currency, level.qualifier, (u.start, u.end), a.start, a.end,
             round(level.confidence - 0.2, 2),
-            [f"derived: {level.value:,.0f} minus the stated change of {a.value:,.0f} "
-             f"against the year before (a computed figure; check the source)"]))
+            [(f"derived: {level.value:,.0f} minus the stated change of {a.value:,.0f} "
+             f"against the year before (a computed figure; check the source)")]))
 
     def budget_country(self, ui: int, a: Amount) -> tuple[str | None, str]:
         doc = self.doc
@@ -304,7 +304,7 @@ class Reader:
         main = doc.main_country
         return main, f"country {main}: the region country the article names most"
 
-    def budget_year(self, ui: int, a: Amount, before: "MoneyContext | None"
+    def budget_year(self, ui: int, a: Amount, before: MoneyContext | None
                     ) -> tuple[str | None, str, bool]:
         doc, u, low = self.doc, self.doc.units[ui], self.doc.low
         # a comparison's year right before the amount dates it: "više nego u 2018. (oko 4,5..."
@@ -376,7 +376,8 @@ class Reader:
         listed = None if item else lists.adjacent_country(self.doc, ui, a.start)
         if not why_noun:
             strength = S.STRENGTH_TAIL.search(low, pre_start, a.start)
-            if not (item or listed or strength or self.unit_may_count(ui)):
+            if not (item or listed or strength or ui - self.last_troop_item <= 2
+                    or self.unit_may_count(ui)):
                 # most numbers of an article stop here, before the costlier tests below
                 return "no troop noun, strength word or list of troops"
             if item and self.table_is_troops(ui):
@@ -573,7 +574,7 @@ class Reader:
         or that continues a troop list of the line before."""
         if ui - self.last_troop_item <= 2:
             return True
-        for back in range(0, CARRY_UNITS + 1):
+        for back in range(CARRY_UNITS + 1):
             if ui - back < 0:
                 break
             u = self.doc.units[ui - back]

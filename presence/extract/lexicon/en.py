@@ -43,10 +43,10 @@ WORDS = {
                     r"salar\w*", r"pensions?", r"cost of the mission", r"mission costs?",
                     r"per capita", r"per head", r"loan", r"deal\b",
                     r"equipment", r"weapons?", r"missiles?", r"tanks?", r"vehicles?",
-                    r"(?:health|education|interior|justice|foreign|finance|agriculture|culture|"
-                    r"labou?r|transport|economy) ministry",
-                    r"ministry of (?:health|education|interior|justice|foreign affairs|finance|"
-                    r"agriculture|culture|labou?r)", r"supplementary budget", r"additional funds",
+                    (r"(?:health|education|interior|justice|foreign|finance|agriculture|culture|"
+                    r"labou?r|transport|economy) ministry"),
+                    (r"ministry of (?:health|education|interior|justice|foreign affairs|finance|"
+                    r"agriculture|culture|labou?r)"), r"supplementary budget", r"additional funds",
                     r"top-?up"],
     "other_forces": [r"kosovo security force", r"\bksf\b", r"armed forces", r"army of",
                      r"serbian army", r"serbian armed forces", r"police", r"eulex", r"unmik",

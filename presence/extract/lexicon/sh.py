@@ -38,8 +38,8 @@ WORDS = {
                     r"mirovin\w*", r"dron\w*", r"naoru[zž]anj\w*", r"oprem\w*",
                     r"po glavi", r"kredit\w*", r"helikopter\w*",
                     r"tro[sš]kov\w* misij\w*", r"misij\w* ko[sš]t\w*",
-                    r"ministarstv\w* (?:zdravlja|prosvjete|prosvete|obrazovanja|unutra[sš]nj\w*|"
-                    r"finansija|financija|pravde|kulture|poljoprivrede)", r"dodatn\w* sredstv\w*",
+                    (r"ministarstv\w* (?:zdravlja|prosvjete|prosvete|obrazovanja|unutra[sš]nj\w*|"
+                    r"finansija|financija|pravde|kulture|poljoprivrede)"), r"dodatn\w* sredstv\w*",
                     r"dnevnic\w*", r"doprinos\w*",
                     r"personaln\w* tro[sš]k\w*"],
     "other_forces": [r"oru[zž]an\w* snag\w* bih", r"oru[zž]an\w* snag\w* bosn\w*",
