@@ -10,8 +10,8 @@ when = ui.chosen_date(f)
 
 st.title("Western Balkans security presence")
 st.caption(f"International military missions and defence budgets, as reported by named "
-           f"sources. Figures {ui.now_phrase(f)}. Each headline is the best estimate: "
-           f"{query.ESTIMATE_RULE}")
+           f"sources. Figures {ui.now_phrase(f)}. Each headline is the best estimate drawn "
+           f"from the figures that disagree (the rule is below the headlines).")
 
 strength = query.strength_at(ds, when, f)
 if strength.empty:
@@ -36,6 +36,9 @@ else:
             if isinstance(r.held_label, str):
                 col.caption(f"Newer figure not adopted: {int(r.held_value):,} "
                             f"({r.held_label}), one source, not confirmed.")
+
+with st.expander("How the best estimate is chosen"):
+    st.markdown(f"The estimate is {query.ESTIMATE_RULE}")
 
 left, right = st.columns([3, 2])
 with left:
