@@ -256,11 +256,15 @@ def cmd_review(args: argparse.Namespace) -> int:
                 out = reviewer.reject(args.id, args.reason)
                 print(f"rejected {out.candidate_id}")
         except (ReviewError, DatasetError) as exc:
+            for note in reviewer.recovered:
+                print(f"repaired: {note}", file=sys.stderr)
             print(f"error: {exc}", file=sys.stderr)
             return 1
         except ValueError as exc:
             print(f"error: {exc} (use --set FIELD=VALUE)", file=sys.stderr)
             return 1
+        for note in reviewer.recovered:
+            print(f"repaired: {note}", file=sys.stderr)
     return 0
 
 

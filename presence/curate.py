@@ -35,6 +35,14 @@ EVENT_KINDS = ("deployment", "drawdown", "reinforcement", "handover", "mandate",
                "visit")
 
 
+# data/.decision.json: the accept in progress, written before and removed after it.
+JOURNAL = ".decision.json"
+
+
+def _auditable(candidate: dict) -> dict:
+    return {k: v for k, v in candidate.items() if k != "quote"}
+
+
 class ReviewError(ValueError):
     """A review action that cannot be carried out, with the reason."""
 
@@ -189,6 +197,7 @@ class Reviewer:
         self.store = store
         self.directory = Path(directory) if directory else data_dir()
         self.who = who or os.environ.get("USER") or "unknown"
+        self.recovered: list[str] = []  # what recover() repaired, for the caller to report
 
     def candidate(self, cid: str) -> dict:
         rows = [r for r in self.store.candidates(status=None) if r["id"] == cid]
@@ -208,23 +217,87 @@ class Reviewer:
             key = "title_override" if field == "title" else field
             c[key] = _coerce(field, value)
         with locked(self.directory):
+            if self.recover() and self.candidate(cid)["status"] != "pending":
+                raise ReviewError(f"candidate {cid} was already {self.candidate(cid)['status']}"
+                                  " (by a run that was stopped half way, now finished)")
             src = source_row(c, (changes or {}).get("url"))
             table, row = figure_row(c, src["source_id"])
             if corroborates:
                 row["note"] = f"Corroborates {corroborates}. " + row["note"]
-            self._write({"sources": src, table: row})
             status = "corroborated" if corroborates else "accepted"
+            after = {"table": table, "row": row, "source": src}
+            # The journal makes the three writes (data/, the store, the audit log) one
+            # decision: a process killed between them is finished or undone by the next.
+            _write_atomic(self.directory / JOURNAL, json.dumps(
+                {"status": status, "candidate": cid, "before": _auditable(before),
+                 "after": after}, ensure_ascii=False, default=str))
+            try:
+                self._write({"sources": src, table: row})
+            except ReviewError:  # refused by validation before anything was renamed
+                (self.directory / JOURNAL).unlink()
+                raise
             self.store.set_status(cid, status)
-            self._audit(status, cid, before, {"table": table, "row": row, "source": src})
+            self._audit(status, cid, before, after)
+            (self.directory / JOURNAL).unlink()
         return Outcome(status, cid, table, row, src["source_id"])
+
+    def recover(self) -> list[str]:
+        """Finish or undo an accept a killed process left half done; remove its temp files.
+
+        Called under the data lock. The figure in data/ decides: if it was
+        written, the candidate is marked and the audit line added; if not,
+        nothing of the decision remains and the candidate stays pending.
+        """
+        notes: list[str] = []
+        for leftover in self.directory.glob(".*.tmp"):
+            leftover.unlink(missing_ok=True)
+            notes.append(f"removed the temporary file {leftover.name}")
+        audit = self.directory / "audit.jsonl"
+        if audit.exists():
+            text = audit.read_bytes()
+            if text and not text.endswith(b"\n"):  # a line cut short by a kill
+                with open(audit, "r+b") as fh:
+                    fh.truncate(text.rfind(b"\n") + 1)
+                notes.append("removed a half-written audit line")
+        journal = self.directory / JOURNAL
+        if not journal.exists():
+            self.recovered += notes
+            return notes
+        try:
+            entry = json.loads(journal.read_text(encoding="utf-8"))
+            cid, status, after = entry["candidate"], entry["status"], entry["after"]
+        except (ValueError, KeyError, TypeError):
+            journal.unlink()  # cut short before the decision began: nothing was written
+            self.recovered += notes + ["removed an unreadable decision journal"]
+            return notes
+        fields, rows = _read(self.directory / f"{after['table']}.csv")
+        wanted = {k: str(after["row"].get(k, "")) for k in fields}
+        if any(r == wanted for r in rows):
+            current = [r for r in self.store.candidates(status=None) if r["id"] == cid]
+            if current and current[0]["status"] == "pending":
+                self.store.set_status(cid, status)
+            logged = audit.exists() and any(
+                json.loads(line).get("candidate") == cid
+                and json.loads(line).get("action") == status
+                for line in audit.read_text(encoding="utf-8").splitlines() if line.strip())
+            if not logged:
+                self._audit(status, cid, entry.get("before") or {}, after)
+            notes.append(f"finished accepting {cid}, which a stopped process left half done")
+        else:
+            notes.append(f"undid the accept of {cid} that a stopped process began; "
+                         "it is pending again")
+        journal.unlink()
+        self.recovered += notes
+        return notes
 
     def reject(self, cid: str, reason: str) -> Outcome:
         if not reason or not reason.strip():
             raise ReviewError("a rejection needs a reason")
-        c = self.candidate(cid)
-        if c["status"] != "pending":
-            raise ReviewError(f"candidate {cid} was already {c['status']}")
         with locked(self.directory):
+            self.recover()
+            c = self.candidate(cid)
+            if c["status"] != "pending":
+                raise ReviewError(f"candidate {cid} was already {c['status']}")
             self.store.set_status(cid, "rejected", reason.strip())
             self._audit("rejected", cid, dict(c), {"reason": reason.strip()})
         return Outcome("rejected", cid)
@@ -259,8 +332,7 @@ class Reviewer:
     def _audit(self, action: str, cid: str, before: dict, after: dict) -> None:
         entry = {"when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                  "who": self.who, "action": action, "candidate": cid,
-                 "before": {k: v for k, v in before.items() if k != "quote"},
-                 "after": after}
+                 "before": _auditable(before), "after": after}
         with open(self.directory / "audit.jsonl", "a", encoding="utf-8") as fh:
             fh.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
             fh.flush()

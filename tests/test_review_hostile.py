@@ -118,3 +118,71 @@ def test_concurrent_curators_queue_for_the_store_instead_of_failing(tmp_path, da
     troops = (data_copy / "troops.csv").read_text(encoding="utf-8")
     for i, code in enumerate(contributors):
         assert f"KFOR,{code},XKX,2025-04-25,{100 + i},approx" in troops
+
+
+def _consistent(store_path, data, ids):
+    """Each candidate is decided in all three places or in none: data/, store, audit log."""
+    import json
+
+    troops = (data / "troops.csv").read_text(encoding="utf-8")
+    audit = [json.loads(line) for line in (data / "audit.jsonl").read_text(encoding="utf-8")
+             .splitlines()] if (data / "audit.jsonl").exists() else []
+    with Store(store_path) as store:
+        status = {c["id"]: c["status"] for c in store.candidates(None)}
+    states = {}
+    for cid in ids:
+        in_data = f"candidate {cid}" in troops
+        logged = [a["action"] for a in audit if a["candidate"] == cid]
+        states[cid] = (status[cid], in_data, logged)
+        assert (status[cid], in_data, logged) in (("pending", False, []),
+                                                  ("accepted", True, ["accepted"])), states
+    assert not [p.name for p in data.iterdir() if p.name.endswith(".tmp")]
+    return states
+
+
+def test_killed_accepts_leave_all_or_nothing_after_the_next_run(tmp_path, data_copy):
+    import signal
+    import time
+
+    from presence.dataset import load_dataset
+
+    store_path = tmp_path / "store.duckdb"
+    codes = ["ITA", "USA", "DEU", "HUN", "TUR", "POL"]
+    ids = [f"kill{i:012d}" for i in range(len(codes))]
+    with Store(store_path) as store:
+        store.add_article(ArticleRow(
+            id=ARTICLE, url="https://example.org/kfor", title="KFOR contingents",
+            outlet="Outlet", published=dt.datetime(2025, 4, 25), language="en", text="x" * 50,
+            content_hash="h", simhash=1, duplicate_of=None, origin="test"))
+        store.replace_candidates(ARTICLE, [
+            {"id": cid, "kind": "troop_contribution", "mission": "KFOR", "contributor": code,
+             "host_country": "XKX", "as_of": "2025-04-25", "value": 100.0 + i,
+             "unit": "troops", "qualifier": "approx", "confidence": 0.9, "quote": "x",
+             "start": 0, "end": 1} for i, (cid, code) in enumerate(zip(ids, codes))])
+    env = {**os.environ, "PRESENCE_STORE": str(store_path), "PRESENCE_DATA": str(data_copy)}
+    started = time.monotonic()
+    full = _accept(env, ids[-1])  # how long one whole accept takes here
+    assert full.returncode == 0, full.stderr
+    whole = time.monotonic() - started
+    killed = 0
+    for k, cid in enumerate(ids[:-1]):
+        run = subprocess.Popen([sys.executable, "-m", "presence.cli", "review", "accept", cid],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(whole * (0.35 + 0.65 * k / (len(ids) - 2)))  # across the write phase
+        killed += run.poll() is None
+        run.send_signal(signal.SIGKILL)
+        run.communicate()
+    assert killed >= len(ids) // 2  # most runs really were killed mid-way
+    # The next review action repairs whatever the killed ones left half done ...
+    from presence.curate import Reviewer, locked
+
+    with Store(store_path) as store, locked(data_copy):
+        repaired = Reviewer(store, data_copy).recover()
+    _consistent(store_path, data_copy, ids)  # ... all or nothing, for every candidate
+    load_dataset(data_copy)
+    # and what was undone can simply be accepted again.
+    for cid in ids[:-1]:
+        again = _accept(env, cid)
+        assert again.returncode == 0 or "already accepted" in again.stderr, again.stderr
+    states = _consistent(store_path, data_copy, ids)
+    assert all(state[0] == "accepted" for state in states.values()), (repaired, states)
