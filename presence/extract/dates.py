@@ -136,6 +136,8 @@ def relative_year(low: str, start: int, end: int, reference: int) -> tuple[int, 
     best = None
     for delta, rx in RELATIVE:
         m = rx.search(low, start, end)
+        if m and _since(low, m.start()):
+            continue  # "member since this year" dates the membership, not the amount
         if m and (best is None or m.start() < best[2]):
             best = (reference + delta, m.group(), m.start())
     return (best[0], best[1]) if best else None

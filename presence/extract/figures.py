@@ -42,6 +42,7 @@ _DIGIT_OR_WORD = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|ni
 # after a number whose noun stood before it: punctuation, a date or a preposition, not a noun
 NOTHING_AFTER = re.compile(r"\s*(?:[,.;:)\]–-]|$|(?:in|n[eë]|u|na|vo|v|sot|today|danas|now|tani|"
                            r"dhe|and|i|e|et|und|im|en|in|to|do|deri|\d|\())", re.IGNORECASE)
+_AFTER_A_NUMBER = re.compile(r"\d[\s\u00a0]?$")
 _ORDINAL = re.compile(r"\.\s?[a-zà-ž]")  # "das 38. deutsche Einsatzkontingent"
 _FROM_AFTER_NOUN = re.compile(r"^\s*(?:from|iz|nga|aus|de|da|dall\w*|dalla|dei|del|des|du|od)\s+$")
 
@@ -615,7 +616,8 @@ class Reader:
         found = [w for w in found if not (w.end <= a.start and a.start - w.end > 60 and
                                           re.search(r"\d{1,2}\.?\s*$", low[max(0, w.start - 6):w.start]))]
         if found:
-            near_after = [w for w in found if 0 <= w.start - noun_end <= 25]
+            near_after = [w for w in found if 0 <= w.start - noun_end <= 25
+                          and not re.search(r"[).;]", low[noun_end:w.start])]
             before = [w for w in found if w.end <= a.start]
             pick = near_after[0] if near_after else before[-1] if before else found[0]
             if pub and pick.year == pub.year and not pick.month:
@@ -707,9 +709,12 @@ class Reader:
                 return c.code, f"contributor {c.code}: 'from {low[c.start:c.end]}'"
         if S.TOTAL_TAIL.search(low, max(u.start, a.start - 30), a.start):
             return None, "the mission's total: 'total'"
-        entities = sorted([c for c in countries if c.end <= a.start] +
+        # "(dont 6000 Français), 13.000 militaires": a nation written right after another
+        # number is that number's, not the subject of this one
+        entities = sorted([c for c in countries if c.end <= a.start
+                           and not _AFTER_A_NUMBER.search(low, max(u.start, c.start - 6), c.start)] +
                           [m for m in doc.missions_in(u.start, u.end) if m.end <= a.start])
-        contingent = S.CONTINGENT.search(low, max(u.start, a.start - S.CLAUSE), a.start) or \
+        contingent = S.CONTINGENT.search(low, max(u.start, a.start - SUBJECT_REACH), a.start) or \
             S.CONTINGENT.search(low, a.number_end, min(u.end, noun_end + 25))
         if contingent:
             nations = [c for c in countries if c.end <= a.start and a.start - c.end <= SUBJECT_REACH]
