@@ -271,7 +271,8 @@ def load_dataset(directory: Path | str | None = None) -> Dataset:
 
 
 def _check_lifetimes(t: dict[str, pd.DataFrame]) -> list[Problem]:
-    """A troop figure must fall (at least partly) inside its mission's life."""
+    """A troop figure, and an event other than a mandate, fall (at least partly) inside
+    their mission's life."""
     if "missions" not in t or "troops" not in t:
         return []
     life = t["missions"].drop_duplicates("mission_id").set_index("mission_id")
@@ -281,9 +282,9 @@ def _check_lifetimes(t: dict[str, pd.DataFrame]) -> list[Problem]:
             continue
         m = life.loc[row["mission_id"]]
         ended = m["ended_end"] if pd.notna(m["ended_end"]) else pd.Timestamp.max
-        if pd.isna(m["started_start"]):
-            continue  # the mission's own date is reported where it is
-        if row["as_of_end"] < m["started_start"] or row["as_of_start"] > ended:
+        # (a mission without a valid start is reported on its own line)
+        if pd.notna(m["started_start"]) and (row["as_of_end"] < m["started_start"]
+                                             or row["as_of_start"] > ended):
             out.append(Problem("troops.csv", int(i) + 2, "as_of",
                                f"{row['as_of']} is outside {row['mission_id']}'s life "
                                f"({m['started']} to {m['ended'] or 'now'})"))
@@ -291,4 +292,18 @@ def _check_lifetimes(t: dict[str, pd.DataFrame]) -> list[Problem]:
             out.append(Problem("troops.csv", int(i) + 2, "host_country",
                                f"'{row['host_country']}' is not {row['mission_id']}'s host "
                                f"({m['host_country']})"))
+    # An event tied to a mission happens while it runs; a mandate may come before it.
+    for i, row in t.get("events", pd.DataFrame()).iterrows():
+        mission = row.get("mission_id")
+        if not mission or mission not in life.index or row.get("kind") == "mandate" \
+                or pd.isna(row["date_start"]):
+            continue
+        m = life.loc[mission]
+        if pd.isna(m["started_start"]):
+            continue
+        ended = m["ended_end"] if pd.notna(m["ended_end"]) else pd.Timestamp.max
+        if row["date_end"] < m["started_start"] or row["date_start"] > ended:
+            out.append(Problem("events.csv", int(i) + 2, "date",
+                               f"{row['date']} is outside {mission}'s life ({m['started']} to "
+                               f"{m['ended'] or 'now'}); only a mandate may come before"))
     return out

@@ -208,3 +208,19 @@ def test_validate_on_an_empty_table_names_it(tmp_path):
                           str(target)], capture_output=True, text=True, timeout=120)
     assert out.returncode == 1 and "Traceback" not in out.stderr
     assert "troops.csv, line 1: file is empty" in out.stderr
+
+
+def test_an_event_outside_its_missions_life_is_named_but_a_mandate_may_precede(base, tmp_path):
+    target = tmp_path / "data"
+    shutil.copytree(base, target)
+    rows = _rows(target / "events.csv")
+    i = next(i for i, r in enumerate(rows) if r["mission_id"] == "SFOR" and r["kind"] != "mandate")
+    rows[i]["date"] = "2025-03-01"  # SFOR ended in 2004: the "2025 visit" of the campaign
+    _write(target / "events.csv", rows, list(rows[0]))
+    outcome = _load(target)
+    assert isinstance(outcome, DatasetError)
+    assert any(p.file == "events.csv" and p.line == i + 2 and p.field == "date"
+               and "outside SFOR's life" in p.message for p in outcome.problems)
+    rows[i]["date"], rows[i]["kind"] = "1996-12-01", "mandate"  # before SFOR began: allowed
+    _write(target / "events.csv", rows, list(rows[0]))
+    assert isinstance(_load(target), Dataset)
