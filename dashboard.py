@@ -9,8 +9,13 @@ from presence import ui
 st.set_page_config(page_title="Western Balkans security presence", page_icon="assets/icon.png",
                    layout="wide")
 
+# The default page is served at "/", whatever its url_path; a hidden second entry
+# serves the same page at /overview, so that link opens it instead of "Page not found".
 pages = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/home:", url_path="overview", default=True),
+    st.Page("pages/overview.py", title="Overview", icon=":material/home:", url_path="home",
+            default=True),
+    st.Page("pages/overview.py", title="Overview", icon=":material/home:", url_path="overview",
+            visibility="hidden"),
     st.Page("pages/map.py", title="Map", icon=":material/map:", url_path="map"),
     st.Page("pages/troops.py", title="Troops", icon=":material/groups:", url_path="troops"),
     st.Page("pages/budgets.py", title="Budgets", icon=":material/payments:", url_path="budgets"),

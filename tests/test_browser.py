@@ -99,6 +99,23 @@ def test_page_opens_offline_with_filters_in_sidebar(server, page, name):
     assert page.outside == [], f"requests left the machine: {page.outside}"
 
 
+def test_overview_path_opens_the_overview_with_no_page_not_found(server, page):
+    """/overview is the Overview's own link: it opens that page, not a "Page not found"
+    dialog over the default page; / still opens it too."""
+    for path in ("/overview?mission=KFOR", "/"):
+        page.goto(f"{server}{path}")
+        settle(page, PAGES["overview"])
+        page.wait_for_selector(".js-plotly-plot", timeout=30_000)
+        page.wait_for_timeout(1500)
+        assert page.get_by_text("Page not found").count() == 0, path
+        assert not page.locator("[role='dialog']").count(), path
+        assert not page.locator("[data-testid='stException']").count()
+    page.goto(f"{server}/overview?mission=KFOR")
+    settle(page, PAGES["overview"])
+    page.wait_for_function("location.search.includes('mission=KFOR')", timeout=30_000)
+    assert urlparse(page.url).path == "/overview"
+
+
 def test_filter_goes_into_the_url_and_the_link_reopens_it(server, page, browser):
     page.goto(f"{server}/troops")
     settle(page, "Troops")
