@@ -20,8 +20,10 @@ pages = [
     st.Page("pages/troops.py", title="Troops", icon=":material/groups:", url_path="troops"),
     st.Page("pages/budgets.py", title="Budgets", icon=":material/payments:", url_path="budgets"),
     st.Page("pages/sources.py", title="Sources", icon=":material/menu_book:", url_path="sources"),
-    st.Page("pages/curate.py", title="Curate", icon=":material/rule:", url_path="curate"),
 ]
+if ui.curator_login_configured():  # the public menu has no Curate page without a login
+    pages.append(st.Page("pages/curate.py", title="Curate", icon=":material/rule:",
+                         url_path="curate"))
 page = st.navigation(pages)
 ds = ui.dataset()
 st.session_state["filters"] = filters = ui.sidebar_filters(ds)

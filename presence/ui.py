@@ -321,6 +321,21 @@ def map_select_handler(key: str):
     return handler
 
 
+def curator_login_configured() -> bool:
+    """Whether a curator can log in here: an OIDC provider (`[auth]` in secrets) or a
+    curator password hash (secrets or PRESENCE_CURATOR_HASH). Without one, the Curate
+    page is left out of the menu: it could change nothing."""
+    from . import auth
+
+    try:
+        secrets_obj = st.secrets
+        if "auth" in secrets_obj:
+            return True
+    except Exception:  # no secrets file
+        secrets_obj = None
+    return auth.configured_hash(secrets_obj) is not None
+
+
 def curator_login() -> str:
     """The logged-in curator's name; otherwise draws the login and stops the page.
 

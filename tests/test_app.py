@@ -165,12 +165,35 @@ def test_invalid_dataset_is_reported(data_copy, monkeypatch):
     assert any("troops.csv, line" in c.value for c in at.code)
 
 
-def test_curate_page_needs_a_configured_login(monkeypatch, tmp_path):
+def test_curate_page_is_not_in_the_menu_without_a_curator_login(monkeypatch, tmp_path):
     monkeypatch.delenv("PRESENCE_CURATOR_HASH", raising=False)
     monkeypatch.setenv("PRESENCE_STORE", str(tmp_path / "s.duckdb"))
-    at = run("pages/curate.py")
-    assert any("No curator login is configured" in w.value for w in at.warning)
-    assert not at.button or all(b.label != "Accept this one" for b in at.button)
+    at = run()
+    assert at.title[0].value  # the Overview ran
+    # switch_page finds only pages st.navigation registered: Curate is not one of them
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(str(ROOT / "pages/curate.py"))
+    at.switch_page(str(ROOT / "pages/sources.py")).run()  # the public pages are there
+    assert not at.exception and at.title[0].value == "Sources"
+
+
+@pytest.mark.parametrize("where", ["environment", "secrets"])
+def test_curate_page_is_in_the_menu_with_a_curator_login(where, monkeypatch, tmp_path):
+    from presence.auth import make_hash
+
+    monkeypatch.delenv("PRESENCE_CURATOR_HASH", raising=False)
+    monkeypatch.setenv("PRESENCE_STORE", str(tmp_path / "s.duckdb"))
+    at = AppTest.from_file(APP, default_timeout=120)
+    if where == "environment":
+        monkeypatch.setenv("PRESENCE_CURATOR_HASH", make_hash("pw-for-tests", 1000))
+    else:
+        at.secrets["curator_password_hash"] = make_hash("pw-for-tests", 1000)
+    at.run()
+    at.switch_page(str(ROOT / "pages/curate.py")).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert [t.label for t in at.text_input] == ["Your name (for the audit log)",
+                                                "Curator password"]
+    assert not any("No curator login is configured" in w.value for w in at.warning)
 
 
 def test_curate_login_then_queue(monkeypatch, tmp_path, data_copy):
