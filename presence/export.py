@@ -83,10 +83,35 @@ def figure_bytes(fig: go.Figure, fmt: str, caption: Caption) -> bytes:
     return out.to_image(format=fmt, scale=2 if fmt == "png" else 1)
 
 
+# The dataset's terms, printed in every data export's metadata (the JSON sidecar and the
+# workbook's `about` sheet). The figures are facts recorded with their citation; the
+# articles and documents they come from keep their own terms.
+LICENCE = ("CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/) for the curated "
+           "figures; each source's own terms apply to its text")
+PROJECT = "Western Balkans security-presence dashboard"
+
+
+def citation(caption: Caption) -> str:
+    """One line to cite an export by."""
+    return f"{PROJECT}: {caption.title} ({caption.filters}), data as of {caption.data_date}."
+
+
+def about(caption: Caption, frame: pd.DataFrame) -> dict:
+    """What an export is: title, filters, data date, sources, licence, citation, columns."""
+    return {"title": caption.title, "filters": caption.filters,
+            "data_as_of": caption.data_date, "rows": len(frame),
+            "columns": [str(c) for c in _public(frame).columns],
+            "sources": list(caption.sources), "sources_line": caption.sources_line(),
+            "licence": LICENCE, "citation": citation(caption), "published_by": PROJECT}
+
+
 def _about(caption: Caption, frame: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({"field": ["title", "filters", "data as of", "rows", "sources"],
-                         "value": [caption.title, caption.filters, caption.data_date,
-                                   str(len(frame)), caption.sources_line()]})
+    meta = about(caption, frame)
+    fields = ["title", "filters", "data as of", "rows", "sources", "licence", "citation"]
+    return pd.DataFrame({"field": fields,
+                         "value": [meta["title"], meta["filters"], meta["data_as_of"],
+                                   str(meta["rows"]), meta["sources_line"], meta["licence"],
+                                   meta["citation"]]})
 
 
 def _public(frame: pd.DataFrame) -> pd.DataFrame:
@@ -124,16 +149,22 @@ def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def csv_bytes(frame: pd.DataFrame, caption: Caption) -> bytes:
-    """CSV whose every row carries its source (id, outlet, title, URL).
+def csv_bytes(frame: pd.DataFrame, caption: Caption | None = None) -> bytes:
+    """Plain CSV, one header line then one line a row, every row carrying its source
+    (id, outlet, title, URL), so Excel, Sheets, Datawrapper or `pandas.read_csv` open
+    it as it is. What the file is (title, filters, sources, date, licence, citation)
+    travels beside it: `about_json_bytes` and the workbook's `about` sheet.
 
     CRLF line ends (RFC 4180): the writer quotes a cell holding any character of
     the line end, so a bare carriage return in a note cannot split a row.
     """
-    header = "".join(f"# {r.field}: {' '.join(str(r.value).split())}\r\n"
-                     for r in _about(caption, frame).itertuples())
-    body = neutralised(_public(frame)).to_csv(index=False, lineterminator="\r\n")
-    return (header + body).encode("utf-8")
+    return neutralised(_public(frame)).to_csv(index=False, lineterminator="\r\n") \
+        .encode("utf-8")
+
+
+def about_json_bytes(frame: pd.DataFrame, caption: Caption) -> bytes:
+    """The sidecar of a CSV export: `about` as JSON."""
+    return json.dumps(about(caption, frame), ensure_ascii=False, indent=2).encode("utf-8")
 
 
 def excel_bytes(frame: pd.DataFrame, caption: Caption, sources: pd.DataFrame) -> bytes:

@@ -199,7 +199,7 @@ def export_buttons(fig: go.Figure, *, key: str, caption: export.Caption, frame: 
     ds = dataset()
     stem = key.replace("_", "-")
     with st.expander("Export this chart or its data", expanded=False):
-        cols = st.columns(7 if geojson is not None else 6)
+        cols = st.columns(8 if geojson is not None else 7)
         for col, fmt in zip(cols, ["png", "svg", "pdf", "html"]):
             col.download_button(
                 fmt.upper(), data=lambda fmt=fmt: export.figure_bytes(fig, fmt, caption),
@@ -212,12 +212,19 @@ def export_buttons(fig: go.Figure, *, key: str, caption: export.Caption, frame: 
             "Excel", data=lambda: export.excel_bytes(frame, caption, ds.sources),
             file_name=f"{stem}.xlsx", key=f"{key}_xlsx", on_click="ignore",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        cols[6].download_button(
+            "About (JSON)", data=lambda: export.about_json_bytes(frame, caption),
+            file_name=f"{stem}.json", mime="application/json", key=f"{key}_about",
+            on_click="ignore", help="What the CSV is: title, filters, sources, data date, "
+                                    "licence and citation")
         if geojson is not None:
-            cols[6].download_button("GeoJSON", data=lambda: export.geojson_bytes(geojson(), caption),
+            cols[7].download_button("GeoJSON", data=lambda: export.geojson_bytes(geojson(), caption),
                                     file_name=f"{stem}.geojson", mime="application/geo+json",
                                     key=f"{key}_geojson", on_click="ignore")
         st.caption("Images and HTML carry the title, filters, sources and data date; "
-                   "CSV and Excel carry each row's source.")
+                   "CSV and Excel carry each row's source. The CSV is plain (one header "
+                   "line); its title, filters, sources, licence and citation are in the "
+                   "JSON beside it and in the workbook's `about` sheet.")
 
 
 def make_caption(title: str, f: Filters, frame: pd.DataFrame, date_column: str = "date") -> \

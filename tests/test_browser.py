@@ -1,4 +1,5 @@
 """The real dashboard in a real Chromium: pages, filters in the URL, exports, offline."""
+import json
 import os
 import shutil
 import socket
@@ -9,7 +10,11 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+import pandas as pd
 import pytest
+
+from presence import query
+from presence.filters import Filters
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -142,7 +147,7 @@ def test_filter_goes_into_the_url_and_the_link_reopens_it(server, page, browser)
     other.context.close()
 
 
-def test_png_export_arrives_with_sources_and_csv_has_rows(server, page, tmp_path):
+def test_png_export_arrives_with_sources_and_csv_has_rows(server, page, tmp_path, ds):
     page.goto(f"{server}/troops?mission=KFOR")
     settle(page, "Troops")
     page.get_by_text("Export this chart or its data").first.click()
@@ -154,10 +159,19 @@ def test_png_export_arrives_with_sources_and_csv_has_rows(server, page, tmp_path
     assert dl.value.suggested_filename == "troops-strength.png"
     with page.expect_download(timeout=60_000) as dl:
         page.get_by_role("button", name="CSV", exact=True).first.click()
-    text = dl.value.path().read_text(encoding="utf-8")
-    assert "# filters: mission: KFOR" in text
-    body = [l for l in text.splitlines() if not l.startswith("#")]
-    assert len(body) > 20 and all(",KFOR," in l for l in body[1:])
+    assert dl.value.suggested_filename == "troops-strength.csv"
+    csv_path = tmp_path / dl.value.suggested_filename
+    dl.value.save_as(csv_path)
+    table = pd.read_csv(csv_path)  # a plain CSV: no options needed
+    shown = query.troops(ds, Filters(missions=("KFOR",)), totals=True)
+    assert len(table) == len(shown) > 20 and set(table.mission_id) == {"KFOR"}
+    assert table.value.tolist() == shown.value.tolist()
+    with page.expect_download(timeout=60_000) as dl:
+        page.get_by_role("button", name="About (JSON)", exact=True).first.click()
+    assert dl.value.suggested_filename == "troops-strength.json"
+    meta = json.loads(dl.value.path().read_text(encoding="utf-8"))
+    assert "mission: KFOR" in meta["filters"] and meta["rows"] == len(table)
+    assert meta["licence"] and meta["citation"] and meta["sources"]
     if shutil.which("tesseract"):
         out = subprocess.run(["tesseract", str(png), "-"], capture_output=True, text=True)
         assert "Sources" in out.stdout

@@ -1,5 +1,6 @@
 """Exports carry title, filters, sources and data date, and open as what they claim."""
 import io
+import json
 
 import openpyxl
 import pandas as pd
@@ -49,8 +50,7 @@ def test_png_pdf_html(kfor):
 def test_csv_and_excel_carry_sources(kfor, ds):
     _, frame, caption = kfor
     text = export.csv_bytes(frame, caption).decode()
-    assert text.startswith("# title: KFOR strength")
-    body = pd.read_csv(io.StringIO(text), comment="#")
+    body = pd.read_csv(io.StringIO(text))
     assert len(body) == len(frame) and {"source_id", "url", "outlet"} <= set(body.columns)
     assert not any(c.endswith("_start") for c in body.columns)
     # KFOR holds totals that also count troops outside Kosovo: the export says so
@@ -58,3 +58,27 @@ def test_csv_and_excel_carry_sources(kfor, ds):
     book = openpyxl.load_workbook(io.BytesIO(export.excel_bytes(frame, caption, ds.sources)))
     assert book.sheetnames == ["data", "sources", "about"]
     assert book["sources"].max_row - 1 == frame.source_id.nunique()
+    about = {r[0]: r[1] for r in book["about"].iter_rows(min_row=2, values_only=True)}
+    assert about["title"] == "KFOR strength" and about["licence"] == export.LICENCE
+    assert about["citation"].startswith(export.PROJECT) and caption.data_date in about["citation"]
+
+
+def test_csv_is_plain_and_its_metadata_is_in_a_json_sidecar(kfor, tmp_path):
+    """Excel, Sheets, Datawrapper and pandas open the CSV as it is: one header line, then
+    one line a row, no '#' lines; the title, filters, sources, date, licence and citation
+    are in the JSON beside it."""
+    _, frame, caption = kfor
+    path = tmp_path / "troops-strength.csv"
+    path.write_bytes(export.csv_bytes(frame, caption))
+    assert not path.read_text(encoding="utf-8").startswith("#")
+    loaded = pd.read_csv(path)  # no options
+    assert len(loaded) == len(frame) > 20
+    assert loaded.value.tolist() == frame.value.tolist()
+    assert loaded.source_id.tolist() == frame.source_id.tolist()
+    assert pd.api.types.is_integer_dtype(loaded.value)
+    meta = json.loads(export.about_json_bytes(frame, caption))
+    assert meta["title"] == "KFOR strength" and meta["filters"] == caption.filters
+    assert meta["data_as_of"] == caption.data_date and meta["rows"] == len(loaded)
+    assert meta["sources"] == list(caption.sources) and len(meta["sources"]) > 6
+    assert meta["columns"] == list(loaded.columns)
+    assert meta["licence"].startswith("CC BY 4.0") and "KFOR strength" in meta["citation"]
