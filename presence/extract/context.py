@@ -84,6 +84,9 @@ class Document:
     def original(self, i: int) -> int:
         return self.back(i) if self.back else i
 
+    def has_countries(self, ui: int) -> bool:
+        return ui in self._countries
+
     def countries(self, ui: int) -> list[Mention]:
         if ui not in self._countries:
             u = self.units[ui]

@@ -374,6 +374,8 @@ class Reader:
                 noun_end, why_noun = a.number_end + noun.end(), f"troop noun '{noun.group().strip()}'"
             else:
                 noun_end, why_noun = a.number_end, ""
+        if self.unit_may_count(ui):
+            doc.countries(ui)  # read the unit's countries once: the later stages need them
         listed = None if item else lists.adjacent_country(self.doc, ui, a.start)
         if not why_noun:
             strength = S.STRENGTH_TAIL.search(low, pre_start, a.start)

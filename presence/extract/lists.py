@@ -32,10 +32,14 @@ class Item(NamedTuple):
 def adjacent_country(doc: Document, ui: int, start: int) -> Mention | None:
     """The country a number is listed against: 'Hungary: 365', 'Italia (1258)', 'SAD 635'."""
     u = doc.units[ui]
-    window = max(u.start, start - LIST_NAME_REACH)
-    if window > u.start and doc.low[window - 1].isalnum():
-        window = doc.low.rfind(" ", u.start, window) + 1 or u.start  # start at a word
-    before = [Mention(*h) for h in COUNTRIES.find(doc.low, window, start)]
+    if doc.has_countries(ui):
+        before = [c for c in doc.countries(ui) if c.end <= start]
+    else:
+        # the unit's countries are not read yet (and may never be): read just the window
+        window = max(u.start, start - LIST_NAME_REACH)
+        if window > u.start and doc.low[window - 1].isalnum():
+            window = doc.low.rfind(" ", u.start, window) + 1 or u.start  # start at a word
+        before = [Mention(*h) for h in COUNTRIES.find(doc.low, window, start)]
     if not before:
         return None
     c = before[-1]
