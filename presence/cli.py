@@ -301,8 +301,9 @@ def main(argv: list[str] | None = None) -> int:
     ingest.add_argument("--limit", type=int, default=200, help="HTTP requests per run")
     ingest.add_argument("--timeout", type=float, default=20,
                         help="seconds for one whole HTTP request (default 20)")
-    ingest.add_argument("--max-items", type=int, default=1000,
-                        help="articles and feed items read per run (default 1000)")
+    ingest.add_argument("--max-items", type=int, default=500,
+                        help="articles and feed items read per run (default 500); the rest "
+                             "are read by the next run")
     ingest.add_argument("--allow-private-addresses", action="store_true",
                         help="also fetch from loopback and private network addresses "
                              "(an intranet feed, tests); refused by default")

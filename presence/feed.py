@@ -50,7 +50,7 @@ class Limits:
     feed_bytes: int = 2_000_000  # feedparser takes ~3 s a MB; a busy real feed is ~0.5 MB
     lines: int = 50_000  # a long report has ~2,000
     line_chars: int = 100_000  # one paragraph per line in the text form
-    items: int = 1_000  # articles and feed items per run; the rest wait for the next run
+    items: int = 500  # articles and feed items per run (~20 ms each); the rest wait a run
     connect_seconds: float = 10
     request_seconds: float = 20  # the whole request: connect, headers and body
     redirects: int = 5
@@ -312,7 +312,9 @@ class Fetcher:
         self.timeout = timeout if timeout is not None else limits.request_seconds
         self.retries, self.backoff, self.limits = retries, backoff, limits
         self.requests = 0
-        self.stalled_hosts: set[tuple[str, int]] = set()  # one timeout per host per run, not one per link
+        # One timeout or failed name lookup per host and run, not one per link to it.
+        self.stalled_hosts: set[tuple[str, int]] = set()
+        self.unresolved_hosts: set[str] = set()
 
     def __call__(self, url: str) -> bytes:
         body = self.get(url)
@@ -379,7 +381,14 @@ class Fetcher:
         if (target.host, target.port) in self.stalled_hosts:
             raise InputError(f"{target.url}: {target.host}:{target.port} timed out earlier "
                              "in this run; not asked again")
-        address = _resolve(target, self.limits)
+        if target.host in self.unresolved_hosts:
+            raise InputError(f"{target.url}: cannot resolve {target.host} (failed earlier in "
+                             "this run; not asked again)")
+        try:
+            address = _resolve(target, self.limits)
+        except _Unresolved:
+            self.unresolved_hosts.add(target.host)
+            raise
         cls = http.client.HTTPSConnection if target.scheme == "https" else http.client.HTTPConnection
         kwargs = {"context": ssl.create_default_context()} if target.scheme == "https" else {}
         conn = cls(target.host, target.port, timeout=self.limits.connect_seconds, **kwargs)
@@ -439,8 +448,9 @@ class Fetcher:
         except Exception as exc:  # noqa: BLE001 - any failure of the exchange names the URL
             if expired.is_set() or isinstance(exc, TimeoutError):
                 self.stalled_hosts.add((target.host, target.port))
-                raise InputError(f"{target.url}: timed out (no complete answer within "
-                                 f"{self.timeout:g} s)") from exc
+                why = (f"no complete answer within {self.timeout:g} s" if expired.is_set()
+                       else f"nothing received for {self.limits.connect_seconds:g} s")
+                raise InputError(f"{target.url}: timed out ({why})") from exc
             if isinstance(exc, (ConnectionRefusedError, ConnectionResetError)):
                 raise _Retryable(str(exc) or type(exc).__name__) from exc
             reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
@@ -449,6 +459,10 @@ class Fetcher:
         finally:
             timer.cancel()
             conn.close()
+
+
+class _Unresolved(InputError):
+    """A host name with no address."""
 
 
 class _Retryable(Exception):
@@ -500,7 +514,7 @@ def _resolve(target: _Target, limits: Limits) -> str:
     try:
         infos = socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError, OSError) as exc:
-        raise InputError(f"{target.url}: cannot resolve {target.host} ({exc})") from exc
+        raise _Unresolved(f"{target.url}: cannot resolve {target.host} ({exc})") from exc
     for info in infos:
         address = info[4][0]
         ip = ipaddress.ip_address(address.split("%")[0])
