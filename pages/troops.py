@@ -1,7 +1,7 @@
 """Troops: strength over time per mission and per contributing nation, with sources."""
 import streamlit as st
 
-from presence import charts, query, ui
+from presence import charts, export, query, ui
 
 ui.require_shell()
 ds = ui.dataset()
@@ -26,17 +26,25 @@ raw = raw_col.toggle("Show every reported figure", value=True, key="troops_raw",
                           "estimate drawn from them.")
 totals = query.troops(ds, f, totals=True)
 ev = query.events(ds, f)
+best = query.estimates(ds, f, totals=True)
 fig = charts.strength_over_time(totals, ev, log=log, title="Troop strength by mission",
-                                estimates=query.estimates(ds, f, totals=True), raw=raw)
-ui.chart(fig, key="troops_strength", frame=totals,
-         caption=ui.make_caption("Troop strength by mission", f, totals))
+                                estimates=best, raw=raw)
+caption = ui.make_caption("Troop strength by mission", f, totals)
+ui.chart(fig, key="troops_strength", frame=totals, caption=caption)
+st.download_button("Best-estimate series (CSV)", key="troops_estimate_csv", on_click="ignore",
+                   data=lambda: export.csv_bytes(best, ui.make_caption(
+                       "Best estimate of troop strength by mission", f, totals)),
+                   file_name="troops-best-estimate.csv", mime="text/csv",
+                   help="One row a mission and period: the estimate, its range, how many "
+                        "sources, which ones, and any confirmed change.")
 
 st.subheader("By contributing nation")
 conts = query.troops(ds, f, totals=False)
 tab_lines, tab_grid = st.tabs(["Largest contributors over time", "All nations, every snapshot"])
 with tab_lines:
     fig_c = charts.contingents_over_time(
-        conts, log=log, colours=charts.nation_colours(query.nation_order(ds)))
+        conts, log=log, colours=charts.nation_colours(query.nation_order(ds)),
+        estimates=query.estimates(ds, f, totals=False))
     ui.chart(fig_c, key="troops_nations", frame=conts,
              caption=ui.make_caption("Contingents by contributing nation", f, conts))
 with tab_grid:

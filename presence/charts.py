@@ -259,8 +259,13 @@ def strength_over_time(totals: pd.DataFrame, events: pd.DataFrame | None = None,
 
 def contingents_over_time(contingents: pd.DataFrame, *, top: int = 10, log: bool = False,
                           title: str = "Contingents by contributing nation",
-                          colours: dict[str, str] | None = None) -> go.Figure:
+                          colours: dict[str, str] | None = None,
+                          estimates: pd.DataFrame | None = None) -> go.Figure:
     """The largest contributors, one panel per line of missions in one host.
+
+    With `estimates` (query.estimates, totals=False) each nation's line is its
+    best estimate, as for the missions; the reported figures are the points,
+    each at the middle of its period.
 
     A nation's troops in Kosovo and in Bosnia and Herzegovina are different
     deployments, so each host's lineage gets its own panel; within a panel a
@@ -284,13 +289,19 @@ def contingents_over_time(contingents: pd.DataFrame, *, top: int = 10, log: bool
         for code in order[:top]:
             rows = here[here.contributor == code].sort_values("date")
             area = rows[~rows.wider] if "wider" in rows else rows
-            xs, ys = _broken(area.date, area.value)
+            x_of = "shown_at" if "shown_at" in rows else "date"
+            if estimates is not None and not estimates.empty:
+                line = estimates[(estimates.lineage == panel) & (estimates.contributor == code)
+                                 & (estimates.status == "level")].sort_values("date")
+                xs, ys = _broken(line.date, line.value)
+            else:
+                xs, ys = _broken(area[x_of], area.value)
             fig.add_trace(go.Scatter(
                 x=xs, y=ys, mode="lines", connectgaps=False, legendgroup=code,
                 showlegend=False, hoverinfo="skip", line=dict(color=colours[code], width=2)),
                 row=row, col=1)
             fig.add_trace(go.Scatter(
-                x=rows.date, y=rows.value, mode="markers",
+                x=rows[x_of], y=rows.value, mode="markers",
                 name=f"{rows.contributor_name.iloc[0]} ({code})", legendgroup=code,
                 showlegend=code not in shown,
                 marker=dict(color=colours[code], size=7,

@@ -83,6 +83,15 @@ def test_contingents_split_by_host_lineage(ds):
     assert len(heat.data[0].y) == c.contributor_name.nunique()
 
 
+def test_nation_lines_are_their_best_estimates(ds):
+    f = Filters(missions=("KFOR",), contributors=("ITA",))
+    est = query.estimates(ds, f, totals=False)
+    fig = charts.contingents_over_time(query.troops(ds, f, totals=False), estimates=est)
+    line = next(t for t in fig.data if t.mode == "lines" and t.legendgroup == "ITA")
+    level = est[(est.contributor == "ITA") & (est.status == "level")]
+    assert [y for y in line.y if y is not None] == list(level.value)
+
+
 def test_a_nation_keeps_its_colour_whatever_the_filter(ds):
     colours = charts.nation_colours(query.nation_order(ds))
 
