@@ -35,7 +35,7 @@ LIFETIMES = [("IFOR", "BIH", dt.date(1995, 12, 20), dt.date(1996, 12, 20)),
 START = {"IFOR": "1995-12", "SFOR": "1996-12", "EUFOR-ALTHEA": "2004-12", "KFOR": "1999-06"}
 
 
-_ENGLISH = re.compile(r"\b(?:the|and|of|with|which|has)\b")
+_ENGLISH_WORDS = (" the ", " and ", " of ", " with ", " which ", " has ")
 
 
 class Mention(NamedTuple):
@@ -77,7 +77,7 @@ class Document:
         named = [m for m in missions
                  if not _PREDECESSOR.search(low[max(0, m.start - 40):m.start])]
         title_missions = [Mention(*h) for h in MISSIONS.find(title_low, 0, len(title_low))]
-        english = len(_ENGLISH.findall(low)) >= max(3, len(low) // 400)
+        english = sum(low.count(w) for w in _ENGLISH_WORDS) >= max(3, len(low) // 400)
         return cls(text, latin, low, back, published, title_low, textmod.units(latin), named,
                    title_missions, dot_decimal=english)
 

@@ -148,13 +148,16 @@ class Names:
 
     def __init__(self, table: dict[str, list[str]]):
         self.codes = list(table)
-        self.rx = re.compile(r"(?<!\w)(?:" + "|".join(
+        # no look-behind first: the engine then skips to the names' first letters in C;
+        # a match inside a word ("xkfor") is dropped below
+        self.rx = re.compile(r"(?:" + "|".join(
             f"(?P<g{i}>{alternation(fragments)})" for i, fragments in enumerate(table.values()))
             + r")(?!\w)", FLAGS)
 
     def find(self, low: str, start: int, end: int) -> list[tuple[int, int, str]]:
         return [(m.start(), m.end(), self.codes[int(m.lastgroup[1:])])
-                for m in self.rx.finditer(low, start, end)]
+                for m in self.rx.finditer(low, start, end)
+                if m.start() == 0 or not low[m.start() - 1].isalnum()]
 
 
 MISSIONS = Names({**MISSION_NAMES, **{f"@{k}": [re.escape(k)] for k in CONTINGENT_NAMES}})
