@@ -64,10 +64,12 @@ with right:
     else:
         st.dataframe(ui.link_columns(changes)[["label", "mission_id", "contributor", "from",
                                                "from_label", "to", "change", "alert",
-                                               "confirmed_by", "outlet", "source"]],
+                                               "confirmed_by", "outlet", "source",
+                                               "previous_source_ids"]],
                      column_config={"source": ui.SOURCE_COLUMN, "mission_id": "mission",
                                     "label": "when", "from_label": "from (when)",
                                     "confirmed_by": "confirmed by",
+                                    "previous_source_ids": "sources of the 'from' figure",
                                     "from": st.column_config.NumberColumn(format="localized"),
                                     "to": st.column_config.NumberColumn(format="localized"),
                                     "change": st.column_config.NumberColumn(format="localized")},

@@ -14,6 +14,7 @@ from presence import dates, estimate, query
 from presence.dataset import DEFAULT_DATA_DIR, load_dataset
 from presence.filters import Filters
 
+
 def record(tmp_path, figures, events=()):
     """A dataset with the shipped missions, sources and budgets, and only `figures`:
     (mission, contributor, as_of, value, qualifier, kind, scope, flag) rows, each
