@@ -305,8 +305,10 @@ def contingents_over_time(contingents: pd.DataFrame, *, top: int = 10, log: bool
                 name=f"{rows.contributor_name.iloc[0]} ({code})", legendgroup=code,
                 showlegend=code not in shown,
                 marker=dict(color=colours[code], size=7,
-                            symbol=["x-thin-open" if w else "circle"
-                                    for w in (rows.wider if "wider" in rows else [False] * len(rows))],
+                            symbol=["x-thin-open" if w else "x-open" if d == "doubtful"
+                                    else "circle" for w, d in zip(
+                                        rows.wider if "wider" in rows else [False] * len(rows),
+                                        rows.flag if "flag" in rows else [None] * len(rows))],
                             line=dict(width=2, color=colours[code])),
                 customdata=rows[["source_id"]].to_numpy(), hovertext=_hover(rows),
                 hoverinfo="text"), row=row, col=1)
