@@ -75,10 +75,12 @@ def month_of(text: str) -> int | None:
     return None
 
 _MONTH = re.compile(r"(?<!\w)(?P<m>" + _MONTH_ALT + r")\.?(?!\w)", FLAGS)
-_YEAR = re.compile(r"(?<![\d.,/-])(?P<y>(?:19[4-9]|20[0-4])\d)(?!\d|[.,]\d)", FLAGS)
-_MONTH_YEAR = re.compile(r"(?<!\w)(?P<m>" + _MONTH_ALT + r")\.?,?\s+(?:of\s+|t[eë] vitit\s+|"
+# No leading look-behinds (they make the engine test every position); `_clean` checks the
+# character before a match instead.
+_YEAR = re.compile(r"(?P<y>(?:19[4-9]|20[0-4])\d)(?!\d|[.,]\d)", FLAGS)
+_MONTH_YEAR = re.compile(r"(?P<m>" + _MONTH_ALT + r")\.?,?\s+(?:of\s+|t[eë] vitit\s+|"
                          r"del\s+|de\s+)?(?P<y>(?:19|20)\d{2})(?!\d)", FLAGS)
-_NUMERIC = re.compile(r"(?<![\d.])(?:(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>(?:19|20)\d{2})|"
+_NUMERIC = re.compile(r"(?:(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>(?:19|20)\d{2})|"
                       r"(?P<y2>(?:19|20)\d{2})-(?P<m2>\d{2})-(?P<d2>\d{2}))(?!\d)")
 _SINCE = words("year_since")
 RELATIVE = [(-1, words("relative_last")), (0, words("relative_this")),
@@ -100,23 +102,34 @@ def mentions(low: str, start: int, end: int) -> list[When]:
     """Month-years, numeric dates and bare years in low[start:end], left to right."""
     found: list[When] = []
     taken: list[tuple[int, int]] = []
-
+    years = [m for m in _YEAR.finditer(low, start, end) if _clean(low, m.start(), ".,/-")]
+    if not years:
+        return found  # every form below holds a year: most sentences stop here
     for m in _MONTH_YEAR.finditer(low, start, end):
+        if not _clean(low, m.start(), ""):
+            continue
         month = month_of(m.group("m"))
         if month:
             found.append(When(m.start(), m.end(), int(m.group("y")), month, _since(low, m.start())))
             taken.append((m.start(), m.end()))
     for m in _NUMERIC.finditer(low, start, end):
+        if not _clean(low, m.start(), "."):
+            continue
         y, mo = (m.group("y"), m.group("m")) if m.group("y") else (m.group("y2"), m.group("m2"))
         if 1 <= int(mo) <= 12:
             found.append(When(m.start(), m.end(), int(y), int(mo), _since(low, m.start())))
             taken.append((m.start(), m.end()))
-    for m in _YEAR.finditer(low, start, end):
+    for m in years:
         if any(a <= m.start() < b for a, b in taken):
             continue
         found.append(When(m.start(), m.end(), int(m.group("y")), None, _since(low, m.start())))
     found.sort()
     return found
+
+
+def _clean(low: str, at: int, glue: str) -> bool:
+    """Whether a match at `at` starts a token (not glued to a word, a number or `glue`)."""
+    return at == 0 or not (low[at - 1].isalnum() or low[at - 1] in glue)
 
 
 def _since(low: str, at: int) -> bool:

@@ -25,12 +25,18 @@ from .vocab import CURRENCY_WORDS, FLAGS, NUMBER_WORDS, WORDS, alternation
 
 MAX_DIGITS = 15  # a trillion in any currency unit; longer digit runs are ids or garbage
 
+# No look-behind first (it would make the engine test every position): a match glued to a
+# word or a number before it is dropped by `_starts_clean` instead.
 _DIGITS = re.compile(
-    r"(?<![\w.,/])(?P<int>\d{1,3}(?:(?:[.,'’](?=\d{3}(?!\d))|[ \u00a0\u202f](?=\d{3}(?![\d]|[.,]\d)))"
+    r"(?P<int>\d{1,3}(?:(?:[.,'’](?=\d{3}(?!\d))|[ \u00a0\u202f](?=\d{3}(?![\d]|[.,]\d)))"
     r"\d{3})+(?![.,]\d{3})|\d+)(?:[.,](?P<dec>\d+)(?![.,]\d))?(?P<plus>\+)?", FLAGS)
 _NON_DIGIT = re.compile(r"\D")
-_NUMBER_WORD = re.compile(r"(?<!\w)" + alternation([re.escape(w) for w in NUMBER_WORDS])
-                          + r"(?!\w)", FLAGS)
+_NUMBER_WORD = re.compile(alternation([re.escape(w) for w in NUMBER_WORDS]) + r"(?!\w)", FLAGS)
+
+
+def _starts_clean(low: str, at: int, glue: str) -> bool:
+    """Whether the character before `at` leaves a token starting there ('12' in 'a12' no)."""
+    return at == 0 or not (low[at - 1].isalnum() or low[at - 1] in glue)
 _SCALES = [(1e9, WORDS["billion"]), (1e6, WORDS["million"]), (1e3, WORDS["thousand"])]
 _ONE_LETTER = re.compile(r"(?:bn|k|m|b|mn)\b")
 _SCALE = re.compile(r"(?P<space>\s*)(?:" + "|".join(f"(?P<s{i}>{alternation(f)})"
@@ -99,8 +105,10 @@ def amounts(low: str, start: int, end: int, dot_decimal: bool = True) -> list[Am
     A comma and three digits before a scale word are a decimal in every language read
     ("1,426 miliardë", "2,130 milijardi"): no one writes 1,426 billion for a budget."""
     found: list[Amount] = []
-    spans = [(m.start(), "digits", m) for m in _DIGITS.finditer(low, start, end)]
-    spans += [(m.start(), "word", m) for m in _NUMBER_WORD.finditer(low, start, end)]
+    spans = [(m.start(), "digits", m) for m in _DIGITS.finditer(low, start, end)
+             if _starts_clean(low, m.start(), ".,/_")]
+    spans += [(m.start(), "word", m) for m in _NUMBER_WORD.finditer(low, start, end)
+              if _starts_clean(low, m.start(), "_")]
     spans.sort(key=lambda t: t[0])
     taken = start
     for at, how, m in spans:
