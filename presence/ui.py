@@ -69,16 +69,27 @@ def sidebar_filters(ds: Dataset) -> Filters:
     if "f_init" not in st.session_state:
         f = from_query(st.query_params.to_dict(), missions=set(missions),
                        countries=set(names))
+        dropped = list(f.dropped)
+        # The slider raises on a value outside its range: clamp, and say so.
+        start, end = f.start or EARLIEST, f.end or today()
+        if not EARLIEST <= start <= today():
+            dropped.append(f"from={start} is outside {EARLIEST} to {today()}; clamped")
+            start = min(max(start, EARLIEST), today())
+        if not EARLIEST <= end <= today():
+            dropped.append(f"to={end} is outside {EARLIEST} to {today()}; clamped")
+            end = min(max(end, EARLIEST), today())
         st.session_state.update(
-            f_dropped=list(f.dropped),
+            f_dropped=dropped,
             f_init=True, f_mission=list(f.missions), f_host=list(f.hosts),
             f_contributor=[c for c in f.contributors if c in contributors] or [],
-            f_dates=(f.start or EARLIEST, f.end or today()))
+            f_dates=(min(start, end), max(start, end)))
 
     sb = st.sidebar
     sb.header("Filters")
     if st.session_state.get("f_dropped"):
-        sb.warning("Parts of the link were ignored: " + "; ".join(st.session_state.f_dropped))
+        # Plain text: the link's own words must never render as a link or an image.
+        sb.warning("Parts of the link were ignored: "
+                   + md_escape("; ".join(st.session_state.f_dropped)))
     sb.multiselect("Mission", list(missions), key="f_mission",
                    format_func=lambda m: f"{m} — {missions[m]}")
     sb.multiselect("Host country", hosts, key="f_host", format_func=lambda c: names.get(c, c),
