@@ -154,10 +154,23 @@ class Names:
             f"(?P<g{i}>{alternation(fragments)})" for i, fragments in enumerate(table.values()))
             + r")(?!\w)", FLAGS)
 
+        # a scan for the names' literal first letters finds where to try the full pattern
+        keys = {k[:3] for fragments in table.values() for f in fragments
+                for k in _prefixes(f, size=0)}
+        self.starts = re.compile("|".join(sorted(map(re.escape, keys), key=len, reverse=True)),
+                                 FLAGS)
+
     def find(self, low: str, start: int, end: int) -> list[tuple[int, int, str]]:
-        return [(m.start(), m.end(), self.codes[int(m.lastgroup[1:])])
-                for m in self.rx.finditer(low, start, end)
-                if m.start() == 0 or not low[m.start() - 1].isalnum()]
+        hits, pos = [], start
+        for s in self.starts.finditer(low, start, end):
+            at = s.start()
+            if at < pos or (at > 0 and low[at - 1].isalnum()):
+                continue
+            m = self.rx.match(low, at, end)
+            if m:
+                hits.append((at, m.end(), self.codes[int(m.lastgroup[1:])]))
+                pos = m.end()
+        return hits
 
 
 MISSIONS = Names({**MISSION_NAMES, **{f"@{k}": [re.escape(k)] for k in CONTINGENT_NAMES}})
