@@ -429,7 +429,7 @@ class Reader:
         if S.CAPACITY.search(low, max(u.start, a.start - 30), a.start) or \
                 S.CAPACITY.search(low, noun_end, min(u.end, noun_end + 20)):
             return "what a base can hold"
-        ceiling = S.CEILING.search(pre)
+        ceiling = S.CEILING.search(pre) or S.CEILING.search(low, noun_end, min(u.end, noun_end + 40))
         if ceiling:
             return f"a ceiling or authorised maximum ({ceiling.group()})"
         if S.CUMULATIVE.search(unit_text):

@@ -23,7 +23,7 @@ WORDS = {
                   r"[uü]bung\w*", r"im ausland", r"auslandseins[aä]tz\w*"],
     "casualty": [r"verletzt\w*", r"verwundet\w*", r"get[oö]tet\w*", r"gestorben", r"tote\b"],
     "capacity": [r"platz f[uü]r", r"kapazit[aä]t\w*"],
-    "ceiling": [r"obergrenze\w*", r"bundestagsmandat\w*", r"mandatsobergrenze\w*", r"h[oö]chstens", r"mandat\w* erlaubt",
+    "ceiling": [r"\w*obergrenze\w*", r"bundestagsmandat\w*", r"mandatsobergrenze\w*", r"h[oö]chstens", r"mandat\w* erlaubt",
                 r"maximal"],
     "cumulative": [r"insgesamt (?:haben|waren) .{0,40} (?:gedient|im einsatz)",
                    r"seit beginn des einsatzes"],
