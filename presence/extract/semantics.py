@@ -108,8 +108,10 @@ TOPUP = re.compile(r"(?<!\w)(?:supplementary budget|additional funds|extra fundi
 
 _FROM = alternation(WORDS["from_words"] + [r"out of"])
 _TO = alternation(WORDS["to_words"])
-_QUAL = alternation(WORDS["approx"] + WORDS["upper"] + WORDS["lower"] + [r"today'?s?", r"its",
-                                                                          r"the", r"a"])
+_QUAL = alternation(WORDS["approx"] + WORDS["upper"] + WORDS["lower"] + [
+    r"today'?s?", r"its", r"the", r"a", r"current", r"present", r"sada[sš]nj\w*",
+    r"dana[sš]nj\w*", r"trenutn\w*", r"aktuel\w*", r"aktual\w*", r"derzeitig\w*",
+    r"actuel\w*", r"attual\w*", r"sadašnj\w*"])
 _FROM_BEFORE = re.compile(r"(?<!\w)" + _FROM + r"\s+(?:(?:" + _QUAL + r")\s+){0,2}$", FLAGS)
 _TO_BEFORE = re.compile(r"(?<!\w)" + _TO + r"\s+(?:(?:" + _QUAL + r")\s+){0,2}$", FLAGS)
 _NUMBER_NEAR = re.compile(r"\d")

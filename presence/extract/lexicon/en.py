@@ -14,6 +14,7 @@ WORDS = {
     "budget": [r"budget\w*", r"spending", r"expenditures?", r"allocat\w*", r"outlays?",
                r"funding", r"spend\b", r"spent", r"spends"],
     "defence": [r"defen[cs]e\w*", r"military", r"armed forces", r"ministry of defen[cs]e",
+                r"ksf\b", r"kosovo security force",
                 r"\bmod\b", r"army"],
     "approx": [r"around", r"about", r"approximately", r"approx\.?", r"some", r"roughly",
                r"circa", r"ca\.", r"an estimated", r"estimated"],

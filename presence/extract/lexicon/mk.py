@@ -32,7 +32,7 @@ WORDS = {
     "capacity": [r"kapacitet\w*"],
     "ceiling": [r"maksimal\w*"],
     "cumulative": [r"pominale", r"slu[zž]ele"],
-    "deploy": [r"aktivira\w*", r"ispra[kj]a\w*", r"pristignuva\w*", r"isprati\w*", r"pristigna\w*", r"stigna\w*", r"rasporedi\w*",
+    "deploy": [r"aktivira\w*", r"ispra[kj]a\w*", r"pristignuva\w*", r"isprati\w*", r"pristigna\w*", r"stigna\w*",
                r"zaminuva\w*", r"zaminaa\w*", r"se povlekuva\w*"],
     "historic": [r"na vrvot", r"nekoga[sš]", r"porano"],
     "start": [r"na po[cč]etokot", r"prvi[cč]no", r"koga (?:be[sš]e )?vospostaven\w*"],

@@ -11,6 +11,7 @@ WORDS = {
                r"potro[sš]\w*", r"sredstv\w*", r"rashod\w*", r"finansir\w*", r"financir\w*",
                r"tro[sš]i\w*", r"ulaganj\w*"],
     "defence": [r"odbran\w*", r"obran\w*", r"vojn\w*", r"vojsk\w*", r"mo bih", r"\bmo\b",
+                r"kbs\b", r"kosovsk\w* bezbednosn\w* snag\w*",
                 r"ministarstv\w* (?:odbrane|obrane)", r"odbramben\w*", r"obramben\w*",
                 r"oru[zž]an\w* snag\w*"],
     "approx": [r"oko", r"pribli[zž]no", r"otprilike", r"cca\.?", r"nekih", r"okvirno",
