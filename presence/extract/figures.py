@@ -459,7 +459,7 @@ class Reader:
         at_start = any(w.iso() in START.values() for w in self.dates_in(ui))
         if deploy_before and not at_start and not item and not listed and change != "from" and \
                 not S.TOTAL_TAIL.search(low, pre_start, a.start) and \
-                not S.PRESENT.search(pre) and not S.CONTINGENT.search(pre):
+                not S.PRESENT.search(pre):
             return f"a unit sent, rotated or withdrawn ({deploy_before.group()}), a change"
         deploy_after = S.DEPLOY.search(low, noun_end, min(u.end, noun_end + 30))
         if deploy_after and not item and not listed:
@@ -729,7 +729,13 @@ class Reader:
             return None, "the mission's total: a multinational whole"
         if entities and not S.OF_WHICH_TAIL.search(low, max(u.start, a.start - S.CLAUSE), a.start):
             between = [b for b in amounts(low, entities[-1].end, a.start, doc.dot_decimal) if not b.is_year]
-            if between:
+            # "Austrija učestvuje u KFOR-u sa 418 vojnika, a u BiH je prisutna sa 193": a host
+            # or a mission named after the other number moves to another force; the subject
+            # carries on
+            moved = between and (doc.missions_in(between[-1].end, a.start) or any(
+                c.code in ("XKX", "BIH") and between[-1].end <= c.start < a.start
+                for c in doc.countries(ui)))
+            if between and not moved:
                 return None, "the mission's total: the nation before it has its own number"
         title_nations = {c.code for c in doc.title_countries()} - never \
             if not entities and not doc.missions_in(u.start, u.end) else set()
