@@ -248,7 +248,8 @@ class Reader:
         if country not in REGION:
             return f"a budget of a country outside the region ({country})"
         why += [how, year_how]
-        q, q_words = S.qualifier(low, a.start, a.plus, a.upper is not None, low[a.number_end:])
+        q, q_words = S.qualifier(low, a.start, a.plus, a.upper is not None,
+                                 low[a.number_end:a.number_end + S.NEAR])
         if q != "exact":
             why.append(f"qualifier {q}: '{q_words}'")
         conf = BASE + (DATED_BONUS if explicit else 0) + (NAMED_BONUS if "named" in how else 0)
