@@ -73,29 +73,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from .extract import candidate_id, extract
-    from .feed import InputError, parse_raw
     from .store import Store, dumps
 
     if args.explain is not None:
         return _explain_files(args.explain, args.time_limit)
     if args.json is not None:
-        from .feed import read_file
-
         status = 0
         for name in args.json:
             try:
-                raw = read_file(Path(name)).decode("utf-8")
-                article = parse_raw(raw, origin=name)
-                with _time_limit(args.time_limit):
-                    at = raw.find(article.title) if article.title else -1
-                    found = list(extract(article.text, article.published, article.title,
-                                         article.offset, title_offset=at if at >= 0 else None))
-            except (UnicodeDecodeError, InputError) as exc:
-                print(f"{name}: {exc}", file=sys.stderr)
-                status = 1
-                continue
-            except Exception as exc:  # noqa: BLE001 - one file's failure, not the run's
-                print(f"{name}: extraction failed: {_failure(exc)}", file=sys.stderr)
+                _, _, found, _ = _explain_file(name, args.time_limit)
+            except _FileFailed as exc:
+                print(exc, file=sys.stderr)
                 status = 1
                 continue
             for c in found:
@@ -164,27 +152,39 @@ def _failure(exc: BaseException) -> str:
     return text if isinstance(exc, ExtractTimeout) else f"{type(exc).__name__}: {text}"
 
 
-def _explain_files(names: list[str], time_limit: float | None) -> int:
-    """Every number the extractor saw in each file: what it proposed and why, what it
-    dropped and for what reason. For a curator asking why a figure is (not) there."""
+class _FileFailed(Exception):
+    """One article file could not be read or extracted; the message names it and why."""
+
+
+def _explain_file(name: str, time_limit: float | None):
+    """(raw text, article, candidates, dropped numbers) of one raw article file, its headline
+    read where it stands; a file that cannot be read or extracted raises _FileFailed."""
     from .extract import explain
     from .feed import InputError, parse_raw, read_file
 
+    try:
+        raw = read_file(Path(name)).decode("utf-8")
+        article = parse_raw(raw, origin=name)
+        with _time_limit(time_limit):
+            at = raw.find(article.title) if article.title else -1
+            found, dropped = explain(article.text, article.published, article.title,
+                                     article.offset, title_offset=at if at >= 0 else None)
+    except (UnicodeDecodeError, InputError) as exc:
+        raise _FileFailed(f"{name}: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - one file's failure, not the run's
+        raise _FileFailed(f"{name}: extraction failed: {_failure(exc)}") from None
+    return raw, article, found, dropped
+
+
+def _explain_files(names: list[str], time_limit: float | None) -> int:
+    """Every number the extractor saw in each file: what it proposed and why, what it
+    dropped and for what reason. For a curator asking why a figure is (not) there."""
     status = 0
     for name in names:
         try:
-            raw = read_file(Path(name)).decode("utf-8")
-            article = parse_raw(raw, origin=name)
-            with _time_limit(time_limit):
-                at = raw.find(article.title) if article.title else -1
-                found, dropped = explain(article.text, article.published, article.title,
-                                         article.offset, title_offset=at if at >= 0 else None)
-        except (UnicodeDecodeError, InputError) as exc:
-            print(f"{name}: {exc}", file=sys.stderr)
-            status = 1
-            continue
-        except Exception as exc:  # noqa: BLE001 - one file's failure, not the run's
-            print(f"{name}: extraction failed: {_failure(exc)}", file=sys.stderr)
+            raw, article, found, dropped = _explain_file(name, time_limit)
+        except _FileFailed as exc:
+            print(exc, file=sys.stderr)
             status = 1
             continue
         print(f"== {name} ({article.published:%Y-%m-%d}, {article.outlet})")
