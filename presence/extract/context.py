@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from . import text as textmod
-from .vocab import CONTINGENT_NAMES, COUNTRIES, HOST, MISSIONS, REGION, words
+from .vocab import CONTINGENT_NAMES, COUNTRIES, HOST, MISSIONS, REGION
 
 _PREDECESSOR = re.compile(r"(?<!\w)(?:from|od|nga|von|replac\w*|zamijeni\w*|zameni\w*|"
                           r"succeed\w*|took over from|preuze\w* (?:od|du[zž]nost od)|"
@@ -157,7 +157,6 @@ class Document:
         return None, ""
 
 
-PRESENT = words("present")
 HOSTS = ("XKX", "BIH")
 NOT_CONTRIBUTORS = {"XKX", "BIH", "SRB"}
 __all__ = ["HOST", "HOSTS", "REGION", "START", "Document", "Mention", "mission_at"]

@@ -74,7 +74,6 @@ def month_of(text: str) -> int | None:
             return table[name]
     return None
 
-_MONTH = re.compile(r"(?<!\w)(?P<m>" + _MONTH_ALT + r")\.?(?!\w)", FLAGS)
 # No leading look-behinds (they make the engine test every position); `_clean` checks the
 # character before a match instead.
 _YEAR = re.compile(r"(?P<y>(?:19[4-9]|20[0-4])\d)(?!\d|[.,]\d)", FLAGS)

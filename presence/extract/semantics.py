@@ -54,10 +54,6 @@ PRESENT = words("present")
 GDP = words("gdp")
 BUDGET = words("budget")
 DEFENCE = words("defence")
-FROM_TAIL = re.compile(r"(?<!\w)" + alternation(WORDS["from_words"]) + r"\s+(?:" + alternation(
-    WORDS["approx"] + WORDS["upper"] + WORDS["lower"]) + r"\s+)?$", FLAGS)
-TO_NEXT = re.compile(r"[^.;]{0,40}?(?<!\w)" + alternation(WORDS["to_words"])
-                     + r"\s+(?:\w+\s+){0,2}?\d", FLAGS)
 ADOPTED = re.compile(r"(?<!\w)(?:adopted|approved|passed|usvoj\w*|usvoen\w*|usvojen\w*|izglasa\w*|"
                      r"donesen\w*|miratua\w*|miratoi|miraton|verabschiedet|beschlossen|"
                      r"adopt[eé]\w*|approvat\w*|kabul edil\w*)", FLAGS)

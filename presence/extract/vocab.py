@@ -91,7 +91,6 @@ class Index:
         return hits
 
 
-_WORD_START = re.compile(r"(?<![\w])\w", FLAGS)
 
 
 def _prefixes(pattern: str, size: int = 2) -> set[str]:
