@@ -35,8 +35,13 @@ relative_last / relative_this / relative_next   relative years
 gdp / percent    a share, not an amount
 from_words / to_words   "from A to B"
 thousand / million / billion   scale words after a number
+strength_before  words that introduce a force's size ("total strength:", "broji", "a force of")
+contingent       a nation's share of a force (contingent, kontingjent, Kontingent, birlik)
 number_words     a dict: word -> value (used only with a scale word or a troop noun)
 currencies       a dict: ISO code -> fragments (after or before the number)
+
+To add a language: copy the module nearest to it, fill the categories (an empty list is
+allowed), and add it to LANGUAGES below; country and month names come from CLDR.
 """
 from __future__ import annotations
 
