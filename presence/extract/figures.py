@@ -15,9 +15,10 @@ from dataclasses import asdict, dataclass, field
 from . import dates, lists
 from . import semantics as S
 from .context import START, Document, Mention, mission_at
-from .numbers import Amount, amounts
+from .numbers import Amount, amounts, has_number_word
 from .vocab import CONTINGENT_NAMES, COUNTRIES, HOST, REGION
 
+MIN_FORCE = 50           # no mission here ever counted fewer; a smaller "total" is a unit or a patrol
 MAX_TROOPS = 100_000     # IFOR's 60,000 was the largest; more is another army or a sum
 # The least a Balkan state's defence budget has been in each currency (Kosovo's ministry,
 # the smallest, had tens of millions of euros); less is a purchase, a fee or a line of it.
@@ -36,9 +37,7 @@ HEADING_CHARS = 100      # a heading or a list's lead line; longer is a sentence
 NEVER_CONTRIBUTES = {"XKX", "BIH", "SRB"}  # hosts, and Serbia, which sent troops to neither
 # Confidence: a base, and what each piece of evidence adds (a curator sorts by it).
 BASE, NOUN_BONUS, NAMED_BONUS, DATED_BONUS = 0.5, 0.15, 0.15, 0.1
-_DIGIT_OR_WORD = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
-                            r"jedan|dva|tri|[cč]etiri|pet|[sš]est|sedam|osam|devet|deset|"
-                            r"nj[eë]|dy|kat[eë]r|pes[eë]|milijardu|hiljadu|tisu[cć]u)\b")
+_DIGIT = re.compile(r"\d")
 # after a number whose noun stood before it: punctuation, a date or a preposition, not a noun
 NOTHING_AFTER = re.compile(r"\s*(?:[,.;:)\]–-]|$|(?:in|n[eë]|u|na|vo|v|sot|today|danas|now|tani|"
                            r"dhe|and|i|e|et|und|im|en|in|to|do|deri|\d|\())", re.IGNORECASE)
@@ -101,14 +100,14 @@ class Reader:
         self._has_troops: dict[int, bool] = {}
         self._dates: dict[int, list] = {}
         self.last_troop_item = -10  # the unit of the last list item read as troops
-        self.troop_list_unit = -10
         self.last_dated: tuple[int, str] | None = None  # (unit, as_of) of a dated troop figure
 
     # ---- the run -----------------------------------------------------------------
     def run(self) -> None:
         doc = self.doc
         for ui, u in enumerate(doc.units):
-            if not _DIGIT_OR_WORD.search(doc.low, u.start, u.end):
+            if not (_DIGIT.search(doc.low, u.start, u.end) or
+                    has_number_word(doc.low, u.start, u.end)):
                 continue
             levels: list[Candidate] = []
             for a in amounts(doc.low, u.start, u.end, doc.dot_decimal):
@@ -407,8 +406,8 @@ class Reader:
                 return "a number word with no troop noun"
             else:
                 return "no troop noun, strength word or list of troops"
-        if a.word and not a.scaled and a.value < 10 and "noun" not in why_noun:
-            return "a small number word"
+        if a.word and not a.scaled and a.value < 10:
+            return "a small number written in words ('one soldier'): an anecdote, not a figure"
         why.append(why_noun)
         written = low[a.start:a.number_end]
         if a.value > MAX_TROOPS and (item or listed) and re.fullmatch(r"\d{1,3} \d{3}", written):
@@ -418,7 +417,6 @@ class Reader:
             why_noun += "; the second column's number, without its name, left out"
         if a.value > MAX_TROOPS:
             return "too many troops for a Balkan mission (another force or a sum)"
-        self.troop_list_unit = ui
         unit_text = low[u.start:u.end]
         pre = low[u.start:a.start]
         # what the number is -----------------------------------------------------
@@ -511,6 +509,8 @@ class Reader:
         conf = BASE + (NOUN_BONUS if "noun" in why_noun else 0) + \
             (NAMED_BONUS if "sentence" in mission_how else 0) + (DATED_BONUS if explicit else 0)
         kind = "troop_contribution" if contributor else "troop_strength"
+        if not contributor and a.value < MIN_FORCE:
+            return f"too few for a mission's whole force ({int(a.value)})"
         if explicit:
             self.last_dated = (ui, as_of)
         self.found.append(Candidate(kind, mission, contributor, HOST[mission], as_of,

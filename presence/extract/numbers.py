@@ -34,6 +34,11 @@ _NON_DIGIT = re.compile(r"\D")
 _NUMBER_WORD = re.compile(alternation([re.escape(w) for w in NUMBER_WORDS]) + r"(?!\w)", FLAGS)
 
 
+def has_number_word(low: str, start: int, end: int) -> bool:
+    """Whether low[start:end] holds a number written in words (četiri, katër, eight)."""
+    return any(_starts_clean(low, m.start(), "_") for m in _NUMBER_WORD.finditer(low, start, end))
+
+
 def _starts_clean(low: str, at: int, glue: str) -> bool:
     """Whether the character before `at` leaves a token starting there ('12' in 'a12' no)."""
     return at == 0 or not (low[at - 1].isalnum() or low[at - 1] in glue)
