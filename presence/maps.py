@@ -63,6 +63,21 @@ def _arc(a: tuple[float, float], b: tuple[float, float], n: int = 24) -> tuple[l
     return lat.tolist(), lon.tolist()
 
 
+def _with_neighbours() -> go.Figure:
+    """A new map figure whose first layer is the region's neighbours, in grey (one layer
+    for the static map and for every frame of Play)."""
+    geo = boundaries()
+    context = [f["properties"]["iso_a3"] for f in geo["features"]
+               if f["properties"]["role"] == "context"]
+    fig = go.Figure()
+    fig.add_trace(go.Choroplethmap(
+        geojson=geo, featureidkey="properties.iso_a3", locations=context,
+        z=[0] * len(context), colorscale=[[0, "#f4f4f1"], [1, "#f4f4f1"]], showscale=False,
+        marker=dict(line=dict(color="#b9b9b0", width=0.6)), hoverinfo="skip",
+        name="neighbours"))
+    return fig
+
+
 def _log_scale(top: int) -> tuple[float, float, list[float], list[str]]:
     """A log colour range from 100 troops to `top`, with 1-2-5 ticks written in full.
 
@@ -88,15 +103,7 @@ def presence_map(presence: pd.DataFrame, sites: pd.DataFrame, contingents: pd.Da
     """
     if presence.empty:
         return empty_figure("Nothing to map")
-    geo = boundaries()
-    context = [f["properties"]["iso_a3"] for f in geo["features"]
-               if f["properties"]["role"] == "context"]
-    fig = go.Figure()
-    fig.add_trace(go.Choroplethmap(
-        geojson=geo, featureidkey="properties.iso_a3", locations=context,
-        z=[0] * len(context), colorscale=[[0, "#f4f4f1"], [1, "#f4f4f1"]], showscale=False,
-        marker=dict(line=dict(color="#b9b9b0", width=0.6)), hoverinfo="skip",
-        name="neighbours"))
+    fig = _with_neighbours()
     zmin, zmax, tickvals, ticktext = _log_scale(
         scale_max or int(presence.troops_high.max()))
     low = presence.troops_low if "troops_low" in presence else presence.troops
@@ -109,7 +116,7 @@ def presence_map(presence: pd.DataFrame, sites: pd.DataFrame, contingents: pd.Da
         for r, lo in zip(presence.itertuples(), low)]
     line_width = [2.5 if c in selected else 0.8 for c in presence.iso_a3]
     fig.add_trace(go.Choroplethmap(
-        geojson=geo, featureidkey="properties.iso_a3", locations=presence.iso_a3,
+        geojson=boundaries(), featureidkey="properties.iso_a3", locations=presence.iso_a3,
         z=[max(float(np.log10(v)), zmin) if v > 0 else zmin for v in presence.troops],
         zmin=zmin, zmax=zmax,
         colorscale=[[0, "#ffffff"], [0.02, "#fde0c5"], [0.45, "#f59e60"], [1, "#b2401f"]],
@@ -249,15 +256,7 @@ def presence_animation(frames: list, labels: list[str], *, scale_max: int, title
         return empty_figure("Nothing to map")
     zmin, zmax, tickvals, ticktext = _log_scale(scale_max)
     missions = list(MISSION_COLOURS)
-    geo = boundaries()
-    context = [f["properties"]["iso_a3"] for f in geo["features"]
-               if f["properties"]["role"] == "context"]
-    fig = go.Figure()
-    fig.add_trace(go.Choroplethmap(
-        geojson=geo, featureidkey="properties.iso_a3", locations=context,
-        z=[0] * len(context), colorscale=[[0, "#f4f4f1"], [1, "#f4f4f1"]], showscale=False,
-        marker=dict(line=dict(color="#b9b9b0", width=0.6)), hoverinfo="skip",
-        name="neighbours"))
+    fig = _with_neighbours()
     first = _frame_traces(frames[start].presence, frames[start].sites,
                           frames[start].contingents, zmin, zmax, missions, first=True)
     # Styles live on the first frame's traces; frames only change data.

@@ -43,7 +43,8 @@ def explain(text: str, published: dt.datetime | None = None, title: str = "",
     reader.run()
     found = reader.found + events(doc)
     if title and title_offset is not None:
-        found += _title_figures(title, published, text, title_offset - offset, found)
+        found += _title_figures(title, published, doc.main_country, title_offset - offset,
+                                found)
     found.sort(key=lambda c: (c.start, c.kind))
     for c in found:
         q_start, q_end = c.quote
@@ -61,13 +62,12 @@ def explain(text: str, published: dt.datetime | None = None, title: str = "",
     return found, reader.dropped
 
 
-def _title_figures(title: str, published: dt.datetime | None, body: str, shift: int,
-                   found: list[Candidate]) -> list[Candidate]:
+def _title_figures(title: str, published: dt.datetime | None, body_country: str | None,
+                   shift: int, found: list[Candidate]) -> list[Candidate]:
     """Figures of the headline that the body does not already give, with offsets
     (before the final shift) placed where the title stands."""
     doc = Document.read(title, published, title)
-    body_doc = Document.read(body, published, "")
-    doc.main_country_hint = body_doc.main_country
+    doc.main_country_hint = body_country  # the body already read says which country
     reader = Reader(doc)
     reader.run()
     seen = {_same(c) for c in found}
