@@ -224,3 +224,25 @@ def outliers(ds: Dataset, factor: float = OUTLIER_FACTOR) -> pd.DataFrame:
                              "after": float(after), "source_id": r.source_id})
     return pd.DataFrame(rows, columns=["line", "mission_id", "as_of", "value", "before",
                                        "after", "source_id"])
+
+
+# The words a note must carry when a figure's only readable source is a mirror: the
+# issue's bar is that such figures are rare and each says no original could be found.
+NO_ORIGINAL = "no original found"
+
+
+def mirror_without_note(ds: Dataset) -> list[Problem]:
+    """Troop figures whose source is a mirror and whose note does not say that no
+    original was found (a mirror is kept only until the original can be read)."""
+    if "quality" not in ds.sources.columns:
+        return []
+    quality = ds.troops.source_id.map(ds.sources.set_index("source_id").quality)
+    notes = ds.troops.note.fillna("").str.lower()
+    bad = ds.troops[(quality == "mirror") & ~notes.str.contains(NO_ORIGINAL, regex=False)]
+    return [Problem("troops.csv", _line(i), "note",
+                    f"source '{r.source_id}' is a mirror; say '{NO_ORIGINAL}' or cite the original")
+            for i, r in bad.iterrows()]
+
+
+CHECKS["a mirror-sourced figure whose note does not say no original was found"] = \
+    mirror_without_note

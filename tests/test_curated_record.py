@@ -169,6 +169,13 @@ def craft_bad_host(d):
                                 url="https://senat.fr./rap/r08-174/r08-1748.html")
 
 
+def craft_mirror_unnoted(d):
+    """A figure read only in a repost, its note silent about the original."""
+    mirrors = {r["source_id"] for r in _rows(d / "sources.csv")[0] if r["quality"] == "mirror"}
+    return "troops.csv", _edit(d / "troops.csv", lambda r: r["source_id"] in mirrors,
+                               note="repost of a wire story")
+
+
 @pytest.mark.parametrize("craft,check", [
     (craft_duplicate, checks.duplicate_figures),
     (craft_event_twice, checks.events_twice),
@@ -180,6 +187,7 @@ def craft_bad_host(d):
     (craft_derived_unflagged, checks.derived_without_basis),
     (craft_php_error_url, checks.malformed_urls),
     (craft_bad_host, checks.malformed_urls),
+    (craft_mirror_unnoted, checks.mirror_without_note),
 ])
 def test_check_catches_a_crafted_bad_row(data_copy, craft, check):
     """Each check fails on one bad row and names its file and line."""
