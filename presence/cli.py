@@ -221,13 +221,33 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from .curate import Reviewer, ReviewError, compare
-    from .store import REVIEW_WAIT_SECONDS, Store, dumps
+    import re
 
-    with Store(args.store, wait=REVIEW_WAIT_SECONDS) as store:
-        reviewer = Reviewer(store, Path(args.data) if args.data else None, who=args.who)
+    from .curate import DataBusy, Reviewer, ReviewError, compare, locked
+    from .store import REVIEW_WAIT_SECONDS, Store, StoreBusy, dumps
+
+    def waiting(message: str) -> None:
+        print(f"waiting: {message}", file=sys.stderr, flush=True)
+
+    try:
+        store = Store(args.store, wait=0)
+    except StoreBusy as exc:  # another curator's action: queue behind it, and say so
+        held = re.search(r"\(held by process \d+\)", str(exc))
+        waiting(f"the store is busy{' ' + held.group(0) if held else ''}; waiting up to "
+                f"{REVIEW_WAIT_SECONDS:.0f} s for it")
+        store = Store(args.store, wait=REVIEW_WAIT_SECONDS)
+    with store:
+        reviewer = Reviewer(store, Path(args.data) if args.data else None, who=args.who,
+                            on_wait=waiting)
         try:
             if args.review == "list":
+                try:  # finish or undo a decision a stopped process left half done
+                    with locked(reviewer.directory, wait=2):
+                        reviewer.recover()
+                except DataBusy:
+                    pass  # a curator is writing now; that action repairs it
+                for note in reviewer.recovered:
+                    print(f"repaired: {note}", file=sys.stderr)
                 ds = load_dataset(reviewer.directory)
                 rows = store.candidates(status=None if args.status == "all" else args.status)
                 for r in rows:

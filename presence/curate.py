@@ -18,9 +18,11 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
@@ -56,16 +58,62 @@ class Outcome:
     source_id: str | None = None
 
 
+class DataBusy(ReviewError):
+    """Another curator held the data folder for longer than we were willing to wait."""
+
+
+# How long a review action queues behind other curators' writes to one data folder. An
+# accept holds the lock for about a second; two minutes covers a queue of many curators
+# and still ends a wait on a process that hangs.
+LOCK_WAIT_SECONDS = float(os.environ.get("PRESENCE_DATA_WAIT", "120"))
+_LOCK_POLL_SECONDS = 0.1
+
+
+def _lock_holder(path: Path) -> str:
+    try:
+        pid = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return f" (held by process {pid})" if pid.isdigit() else ""
+
+
 @contextmanager
-def locked(directory: Path):
-    """One writer at a time on a data directory (an advisory lock on data/.lock)."""
+def locked(directory: Path, wait: float | None = None,
+           on_wait: Callable[[str], None] | None = None):
+    """One writer at a time on a data directory (an advisory lock on data/.lock).
+
+    Waits up to `wait` seconds (LOCK_WAIT_SECONDS by default), telling `on_wait` once
+    that it is waiting, then raises DataBusy naming the process that holds the lock.
+    """
+    wait = LOCK_WAIT_SECONDS if wait is None else wait
     directory.mkdir(parents=True, exist_ok=True)
-    with open(directory / ".lock", "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
+    path = directory / ".lock"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + wait
+        told = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise DataBusy(f"the data folder {directory} is busy{_lock_holder(path)}: "
+                                   f"another curator is writing to it; waited {wait:.0f} s, "
+                                   "try again") from None
+                if on_wait and not told:
+                    on_wait(f"the data folder {directory} is busy{_lock_holder(path)}; "
+                            f"waiting up to {wait:.0f} s for it")
+                    told = True
+                time.sleep(_LOCK_POLL_SECONDS)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
         try:
             yield
         finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 def _read(path: Path) -> tuple[list[str], list[dict]]:
@@ -193,10 +241,12 @@ def _coerce(field: str, value: str):
 class Reviewer:
     """Review actions against one store and one data directory."""
 
-    def __init__(self, store: Store, directory: Path | None = None, who: str | None = None):
+    def __init__(self, store: Store, directory: Path | None = None, who: str | None = None,
+                 *, wait: float | None = None, on_wait: Callable[[str], None] | None = None):
         self.store = store
         self.directory = Path(directory) if directory else data_dir()
         self.who = who or os.environ.get("USER") or "unknown"
+        self.wait, self.on_wait = wait, on_wait  # for the data folder's lock
         self.recovered: list[str] = []  # what recover() repaired, for the caller to report
 
     def candidate(self, cid: str) -> dict:
@@ -205,32 +255,44 @@ class Reviewer:
             raise ReviewError(f"no candidate with id {cid}")
         return rows[0]
 
-    def accept(self, cid: str, changes: dict[str, str] | None = None,
-               corroborates: str | None = None) -> Outcome:
+    def _locked(self):
+        return locked(self.directory, self.wait, self.on_wait)
+
+    def _pending(self, cid: str) -> dict:
+        """The candidate, after finishing any decision a stopped process left half done."""
+        finished = self.recover()
         c = self.candidate(cid)
         if c["status"] != "pending":
-            raise ReviewError(f"candidate {cid} was already {c['status']}")
-        before = dict(c)
+            how = (" (by a run that was stopped half way, now finished)"
+                   if any(cid in note and note.startswith("finished") for note in finished)
+                   else "")
+            raise ReviewError(f"candidate {cid} was already {c['status']}{how}")
+        return c
+
+    def accept(self, cid: str, changes: dict[str, str] | None = None,
+               corroborates: str | None = None) -> Outcome:
+        corrected = {}
         for field, value in (changes or {}).items():
             if field not in EDITABLE:
                 raise ReviewError(f"cannot set {field!r}; editable: {', '.join(sorted(EDITABLE))}")
             key = "title_override" if field == "title" else field
-            c[key] = _coerce(field, value)
-        with locked(self.directory):
-            if self.recover() and self.candidate(cid)["status"] != "pending":
-                raise ReviewError(f"candidate {cid} was already {self.candidate(cid)['status']}"
-                                  " (by a run that was stopped half way, now finished)")
+            corrected[key] = _coerce(field, value)
+        with self._locked():
+            c = self._pending(cid)
+            before = dict(c)
+            c.update(corrected)
             src = source_row(c, (changes or {}).get("url"))
             table, row = figure_row(c, src["source_id"])
             if corroborates:
                 row["note"] = f"Corroborates {corroborates}. " + row["note"]
             status = "corroborated" if corroborates else "accepted"
             after = {"table": table, "row": row, "source": src}
+            _, sources = _read(self.directory / "sources.csv")
+            new_source = not any(r["source_id"] == src["source_id"] for r in sources)
             # The journal makes the three writes (data/, the store, the audit log) one
             # decision: a process killed between them is finished or undone by the next.
-            _write_atomic(self.directory / JOURNAL, json.dumps(
-                {"status": status, "candidate": cid, "before": _auditable(before),
-                 "after": after}, ensure_ascii=False, default=str))
+            self._journal({"status": status, "candidate": cid, "before": _auditable(before),
+                           "after": after, "new_source": new_source})
             try:
                 self._write({"sources": src, table: row})
             except ReviewError:  # refused by validation before anything was renamed
@@ -241,12 +303,33 @@ class Reviewer:
             (self.directory / JOURNAL).unlink()
         return Outcome(status, cid, table, row, src["source_id"])
 
-    def recover(self) -> list[str]:
-        """Finish or undo an accept a killed process left half done; remove its temp files.
+    def reject(self, cid: str, reason: str) -> Outcome:
+        if not reason or not reason.strip():
+            raise ReviewError("a rejection needs a reason")
+        with self._locked():
+            c = self._pending(cid)
+            after = {"reason": reason.strip()}
+            # A rejection writes two places (the store, then the audit log): journalled too,
+            # so a kill between them leaves no rejected candidate without its audit line.
+            self._journal({"status": "rejected", "candidate": cid, "before": _auditable(c),
+                           "after": after})
+            self.store.set_status(cid, "rejected", reason.strip())
+            self._audit("rejected", cid, c, after)
+            (self.directory / JOURNAL).unlink()
+        return Outcome("rejected", cid)
 
-        Called under the data lock. The figure in data/ decides: if it was
-        written, the candidate is marked and the audit line added; if not,
-        nothing of the decision remains and the candidate stays pending.
+    def _journal(self, entry: dict) -> None:
+        _write_atomic(self.directory / JOURNAL,
+                      json.dumps(entry, ensure_ascii=False, default=str))
+
+    def recover(self) -> list[str]:
+        """Finish or undo a decision a killed process left half done; remove its temp files.
+
+        Called under the data lock. For an accept the figure in data/ decides:
+        if it was written, the candidate is marked and the audit line added; if
+        not, nothing of the decision remains (a source row it added is taken
+        out again) and the candidate stays pending. For a rejection the store
+        decides the same way.
         """
         notes: list[str] = []
         for leftover in self.directory.glob(".*.tmp"):
@@ -270,37 +353,54 @@ class Reviewer:
             journal.unlink()  # cut short before the decision began: nothing was written
             self.recovered += notes + ["removed an unreadable decision journal"]
             return notes
-        fields, rows = _read(self.directory / f"{after['table']}.csv")
-        wanted = {k: str(after["row"].get(k, "")) for k in fields}
-        if any(r == wanted for r in rows):
-            current = [r for r in self.store.candidates(status=None) if r["id"] == cid]
-            if current and current[0]["status"] == "pending":
-                self.store.set_status(cid, status)
-            logged = audit.exists() and any(
-                json.loads(line).get("candidate") == cid
-                and json.loads(line).get("action") == status
-                for line in audit.read_text(encoding="utf-8").splitlines() if line.strip())
-            if not logged:
-                self._audit(status, cid, entry.get("before") or {}, after)
-            notes.append(f"finished accepting {cid}, which a stopped process left half done")
+        current = [r for r in self.store.candidates(status=None) if r["id"] == cid]
+        state = current[0]["status"] if current else None
+        if status == "rejected":
+            landed = state == "rejected"
         else:
-            notes.append(f"undid the accept of {cid} that a stopped process began; "
+            fields, rows = _read(self.directory / f"{after['table']}.csv")
+            wanted = {k: str(after["row"].get(k, "")) for k in fields}
+            landed = any(r == wanted for r in rows)
+        verb = "rejecting" if status == "rejected" else "accepting"
+        if landed:
+            if state == "pending":
+                self.store.set_status(cid, status)
+            if not self._logged(cid, status):
+                self._audit(status, cid, entry.get("before") or {}, after)
+            notes.append(f"finished {verb} {cid}, which a stopped process left half done")
+        else:
+            if status != "rejected" and entry.get("new_source"):
+                self._remove_uncited_source(after["source"]["source_id"])
+            notes.append(f"undid the {verb[:-3]} of {cid} that a stopped process began; "
                          "it is pending again")
         journal.unlink()
         self.recovered += notes
         return notes
 
-    def reject(self, cid: str, reason: str) -> Outcome:
-        if not reason or not reason.strip():
-            raise ReviewError("a rejection needs a reason")
-        with locked(self.directory):
-            self.recover()
-            c = self.candidate(cid)
-            if c["status"] != "pending":
-                raise ReviewError(f"candidate {cid} was already {c['status']}")
-            self.store.set_status(cid, "rejected", reason.strip())
-            self._audit("rejected", cid, dict(c), {"reason": reason.strip()})
-        return Outcome("rejected", cid)
+    def _logged(self, cid: str, action: str) -> bool:
+        audit = self.directory / "audit.jsonl"
+        if not audit.exists():
+            return False
+        for line in audit.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                entry = json.loads(line)
+                if entry.get("candidate") == cid and entry.get("action") == action:
+                    return True
+        return False
+
+    def _remove_uncited_source(self, source_id: str) -> None:
+        """Take out a source row an undone accept added, unless some row cites it."""
+        fields, rows = _read(self.directory / "sources.csv")
+        kept = [r for r in rows if r["source_id"] != source_id]
+        if len(kept) == len(rows):
+            return
+        for table in self.directory.glob("*.csv"):
+            if table.name != "sources.csv":
+                table_fields, table_rows = _read(table)
+                if "source_id" in table_fields and any(r["source_id"] == source_id
+                                                       for r in table_rows):
+                    return
+        _write_atomic(self.directory / "sources.csv", _csv_text(fields, kept))
 
     def _write(self, additions: dict[str, dict]) -> None:
         """Add rows; validate the changed dataset in a scratch copy; then rename into place.
