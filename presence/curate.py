@@ -19,10 +19,10 @@ import re
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -430,7 +430,7 @@ class Reviewer:
             _write_atomic(self.directory / f"{table}.csv", texts[table])
 
     def _audit(self, action: str, cid: str, before: dict, after: dict) -> None:
-        entry = {"when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        entry = {"when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                  "who": self.who, "action": action, "candidate": cid,
                  "before": _auditable(before), "after": after}
         with open(self.directory / "audit.jsonl", "a", encoding="utf-8") as fh:
@@ -503,7 +503,7 @@ def sentences_for(notes: list[str], store_path: Path | None = None,
             return {r["id"]: r["quote"] for r in store.candidates(status=None) if r["id"] in ids}
     except StoreBusy:
         raise  # the page says so instead of silently showing no sentence
-    except Exception:  # an unreadable store is not worth failing a page for
+    except Exception:  # noqa: BLE001 - an unreadable store is not worth failing a page
         return {}
 
 
