@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from . import text as textmod
+from .numbers import may_have_number_words
 from .vocab import CONTINGENT_NAMES, COUNTRIES, HOST, MISSIONS, REGION
 
 _PREDECESSOR = re.compile(r"(?<!\w)(?:from|od|nga|von|replac\w*|zamijeni\w*|zameni\w*|"
@@ -63,9 +64,12 @@ class Document:
     missions: list[Mention]         # named missions (not "took over from SFOR"), in order
     title_missions: list[Mention]
     dot_decimal: bool = True        # English writes 1.185 billion; Balkan languages 1,185
+    number_words: bool = True       # the text may hold numbers in words (četiri, eight)
     _countries: dict[int, list[Mention]] = field(default_factory=dict)
     _main: str | None = None
     _starts: list[int] | None = None
+    _all: list[Mention] | None = None
+    _title_countries: list[Mention] | None = None
     main_country_hint: str | None = None  # a title read alone takes the body's country
 
     @classmethod
@@ -79,7 +83,8 @@ class Document:
         title_missions = [Mention(*h) for h in MISSIONS.find(title_low, 0, len(title_low))]
         english = sum(low.count(w) for w in _ENGLISH_WORDS) >= max(3, len(low) // 400)
         return cls(text, latin, low, back, published, title_low, textmod.units(latin), named,
-                   title_missions, dot_decimal=english)
+                   title_missions, dot_decimal=english,
+                   number_words=may_have_number_words(low))
 
     def original(self, i: int) -> int:
         return self.back(i) if self.back else i
@@ -98,10 +103,10 @@ class Document:
         """The region country the article names most, the title counting three times."""
         if self._main is None:
             counts: Counter = Counter()
-            for h in COUNTRIES.find(self.low, 0, len(self.low)):
+            for h in self.all_countries():
                 if h[2] in REGION:
                     counts[h[2]] += 1
-            for h in COUNTRIES.find(self.title_low, 0, len(self.title_low)):
+            for h in self.title_countries():
                 if h[2] in REGION:
                     counts[h[2]] += 3
             self._main = counts.most_common(1)[0][0] if counts else (self.main_country_hint or "")
@@ -113,10 +118,10 @@ class Document:
         named in the title, or at least twice more often than any other nation."""
         if not hasattr(self, "_nation"):
             counts: Counter = Counter()
-            for h in COUNTRIES.find(self.low, 0, len(self.low)):
+            for h in self.all_countries():
                 if h[2] not in NOT_CONTRIBUTORS:
                     counts[h[2]] += 1
-            for h in COUNTRIES.find(self.title_low, 0, len(self.title_low)):
+            for h in self.title_countries():
                 if h[2] not in NOT_CONTRIBUTORS:
                     counts[h[2]] += 3
             ranked = counts.most_common(2)
@@ -125,8 +130,18 @@ class Document:
                 self._nation = ranked[0][0]
         return self._nation
 
+    def all_countries(self) -> list[Mention]:
+        """Every country named in the body (read once, for the article's main country and
+        nation)."""
+        if self._all is None:
+            self._all = [Mention(*h) for h in COUNTRIES.find(self.low, 0, len(self.low))]
+        return self._all
+
     def title_countries(self) -> list[Mention]:
-        return [Mention(*h) for h in COUNTRIES.find(self.title_low, 0, len(self.title_low))]
+        if self._title_countries is None:
+            self._title_countries = [Mention(*h) for h in
+                                     COUNTRIES.find(self.title_low, 0, len(self.title_low))]
+        return self._title_countries
 
     def missions_in(self, start: int, end: int) -> list[Mention]:
         # bisect, not a scan: an article of 20,000 lines must not cost 20,000 x 20,000

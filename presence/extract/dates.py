@@ -155,11 +155,16 @@ def relative_year(low: str, start: int, end: int, reference: int) -> tuple[int, 
     return (best[0], best[1]) if best else None
 
 
-_DAY = re.compile(r"(?<![\d.,])(\d{1,2})(?!\d|[.,]\d)")
+# No look-behind first (the engine would test it at every position): a day glued to a
+# number before it ("2023", "1.5") is dropped in the loop instead.
+_DAY = re.compile(r"(\d{1,2})(?!\d|[.,]\d)")
 _MONTH_AFTER_DAY = re.compile(r"\.?\s+(?:of\s+)?(?P<m>" + _MONTH_ALT + r")(?!\w)\.?"
                               r"(?:,?\s+(?P<y>(?:19|20)\d{2})\b)?", FLAGS)
 _MONTH_BEFORE_DAY = re.compile(r"(?<!\w)(?P<m>" + _MONTH_ALT + r")\s+$", FLAGS)
 _YEAR_AFTER_DAY = re.compile(r",?\s+(?P<y>(?:19|20)\d{2})\b")
+
+
+_GLUED = frozenset("0123456789.,")
 
 
 class Day(NamedTuple):
@@ -174,6 +179,8 @@ def first_day(low: str, start: int, end: int, published: dt.datetime | None) -> 
     well after the date line's month)."""
 
     for d in _DAY.finditer(low, start, end):
+        if d.start() > 0 and low[d.start() - 1] in _GLUED:
+            continue
         day = int(d.group(1))
         if not 1 <= day <= 31:
             continue

@@ -98,6 +98,7 @@ class Reader:
         self.draft_years: set[str] = set()
         self._nation_counts: dict[str, bool] = {}
         self._has_troops: dict[int, bool] = {}
+        self._may_count: dict[int, bool] = {}
         self._dates: dict[int, list] = {}
         self.last_troop_item = -10  # the unit of the last list item read as troops
         self.last_dated: tuple[int, str] | None = None  # (unit, as_of) of a dated troop figure
@@ -107,10 +108,10 @@ class Reader:
         doc = self.doc
         for ui, u in enumerate(doc.units):
             if not (_DIGIT.search(doc.low, u.start, u.end) or
-                    has_number_word(doc.low, u.start, u.end)):
+                    doc.number_words and has_number_word(doc.low, u.start, u.end)):
                 continue
             levels: list[Candidate] = []
-            for a in amounts(doc.low, u.start, u.end, doc.dot_decimal):
+            for a in amounts(doc.low, u.start, u.end, doc.dot_decimal, doc.number_words):
                 reason = self.read(ui, a, levels)
                 if reason:
                     self.drop(a, reason)
@@ -285,7 +286,7 @@ class Reader:
         found = doc.countries(ui)
         before = [c for c in found if c.end <= a.start]
         after = [c for c in found if c.start >= a.end]
-        previous = [b.end for b in amounts(doc.low, doc.units[ui].start, a.start, doc.dot_decimal)
+        previous = [b.end for b in amounts(doc.low, doc.units[ui].start, a.start, doc.dot_decimal, doc.number_words)
                     if not b.is_year]
         if previous:
             # "Albanija 198 miliona, Bosna i Hercegovina 183, Sjeverna Makedonija, koja je
@@ -341,7 +342,7 @@ class Reader:
                 break
             pu = doc.units[j]
             ws = [w for w in self.dates_in(ui - back) if not w.since]
-            framing = not any(not x.is_year for x in amounts(low, pu.start, pu.end, doc.dot_decimal))
+            framing = not any(not x.is_year for x in amounts(low, pu.start, pu.end, doc.dot_decimal, doc.number_words))
             if ws and (before or lists.adjacent_country(doc, ui, a.start) or framing):
                 return str(ws[-1].year), f"year {ws[-1].year}: a sentence above", True
         if before and before.year:
@@ -521,12 +522,13 @@ class Reader:
     def unit_may_count(self, ui: int) -> bool:
         """Whether a sentence with no troop noun can still hold a troop figure: it names
         a contingent, or a mission and its size ('the Eufor force will see numbers drop')."""
-        if self.unit_has_troops(ui):
-            return True
-        u = self.doc.units[ui]
-        text = self.doc.low[u.start:u.end]
-        return bool(S.CONTINGENT.search(text)) or bool(
-            self.doc.missions_in(u.start, u.end) and S.STRENGTH_WORD.search(text))
+        if ui not in self._may_count:
+            u = self.doc.units[ui]
+            low = self.doc.low
+            self._may_count[ui] = self.unit_has_troops(ui) or bool(
+                S.CONTINGENT.search(low, u.start, u.end)) or bool(
+                self.doc.missions_in(u.start, u.end) and S.STRENGTH_WORD.search(low, u.start, u.end))
+        return self._may_count[ui]
 
     def paired_with_troops(self, ui: int, a: Amount) -> bool:
         """'cut to under 2,000 from more than 2,300', 'out of today's 6,800': a number that
@@ -729,7 +731,7 @@ class Reader:
         if S.TOTAL_HINT.search(low, max(u.start, a.start - S.CLAUSE), min(u.end, noun_end + 40)):
             return None, "the mission's total: a multinational whole"
         if entities and not S.OF_WHICH_TAIL.search(low, max(u.start, a.start - S.CLAUSE), a.start):
-            between = [b for b in amounts(low, entities[-1].end, a.start, doc.dot_decimal) if not b.is_year]
+            between = [b for b in amounts(low, entities[-1].end, a.start, doc.dot_decimal, doc.number_words) if not b.is_year]
             # "Austrija učestvuje u KFOR-u sa 418 vojnika, a u BiH je prisutna sa 193": a host
             # or a mission named after the other number moves to another force; the subject
             # carries on

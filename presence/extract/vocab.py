@@ -28,6 +28,31 @@ def alternation(fragments: list[str]) -> str:
     return "(?:" + "|".join(parts + rest) + ")"
 
 
+def literal_trie(literals: list[str]) -> str:
+    """One regex for many plain strings, as a trie: 'ser', 'sve', 'slo' -> 's(?:er|ve|lo)'.
+
+    The engine then tests a text position once per letter, not once per string: the
+    scans for country and mission names and number words over a whole article run about
+    twice as fast as with a flat alternation. At a node where a string ends and longer
+    ones go on, the longer are tried first, so the longest string that matches wins
+    (as with an alternation sorted longest first)."""
+    tree: dict = {}
+    for literal in literals:
+        node = tree
+        for ch in literal:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return "(?:" + emit(tree) + ")" if tree else r"(?!x)x"
+
+
 def words(category: str) -> re.Pattern:
     """Any word of a category, at a word start."""
     return re.compile(r"(?<!\w)" + alternation(WORDS.get(category) or [r"(?!x)x"]), FLAGS)
@@ -65,8 +90,7 @@ class Index:
                     raise ValueError(f"pattern needs two literal letters first: {fragment!r}")
                 for key in {k[:self.KEY] for k in literal}:
                     self.by_key.setdefault(key, []).append((rx, code, literal))
-        self.starts = re.compile(r"(?<!\w)(?:" + "|".join(
-            sorted((re.escape(k) for k in self.by_key), key=len, reverse=True)) + ")", FLAGS)
+        self.starts = re.compile(r"(?<!\w)" + literal_trie(list(self.by_key)), FLAGS)
 
     def find(self, low: str, start: int, end: int) -> list[tuple[int, int, str]]:
         """(start, end, code) of every mention in low[start:end], longest at each word."""
@@ -156,8 +180,7 @@ class Names:
         # a scan for the names' literal first letters finds where to try the full pattern
         keys = {k[:3] for fragments in table.values() for f in fragments
                 for k in _prefixes(f, size=0)}
-        self.starts = re.compile("|".join(sorted(map(re.escape, keys), key=len, reverse=True)),
-                                 FLAGS)
+        self.starts = re.compile(literal_trie(sorted(keys)), FLAGS)
 
     def find(self, low: str, start: int, end: int) -> list[tuple[int, int, str]]:
         hits, pos = [], start
