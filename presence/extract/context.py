@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from . import text as textmod
-from .numbers import may_have_number_words
 from .vocab import CONTINGENT_NAMES, COUNTRIES, HOST, MISSIONS, REGION
 
 _PREDECESSOR = re.compile(r"(?<!\w)(?:from|od|nga|von|replac\w*|zamijeni\w*|zameni\w*|"
@@ -64,7 +63,6 @@ class Document:
     missions: list[Mention]         # named missions (not "took over from SFOR"), in order
     title_missions: list[Mention]
     dot_decimal: bool = True        # English writes 1.185 billion; Balkan languages 1,185
-    number_words: bool = True       # the text may hold numbers in words (četiri, eight)
     _countries: dict[int, list[Mention]] = field(default_factory=dict)
     _main: str | None = None
     _starts: list[int] | None = None
@@ -83,8 +81,7 @@ class Document:
         title_missions = [Mention(*h) for h in MISSIONS.find(title_low, 0, len(title_low))]
         english = sum(low.count(w) for w in _ENGLISH_WORDS) >= max(3, len(low) // 400)
         return cls(text, latin, low, back, published, title_low, textmod.units(latin), named,
-                   title_missions, dot_decimal=english,
-                   number_words=may_have_number_words(low))
+                   title_missions, dot_decimal=english)
 
     def original(self, i: int) -> int:
         return self.back(i) if self.back else i

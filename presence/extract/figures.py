@@ -108,10 +108,10 @@ class Reader:
         doc = self.doc
         for ui, u in enumerate(doc.units):
             if not (_DIGIT.search(doc.low, u.start, u.end) or
-                    doc.number_words and has_number_word(doc.low, u.start, u.end)):
+                    has_number_word(doc.low, u.start, u.end)):
                 continue
             levels: list[Candidate] = []
-            for a in amounts(doc.low, u.start, u.end, doc.dot_decimal, doc.number_words):
+            for a in amounts(doc.low, u.start, u.end, doc.dot_decimal):
                 reason = self.read(ui, a, levels)
                 if reason:
                     self.drop(a, reason)
@@ -286,7 +286,7 @@ class Reader:
         found = doc.countries(ui)
         before = [c for c in found if c.end <= a.start]
         after = [c for c in found if c.start >= a.end]
-        previous = [b.end for b in amounts(doc.low, doc.units[ui].start, a.start, doc.dot_decimal, doc.number_words)
+        previous = [b.end for b in amounts(doc.low, doc.units[ui].start, a.start, doc.dot_decimal)
                     if not b.is_year]
         if previous:
             # "Albanija 198 miliona, Bosna i Hercegovina 183, Sjeverna Makedonija, koja je
@@ -342,7 +342,7 @@ class Reader:
                 break
             pu = doc.units[j]
             ws = [w for w in self.dates_in(ui - back) if not w.since]
-            framing = not any(not x.is_year for x in amounts(low, pu.start, pu.end, doc.dot_decimal, doc.number_words))
+            framing = not any(not x.is_year for x in amounts(low, pu.start, pu.end, doc.dot_decimal))
             if ws and (before or lists.adjacent_country(doc, ui, a.start) or framing):
                 return str(ws[-1].year), f"year {ws[-1].year}: a sentence above", True
         if before and before.year:
@@ -731,7 +731,7 @@ class Reader:
         if S.TOTAL_HINT.search(low, max(u.start, a.start - S.CLAUSE), min(u.end, noun_end + 40)):
             return None, "the mission's total: a multinational whole"
         if entities and not S.OF_WHICH_TAIL.search(low, max(u.start, a.start - S.CLAUSE), a.start):
-            between = [b for b in amounts(low, entities[-1].end, a.start, doc.dot_decimal, doc.number_words) if not b.is_year]
+            between = [b for b in amounts(low, entities[-1].end, a.start, doc.dot_decimal) if not b.is_year]
             # "Austrija učestvuje u KFOR-u sa 418 vojnika, a u BiH je prisutna sa 193": a host
             # or a mission named after the other number moves to another force; the subject
             # carries on
