@@ -40,7 +40,7 @@ def desk(tmp_path, data_copy):
 def _accept(env, cid, *sets):
     args = [a for s in sets for a in ("--set", s)]
     return subprocess.run([sys.executable, "-m", "presence.cli", "review", "--as", "t", "accept",
-                           cid, *args], capture_output=True, text=True, timeout=120,
+                           cid, *args], capture_output=True, text=True, timeout=120, check=False,
                           env={**os.environ, **env})
 
 
@@ -188,3 +188,88 @@ def test_killed_accepts_leave_all_or_nothing_after_the_next_run(tmp_path, data_c
         assert again.returncode == 0 or "already accepted" in again.stderr, again.stderr
     states = _consistent(store_path, data_copy, ids)
     assert all(state[0] == "accepted" for state in states.values()), (repaired, states)
+
+
+def _status(env, cid):
+    with Store(env["PRESENCE_STORE"]) as store:
+        return {c["id"]: c["status"] for c in store.candidates(None)}[cid]
+
+
+def _audit_actions(data, cid):
+    import json
+
+    path = data / "audit.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    return [json.loads(line)["action"] for line in lines if json.loads(line)["candidate"] == cid]
+
+
+def _review_list(env):
+    return subprocess.run([sys.executable, "-m", "presence.cli", "review", "list"],
+                          capture_output=True, text=True, timeout=120, check=False,
+                          env={**os.environ, **env})
+
+
+def test_a_rejection_stopped_between_store_and_audit_log_is_finished_by_the_next_run(desk):
+    """The state a kill between the two writes of a rejection leaves: the journal, the
+    store saying rejected, no audit line. `review list` finishes it."""
+    from presence.curate import JOURNAL, Reviewer, locked
+
+    env, data = desk
+    with Store(env["PRESENCE_STORE"]) as store:
+        reviewer = Reviewer(store, data, who="t")
+        with locked(data):
+            reviewer._journal({"status": "rejected", "candidate": CANDIDATE,
+                               "before": {"id": CANDIDATE}, "after": {"reason": "old"}})
+            store.set_status(CANDIDATE, "rejected", "old")
+    assert _audit_actions(data, CANDIDATE) == []  # half done: rejected without an audit line
+    out = _review_list(env)
+    assert out.returncode == 0 and f"repaired: finished rejecting {CANDIDATE}" in out.stderr
+    assert _status(env, CANDIDATE) == "rejected"
+    assert _audit_actions(data, CANDIDATE) == ["rejected"]
+    assert not (data / JOURNAL).exists()
+
+
+def test_an_accept_stopped_after_its_source_row_is_undone_with_that_row(desk):
+    """A kill between the source rename and the figure rename leaves a new source row
+    that nothing cites; undoing the accept takes it out again, and the accept can be
+    made afresh."""
+    from presence.curate import JOURNAL, Reviewer, locked, source_row
+
+    env, data = desk
+    sources_before = (data / "sources.csv").read_bytes()
+    troops_before = (data / "troops.csv").read_bytes()
+    with Store(env["PRESENCE_STORE"]) as store:
+        reviewer = Reviewer(store, data, who="t")
+        c = reviewer.candidate(CANDIDATE)
+        src = source_row(c, None)
+        with locked(data):
+            reviewer._journal({"status": "accepted", "candidate": CANDIDATE, "before": {},
+                               "after": {"table": "troops", "row": {"note": "never written"},
+                                         "source": src}, "new_source": True})
+            reviewer._write({"sources": src})  # the first rename happened, the second not
+    assert src["source_id"] in (data / "sources.csv").read_text(encoding="utf-8")
+    out = _review_list(env)
+    assert out.returncode == 0 and f"undid the accept of {CANDIDATE}" in out.stderr
+    assert (data / "sources.csv").read_bytes() == sources_before
+    assert (data / "troops.csv").read_bytes() == troops_before
+    assert _status(env, CANDIDATE) == "pending" and not (data / JOURNAL).exists()
+    assert _accept(env, CANDIDATE).returncode == 0
+    assert _audit_actions(data, CANDIDATE) == ["accepted"]
+
+
+def test_a_held_data_folder_is_waited_for_then_a_clear_error(desk):
+    """Another curator (here: this process) holds data/.lock: the accept says it is
+    waiting and by whom, then gives up with a named error, writing nothing."""
+    from presence.curate import locked
+
+    env, data = desk
+    before = _snapshot(data)
+    with locked(data):
+        out = _accept({**env, "PRESENCE_DATA_WAIT": "1"}, CANDIDATE)
+    assert "Traceback" not in out.stderr, out.stderr
+    assert out.returncode == 1
+    assert f"waiting: the data folder {data} is busy (held by process {os.getpid()})" \
+        in out.stderr
+    assert "error: the data folder" in out.stderr and "try again" in out.stderr
+    assert _snapshot(data) == before and _status(env, CANDIDATE) == "pending"
+    assert _accept(env, CANDIDATE).returncode == 0  # released: the same accept goes through
