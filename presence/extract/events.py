@@ -7,25 +7,11 @@ import re
 from . import dates
 from .context import Document
 from .figures import Candidate
-from .vocab import FLAGS, HOST, alternation
+from .vocab import HOST, words
 
-TRIGGERS = {
-    "reinforcement": [r"increase the number", r"increase (?:its|the) (?:forces|troops|presence)",
-                      r"reinforc\w*", r"send (?:additional|extra|more)",
-                      r"deploy\w* (?:of )?(?:additional|extra)", r"activat\w* (?:its |the )?reserve\w*",
-                      r"p[eë]rforc\w*", r"rrit\w* (?:numrin|pranin)\w*", r"poja[cč]a\w*",
-                      r"pove[cć]a\w* broj\w*", r"dodatn\w* (?:vojnik|snag|trup)\w*"],
-    "drawdown": [r"reduc\w* (?:the number|its|troops)", r"withdraw\w*", r"drawdown",
-                 r"cut\w* (?:to|troops)", r"t[eë]rhe\w*", r"zvog[eë]l\w*", r"smanj\w*",
-                 r"povla[cč]\w*"],
-    "visit": [r"visit\w*", r"vizit\w*", r"pose[tć]\w*", r"posjet\w*", r"boravi\w*"],
-    "mandate": [r"mandate", r"mandat\w*", r"resolution", r"rezolucij\w*", r"rezolut\w*"],
-    "handover": [r"took over", r"takes over", r"hand\w* over", r"handover", r"preuze\w*",
-                 r"mori p[eë]rsip[eë]r"],
-    "deployment": [r"deployed", r"arriv\w*", r"bashku\w*", r"joined", r"pridru\w*", r"mb[eë]rrit\w*",
-                   r"stig\w*", r"raspore[dđ]en\w*"],
-}
-_TRIGGERS = [(kind, re.compile(r"(?<!\w)" + alternation(p), FLAGS)) for kind, p in TRIGGERS.items()]
+# The order decides a sentence with words of two kinds: the first kind listed wins.
+KINDS = ("reinforcement", "drawdown", "visit", "mandate", "handover", "deployment")
+_TRIGGERS = [(kind, words(f"event_{kind}")) for kind in KINDS]
 MAX_QUOTE = 240
 _DIGIT = re.compile(r"\d")
 

@@ -35,10 +35,8 @@ def transliterate(text: str) -> tuple[str, Callable[[int], int] | None]:
     """
     if not _CYRILLIC.search(text):
         return text, None
-    extras, shift = [], 0
-    for m in _MULTI.finditer(text):
-        extras.append(m.start() + shift + 1)
-        shift += 1
+    # each two-letter transliteration shifts the offsets after it by one more
+    extras = [m.start() + shift + 1 for shift, m in enumerate(_MULTI.finditer(text))]
 
     def original(i: int) -> int:
         return i - bisect_right(extras, i)

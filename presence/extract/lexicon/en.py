@@ -101,6 +101,17 @@ WORDS = {
                         r"contingent of", r"troop contribution:?", r"personnel:?"],
     "contingent": [r"contingents?", r"detachments?", r"troop contribution", r"units?\b",
                    r"battalions?"],
+    # words that make a dated sentence an event of that kind (events.py)
+    "event_reinforcement": [r"increase the number", r"increase (?:its|the) (?:forces|troops|presence)",
+                            r"reinforc\w*", r"send (?:additional|extra|more)",
+                            r"deploy\w* (?:of )?(?:additional|extra)",
+                            r"activat\w* (?:its |the )?reserve\w*"],
+    "event_drawdown": [r"reduc\w* (?:the number|its|troops)", r"withdraw\w*", r"drawdown",
+                       r"cut\w* (?:to|troops)"],
+    "event_visit": [r"visit\w*"],
+    "event_mandate": [r"mandate", r"resolution"],
+    "event_handover": [r"took over", r"takes over", r"hand\w* over", r"handover"],
+    "event_deployment": [r"deployed", r"arriv\w*", r"joined"],
 }
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,

@@ -91,6 +91,14 @@ WORDS = {
     "strength_before": [r"broji", r"brojala?", r"broja?o", r"broj \w+ je", r"kontingent\w* od",
                         r"ja[cč]in\w* od", r"sa ukupno", r"u sastavu od"],
     "contingent": [r"kontingent\w*"],
+    # words that make a dated sentence an event of that kind (events.py)
+    "event_reinforcement": [r"poja[cč]a\w*", r"pove[cć]a\w* broj\w*",
+                            r"dodatn\w* (?:vojnik|snag|trup)\w*"],
+    "event_drawdown": [r"smanj\w*", r"povla[cč]\w*"],
+    "event_visit": [r"pose[tć]\w*", r"posjet\w*", r"boravi\w*"],
+    "event_mandate": [r"mandat\w*", r"rezolucij\w*"],
+    "event_handover": [r"preuze\w*"],
+    "event_deployment": [r"pridru\w*", r"stig\w*", r"raspore[dđ]en\w*"],
 }
 NUMBER_WORDS = {
     "jedan": 1, "dva": 2, "dvije": 2, "dve": 2, "tri": 3, "četiri": 4, "cetiri": 4, "pet": 5,

@@ -61,6 +61,13 @@ WORDS = {
     "billion": [r"miliard\w*", r"mld\.?"],
     "strength_before": [r"numri i \w+ [eë]sht[eë]", r"num[eë]ron", r"kontingjent\w* (?:prej|me)"],
     "contingent": [r"kontingjent\w*"],
+    # words that make a dated sentence an event of that kind (events.py)
+    "event_reinforcement": [r"p[eë]rforc\w*", r"rrit\w* (?:numrin|pranin)\w*"],
+    "event_drawdown": [r"t[eë]rhe\w*", r"zvog[eë]l\w*"],
+    "event_visit": [r"vizit\w*"],
+    "event_mandate": [r"mandat\w*", r"rezolut\w*"],
+    "event_handover": [r"mori p[eë]rsip[eë]r"],
+    "event_deployment": [r"bashku\w*", r"mb[eë]rrit\w*"],
 }
 NUMBER_WORDS = {
     "një": 1, "dy": 2, "tre": 3, "tri": 3, "katër": 4, "kater": 4, "pesë": 5, "pese": 5,
