@@ -112,6 +112,27 @@ def test_other_money_shares_and_drafts_are_not_budgets():
         assert facts(text, day=day) == set(), text
 
 
+def test_money_compared_named_for_defence_or_for_another_ministry():
+    day = dt.datetime(2025, 11, 20)
+    # a bare number compared with an amount takes its unit
+    text = ("Montenegro's defence ministry will spend 98.5 million euros under the budget "
+            "adopted today, compared to 91.2 in this year's budget.")
+    got = facts(text, day=day)
+    assert ("defence_budget", None, "MNE", "2025", 91.2e6, "EUR") in got
+    # the state budget named first, what the money is for said after it
+    text = "Albania's state budget for 2025 sets aside 280 million euros for defence."
+    assert facts(text, day=day) == {("defence_budget", None, "ALB", "2025", 2.8e8, "EUR")}
+    # the currency carries on into a sentence about another ministry: not defence money
+    text = ("The defence ministry of Serbia gets 170 billion dinars in 2025. The health "
+            "ministry's share falls from 40 billion in 2024 to 35 billion in 2025.")
+    got = facts(text, day=day)
+    assert {v for *_, v, u in got} == {1.7e11}
+    # a part of the amount before is not a level
+    text = ("Kosovo's defence budget for 2025 is 205 million euros, and 12 million of that "
+            "amount pays for pensions.")
+    assert {v for *_, v, u in facts(text, day=day)} == {2.05e8}
+
+
 def test_every_candidate_says_why_and_every_dropped_number_says_why_not():
     found, dropped = explain("KFOR has about 4,500 troops from 27 countries; 30 soldiers were "
                              "injured.", DAY)

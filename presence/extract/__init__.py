@@ -85,7 +85,9 @@ def _title_figures(title: str, published: dt.datetime | None, body_country: str 
 
 
 def _same(c: Candidate) -> tuple:
-    return (c.kind, c.mission, c.contributor, c.value, c.unit, (c.as_of or "")[:4])
+    """What makes a headline's figure the body's: the unit is left out, since a headline
+    that gives the body's 'USD 263 million' as '263 million euros' restates it loosely."""
+    return (c.kind, c.mission, c.contributor, c.value, (c.as_of or "")[:4])
 
 
 def extract(text: str, published: dt.datetime | None = None, title: str = "",

@@ -134,9 +134,13 @@ class Reader:
             return self.money(ui, a, levels, after)
         m = self.money_context
         if m and m.scale and ui - m.unit <= 1 and not a.scaled and not a.is_year \
-                and lists.adjacent_country(doc, ui, a.start) \
-                and not S.NOUN_HEAD.match(after):
-            a.value *= m.scale  # the list's scale and currency, written once at its head
+                and not S.NOUN_HEAD.match(after) and (
+                    lists.adjacent_country(doc, ui, a.start) or (
+                        m.unit == ui and S.COMPARE_TAIL.search(low, max(u.start, a.start - 25),
+                                                               a.start))):
+            # the list's scale and currency, written once at its head; or the amount a bare
+            # number is compared with ("160.9 billion dinars compared to 139.3")
+            a.value *= m.scale
             a.scaled = True
             return self.money(ui, a, levels, after)
         if a.is_year and not S.NOUN_RIGHT_AFTER.match(after):
@@ -205,11 +209,20 @@ class Reader:
         other = S.near(S.OTHER_MONEY, low, max(u.start, a.start - OTHER_MONEY_REACH),
                        min(u.end, a.end + OTHER_MONEY_AFTER, clause_after))
         if other and not (S.near(S.DEFENCE, low, other.end(), a.start) if other.end() <= a.start
-                          else S.near(S.DEFENCE, low, a.end, other.start())):
+                          else S.near(S.DEFENCE, low, a.end, other.start())) \
+                and not self.spent_on_defence(a, other):
             return f"other money ({other.group()})"
         share = S.SHARE_THEN_AMOUNT.search(low, max(u.start, a.start - OTHER_MONEY_REACH), a.start)
         if share:
             return "the money of a share ('32% of the budget, or 106 million')"
+        other_here = S.OTHER_MONEY.search(low, u.start, a.start)
+        if other_here and not S.DEFENCE.search(unit_text) and \
+                not self.spent_on_defence(a, other_here):
+            # "The Health Ministry budget was cut ... from 5.3 billion": a sentence about
+            # other money that never names defence (the title's defence does not make it so)
+            return f"other money ({other_here.group()})"
+        if S.PART_HEAD.match(low, a.end):
+            return "a part of the amount before ('10.7 million of that amount')"
         topup = S.TOPUP.search(unit_text)
         if topup:
             return f"a top-up or supplementary budget ({topup.group()})"
@@ -259,6 +272,14 @@ class Reader:
         self.found.append(c)
         levels.append(c)
         return None
+
+    def spent_on_defence(self, a: Amount, other: re.Match) -> bool:
+        """'The state budget for 2024 foresees USD 263 million on defence spending': other
+        money named before the amount, and what the amount is for said right after it."""
+        low = self.doc.low
+        purpose = S.DEFENCE_PURPOSE.match(low, a.end)
+        return other.end() <= a.start and purpose is not None and \
+            S.DEFENCE.match(low, purpose.end()) is not None
 
     def derived(self, ui: int, a: Amount, currency: str, m: re.Match,
                 levels: list[Candidate]) -> None:

@@ -41,6 +41,15 @@ PLAN = words("plan")
 DRAFT = words("draft")
 MULTIYEAR = words("multiyear")
 OTHER_MONEY = words("other_money")
+# "160.9 billion dinars compared to 139.3": the bare number shares the amount's unit
+COMPARE_TAIL = tail("compare", r"\s*(?:the\s+|this\s+)?")
+# "10.7 million of that amount": a part of the amount before, not a level
+PART_HEAD = re.compile(r"\s+(?:of (?:that|this|the) (?:amount|sum|total|budget)|of it\b|"
+                       r"od (?:tog|toga|tog iznosa|te sume|tog bud[zž]eta)|"
+                       r"nga (?:kjo|ajo|k[eë]to|ato) (?:shum|mjete)\w*|davon|dont)", FLAGS)
+# "USD 263 million on defence spending": what the money is for, said right after it
+DEFENCE_PURPOSE = re.compile(r"\s*(?:on|for|to|into|za|na|p[eë]r|f[uü]r|pour|per)\s+(?:the\s+)?"
+                             r"(?=\S)", FLAGS)
 OTHER_FORCES = words("other_forces")
 ELSEWHERE = words("elsewhere")
 CASUALTY = words("casualty")

@@ -37,6 +37,8 @@ from_words / to_words   "from A to B"
 thousand / million / billion   scale words after a number
 strength_before  words that introduce a force's size ("total strength:", "broji", "a force of")
 contingent       a nation's share of a force (contingent, kontingjent, Kontingent, birlik)
+compare          words before a bare number compared with an amount just before it ("160.9
+                 billion dinars compared to 139.3"): it takes that amount's scale and currency
 event_<kind>     words that make a dated sentence an event of that kind (reinforcement,
                  drawdown, visit, mandate, handover, deployment)
 number_words     a dict: word -> value (used only with a scale word or a troop noun)

@@ -49,6 +49,7 @@ WORDS = {
     "billion": [r"mrd\.?", r"milliard\w*"],
     "strength_before": [r"st[aä]rke von", r"umfasst", r"z[aä]hlt", r"kontingent\w* von"],
     "contingent": [r"kontingent\w*"],
+    "compare": [r"gegen[uü]ber", r"von", r"als"],
 }
 NUMBER_WORDS = {"zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7,
                 "acht": 8, "neun": 9, "zehn": 10, "zwanzig": 20, "hundert": 100}

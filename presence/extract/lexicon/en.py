@@ -112,6 +112,8 @@ WORDS = {
     "event_mandate": [r"mandate", r"resolution"],
     "event_handover": [r"took over", r"takes over", r"hand\w* over", r"handover"],
     "event_deployment": [r"deployed", r"arriv\w*", r"joined"],
+    "compare": [r"compared (?:to|with)", r"against", r"versus", r"vs\.?", r"up from", r"down from",
+                r"from", r"than"],
 }
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,

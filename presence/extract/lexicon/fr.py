@@ -47,6 +47,7 @@ WORDS = {
     "strength_before": [r"effectif\w* (?:de|:)", r"compte", r"contingent\w* de", r"fort de",
                         r"forte de"],
     "contingent": [r"contingent\w*", r"d[eé]tachement\w*"],
+    "compare": [r"contre", r"par rapport [aà]", r"que"],
 }
 NUMBER_WORDS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
                 "huit": 8, "neuf": 9, "dix": 10, "vingt": 20, "cent": 100}

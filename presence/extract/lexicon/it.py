@@ -41,6 +41,7 @@ WORDS = {
     "billion": [r"miliardi", r"miliardo", r"mld\.?"],
     "strength_before": [r"forte di", r"composto da", r"contingente di", r"dei"],
     "contingent": [r"contingent\w*"],
+    "compare": [r"rispetto a", r"contro", r"da"],
 }
 NUMBER_WORDS = {"due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7,
                 "otto": 8, "nove": 9, "dieci": 10, "venti": 20, "cento": 100}

@@ -53,6 +53,7 @@ WORDS = {
     "billion": [r"milijard\w*", r"milijardi"],
     "strength_before": [r"broi", r"brojka od", r"kontingent\w* od"],
     "contingent": [r"kontingent\w*"],
+    "compare": [r"vo odnos na", r"od"],
 }
 NUMBER_WORDS = {"eden": 1, "dva": 2, "tri": 3, "[cč]etiri": 4, "pet": 5, "[sš]est": 6,
                 "sedum": 7, "osum": 8, "devet": 9, "deset": 10}

@@ -99,6 +99,7 @@ WORDS = {
     "event_mandate": [r"mandat\w*", r"rezolucij\w*"],
     "event_handover": [r"preuze\w*"],
     "event_deployment": [r"pridru\w*", r"stig\w*", r"raspore[dđ]en\w*"],
+    "compare": [r"u odnosu na", r"naspram", r"od", r"nego"],
 }
 NUMBER_WORDS = {
     "jedan": 1, "dva": 2, "dvije": 2, "dve": 2, "tri": 3, "četiri": 4, "cetiri": 4, "pet": 5,

@@ -68,6 +68,7 @@ WORDS = {
     "event_mandate": [r"mandat\w*", r"rezolut\w*"],
     "event_handover": [r"mori p[eë]rsip[eë]r"],
     "event_deployment": [r"bashku\w*", r"mb[eë]rrit\w*"],
+    "compare": [r"krahasuar me", r"kundrejt", r"nga", r"se"],
 }
 NUMBER_WORDS = {
     "një": 1, "dy": 2, "tre": 3, "tri": 3, "katër": 4, "kater": 4, "pesë": 5, "pese": 5,
