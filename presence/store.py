@@ -12,9 +12,10 @@ import json
 import os
 import re
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 import duckdb
 from platformdirs import user_data_dir
@@ -63,6 +64,8 @@ SCHEMA = [
     # Why extraction failed on an article; it is then marked extracted so the next run
     # moves on instead of dying on it again (`extract --all` retries it).
     "ALTER TABLE articles ADD COLUMN IF NOT EXISTS extract_error TEXT",
+    # What the stored values were made with, e.g. which SimHash (ingest recomputes on a change)
+    "CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     """CREATE TABLE IF NOT EXISTS http_cache (
         url TEXT PRIMARY KEY,
         etag TEXT,
@@ -124,6 +127,14 @@ class ArticleRow:
     origin: str | None
 
 
+class StoredMatches(NamedTuple):
+    """Stored articles a batch repeats: by URL, by content hash, and a near copy per article."""
+
+    by_url: dict[str, str]
+    by_hash: dict[str, str]
+    near: list[str | None]  # in the batch's order; None where nothing is close
+
+
 class Store:
     """One open store. Use as a context manager so the file is closed cleanly."""
 
@@ -144,38 +155,120 @@ class Store:
         self.db.close()
 
     # -- articles -----------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All or nothing: a process killed inside leaves the store as it was before."""
+        self.db.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
     def find_duplicate(self, url: str | None, content_hash: str, simhash: int,
                        max_distance: int) -> tuple[str, str] | None:
         """(id, why) of an article already stored that this one repeats, if any."""
-        if url:
-            row = self.db.execute("SELECT id FROM articles WHERE url = ? LIMIT 1",
-                                  [url]).fetchone()
-            if row:
-                return row[0], "same URL"
-        row = self.db.execute("SELECT id FROM articles WHERE content_hash = ? LIMIT 1",
-                              [content_hash]).fetchone()
-        if row:
-            return row[0], "same text"
-        if max_distance > 0:
-            row = self.db.execute(
-                "SELECT id FROM articles WHERE duplicate_of IS NULL "
-                "AND bit_count(xor(simhash, ?)) <= ? LIMIT 1",
-                [simhash, max_distance]).fetchone()
-            if row:
-                return row[0], "nearly the same text"
+        found = self.find_duplicates([url], [content_hash], [simhash], max_distance)
+        if url and url in found.by_url:
+            return found.by_url[url], "same URL"
+        if content_hash in found.by_hash:
+            return found.by_hash[content_hash], "same text"
+        if found.near[0]:
+            return found.near[0], "nearly the same text"
         return None
 
+    def find_duplicates(self, urls: list[str | None], content_hashes: list[str],
+                        simhashes: list[int], max_distance: int) -> "StoredMatches":
+        """What a batch of articles repeats among those stored: three queries, not three a row.
+
+        Where several stored articles match, the earliest stored one is named. Near
+        copies are looked for among originals only (a duplicate's text is not kept).
+        """
+        by_url = dict(self.db.execute(
+            "SELECT url, arg_min(id, (ingested_at, id)) FROM articles "
+            "WHERE url IN (SELECT unnest(?::TEXT[])) GROUP BY url",
+            [[u for u in urls if u]]).fetchall())
+        by_hash = dict(self.db.execute(
+            "SELECT content_hash, arg_min(id, (ingested_at, id)) FROM articles "
+            "WHERE content_hash IN (SELECT unnest(?::TEXT[])) GROUP BY content_hash",
+            [list(content_hashes)]).fetchall())
+        near: list[str | None] = [None] * len(simhashes)
+        if max_distance > 0 and simhashes:
+            for index, article_id in self.db.execute(
+                    "SELECT batch.i, arg_min(a.id, (a.ingested_at, a.id)) "
+                    "FROM (SELECT unnest(?::BIGINT[]) AS simhash, "
+                    "unnest(range(?)) AS i) batch "
+                    "JOIN articles a ON a.duplicate_of IS NULL "
+                    "AND bit_count(xor(a.simhash, batch.simhash)) <= ? GROUP BY batch.i",
+                    [list(simhashes), len(simhashes), max_distance]).fetchall():
+                near[index] = article_id
+        return StoredMatches(by_url, by_hash, near)
+
     def add_article(self, a: ArticleRow) -> None:
+        self.add_articles([a])
+
+    def add_articles(self, rows: list[ArticleRow]) -> None:
+        """One INSERT from a frame for the whole batch; the row-by-row INSERT was most of
+        ingest's time. Call inside `transaction()` to make it part of a larger unit."""
+        import pandas as pd
+
+        if not rows:
+            return
+        incoming_articles = pd.DataFrame({  # read by name from the SQL below
+            "id": [a.id for a in rows], "url": [a.url for a in rows],
+            "title": [a.title for a in rows], "outlet": [a.outlet for a in rows],
+            "published": pd.Series([a.published for a in rows], dtype="datetime64[us]"),
+            "language": [a.language for a in rows], "text": [a.text for a in rows],
+            "content_hash": [a.content_hash for a in rows],
+            "simhash": pd.Series([a.simhash for a in rows], dtype="int64"),
+            "duplicate_of": [a.duplicate_of for a in rows], "origin": [a.origin for a in rows],
+        })
         self.db.execute(
             "INSERT INTO articles (id, url, title, outlet, published, language, text, "
             "content_hash, simhash, duplicate_of, origin, ingested_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [a.id, a.url, a.title, a.outlet, a.published, a.language, a.text, a.content_hash,
-             a.simhash, a.duplicate_of, a.origin, dt.datetime.now()])
+            "SELECT id, url::TEXT, title, outlet::TEXT, published, language::TEXT, text, "
+            "content_hash, simhash, duplicate_of::TEXT, origin::TEXT, ? "
+            "FROM incoming_articles", [dt.datetime.now()])
+        del incoming_articles
+
+    def existing_ids(self, ids: list[str]) -> set[str]:
+        """Which of these article ids are stored already."""
+        return {row[0] for row in self.db.execute(
+            "SELECT id FROM articles WHERE id IN (SELECT unnest(?::TEXT[]))",
+            [list(ids)]).fetchall()}
 
     def has_article(self, article_id: str) -> bool:
-        return self.db.execute("SELECT 1 FROM articles WHERE id = ?",
-                               [article_id]).fetchone() is not None
+        return bool(self.existing_ids([article_id]))
+
+    def original_texts(self, chunk: int = 1000) -> Iterator[tuple[str, str]]:
+        """(id, text) of every original article, read a chunk at a time."""
+        cursor = self.db.execute("SELECT id, text FROM articles WHERE duplicate_of IS NULL "
+                                 "ORDER BY id")
+        while rows := cursor.fetchmany(chunk):
+            yield from rows
+
+    def set_simhashes(self, values: list[tuple[str, int]]) -> None:
+        """Replace the SimHash of these articles: one UPDATE from a frame."""
+        import pandas as pd
+
+        if not values:
+            return
+        new_simhashes = pd.DataFrame({  # read by name from the SQL below
+            "id": [v[0] for v in values],
+            "simhash": pd.Series([v[1] for v in values], dtype="int64")})
+        self.db.execute("UPDATE articles SET simhash = new_simhashes.simhash "
+                        "FROM new_simhashes WHERE articles.id = new_simhashes.id")
+        del new_simhashes
+
+    # -- settings -----------------------------------------------------------
+    def setting(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def set_setting(self, key: str, value: str) -> None:
+        self.db.execute("DELETE FROM settings WHERE key = ?", [key])
+        self.db.execute("INSERT INTO settings VALUES (?, ?)", [key, value])
 
     def articles(self, *, only_unextracted: bool = True) -> Iterator[ArticleRow]:
         """Original articles (not duplicates), oldest first."""

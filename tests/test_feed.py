@@ -1,14 +1,17 @@
 """Ingest against a real DuckDB file and a real HTTP server on 127.0.0.1."""
 import http.server
+import os
+import subprocess
+import sys
 import threading
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from presence.feed import (DEFAULT_LIMITS, NEAR_DUPLICATE_BITS, Fetcher, InputError,
-                           detect_language, ingest, parse_raw, simhash)
-from presence.store import Store
+from presence.feed import (DEFAULT_LIMITS, NEAR_DUPLICATE_BITS, Article, Fetcher, InputError,
+                           Report, detect_language, ingest, parse_raw, simhash, store_articles)
+from presence.store import ArticleRow, Store
 
 DEVSET = Path(__file__).parent / "devset"
 SEED = Path(__file__).resolve().parent.parent.parent / "shared" / "feed"
@@ -97,6 +100,119 @@ def test_simhash_is_stable_and_close_for_near_copies():
     for other in DEVSET.glob("*.txt"):
         if other.name != "en_eufor_2022.txt":
             assert distance(text, other.read_text(encoding="utf-8")) > NEAR_DUPLICATE_BITS
+
+
+def copies(folder):
+    """Devset articles with, for each, a copy under another outlet and a one-word edit."""
+    folder.mkdir()
+    for path in sorted(DEVSET.glob("*.txt")):
+        raw = path.read_text(encoding="utf-8")
+        (folder / path.name).write_text(raw, encoding="utf-8")
+        lines = raw.splitlines()
+        date_line = next(i for i, line in enumerate(lines) if " / " in line)
+        lines[date_line] = lines[date_line].split(" / ")[0] + " / COPY DESK"
+        (folder / f"{path.stem}_copy.txt").write_text("\n".join(lines), encoding="utf-8")
+        lines[date_line] = lines[date_line].split(" / ")[0] + " / NEAR DESK"
+        body = max(range(date_line + 1, len(lines)), key=lambda i: len(lines[i]))
+        words = lines[body].split(" ")
+        words[len(words) // 2] = "changed"
+        lines[body] = " ".join(words)
+        (folder / f"{path.stem}_near.txt").write_text("\n".join(lines), encoding="utf-8")
+    return folder
+
+
+def stored(store):
+    return store.db.execute("SELECT id, duplicate_of, text = '' FROM articles ORDER BY id"
+                            ).fetchall()
+
+
+def test_a_batch_finds_the_duplicates_one_by_one_would(tmp_path):
+    folder = copies(tmp_path / "in")
+    outcomes = []
+    for batch_size in (1, 7, 200):  # each article alone, batches across files, all at once
+        with Store(tmp_path / f"b{batch_size}.duckdb") as s:
+            report = ingest([str(folder)], s, batch_size=batch_size)
+            outcomes.append((sorted(report.new), sorted(report.duplicate), stored(s)))
+    assert outcomes[0] == outcomes[1] == outcomes[2]
+    new, duplicate, rows = outcomes[0]
+    articles = len(list(DEVSET.glob("*.txt")))
+    assert len(new) == articles and len(rows) == 3 * articles
+    whys = [why for _, _, why in duplicate]
+    assert whys.count("same text") == articles
+    assert whys.count("nearly the same text") == articles
+
+
+def test_two_copies_in_one_batch_are_stored_once(store):
+    text = (DEVSET / "en_eufor_2022.txt").read_text(encoding="utf-8")
+    article = parse_raw(text)
+    same = parse_raw(text)
+    other_outlet = parse_raw(text.replace("/ ", "/ OTHER ", 1))
+    report = Report()
+    store_articles([article, same, other_outlet], store, report)
+    assert report.new == [report.duplicate[0][1]]
+    assert [why for _, _, why in report.duplicate] == ["already stored", "same text"]
+    assert store.count("articles") == 2
+
+
+def test_one_unstorable_article_is_one_rejection_and_the_batch_goes_in(store):
+    articles = [parse_raw(p.read_text(encoding="utf-8")) for p in sorted(DEVSET.glob("*.txt"))]
+    articles[2].origin = "bad-\ud800.txt"  # hashed nowhere; cannot be written as UTF-8
+    report = Report()
+    store_articles(articles, store, report)
+    assert len(report.new) == len(articles) - 1
+    assert len(report.rejected) == 1 and "not stored" in report.rejected[0][1]
+    assert store.count("articles") == len(articles) - 1
+
+
+DIES_ON_SECOND_BATCH = """
+import os, signal, sys
+from presence.feed import ingest
+from presence.store import Store
+
+class Dies(Store):
+    batches = 0
+
+    def add_articles(self, rows):
+        super().add_articles(rows)  # the batch's rows are written, not yet committed
+        Dies.batches += 1
+        if Dies.batches == 2:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+with Dies(sys.argv[1]) as store:
+    ingest([sys.argv[2]], store, batch_size=3)
+"""
+
+
+def test_a_process_killed_mid_batch_leaves_only_whole_batches(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for path in sorted(DEVSET.glob("*.txt"))[:7]:
+        (folder / path.name).write_bytes(path.read_bytes())
+    path = tmp_path / "store.duckdb"
+    run = subprocess.run([sys.executable, "-c", DIES_ON_SECOND_BATCH, str(path), str(folder)],
+                         capture_output=True, text=True, timeout=120,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert run.returncode == -9, run.stderr
+    with Store(path) as s:
+        names = sorted(row[0] for row in s.db.execute("SELECT origin FROM articles").fetchall())
+    assert names == [str(p) for p in sorted(folder.iterdir())[:3]]
+    with Store(path) as s:
+        again = ingest([str(folder)], s)
+    assert len(again.new) == 4 and len(again.duplicate) == 3
+
+
+def test_simhashes_another_version_made_are_recomputed_before_comparing(store, tmp_path):
+    original = parse_raw((DEVSET / "en_eufor_2022.txt").read_text(encoding="utf-8"))
+    store.add_article(ArticleRow(  # as an older SimHash left it: a value ours never makes
+        id="old", url=None, title=original.title, outlet="OLD", published=original.published,
+        language="en", text=original.text, content_hash="old-hash",
+        simhash=~simhash(original.text), duplicate_of=None, origin="old"))
+    near = tmp_path / "near.txt"
+    near.write_text((DEVSET / "en_eufor_2022.txt").read_text(encoding="utf-8")
+                    .replace("Thursday", "Friday").replace("/ ", "/ NEAR ", 1), encoding="utf-8")
+    report = ingest([str(near)], store)
+    assert report.duplicate[0][1:] == ("old", "nearly the same text"), report.summary()
+    assert store.setting("simhash_version") is not None
 
 
 class Handler(http.server.BaseHTTPRequestHandler):

@@ -47,3 +47,32 @@ def test_failed_write_leaves_nothing_half_done(tmp_path):
         with pytest.raises(KeyError):
             s.replace_candidates("a1", [cand("c9"), broken])
         assert [r["id"] for r in s.candidates()] == ["c1"]
+
+
+def test_a_batch_is_written_whole_or_not_at_all(tmp_path):
+    with Store(tmp_path / "s.duckdb") as s:
+        s.add_articles([article(1), article(2)])
+        with pytest.raises(RuntimeError):
+            with s.transaction():
+                s.add_articles([article(3), article(4)])
+                raise RuntimeError("the process fails mid-batch")
+        with pytest.raises(Exception, match="(?i)duplicate key|constraint"):
+            with s.transaction():
+                s.add_articles([article(5), article(1)])  # a1 is stored: the batch fails
+        assert sorted(r[0] for r in s.db.execute("SELECT id FROM articles").fetchall()) \
+            == ["a1", "a2"]
+
+
+def test_duplicates_of_a_batch_are_found_in_three_queries(tmp_path):
+    with Store(tmp_path / "s.duckdb") as s:
+        first, second = article(1), article(2)
+        first.url, second.url = "https://a.example/1", "https://a.example/1"
+        second.id, second.duplicate_of, second.content_hash = "a2", "a1", "h1"
+        s.add_articles([first])
+        s.add_articles([second])
+        found = s.find_duplicates(["https://a.example/1", None, None], ["x", "h1", "y"],
+                                  [0, 0, 1 ^ 0b111], max_distance=3)
+        assert found.by_url == {"https://a.example/1": "a1"}  # the earliest, not the copy
+        assert found.by_hash == {"h1": "a1"}
+        assert found.near == ["a1", "a1", "a1"]  # simhash 1 within 3 bits of 0 and of 1^7
+        assert s.find_duplicates([None], ["z"], [-1], 3).near == [None]
