@@ -10,10 +10,16 @@ exception boxes, and elements that render something from the URL as markdown
 or HTML (a text element mentioning the marker in which, once backslash-escaped
 characters are removed, a link "](" or a tag "<x" remains, or one allowed to
 hold HTML).
+
+With --hostile-data the pages read a copy of data/ whose free-text fields
+(every troop and event note, every source title and note, every event
+title) carry markdown links, images, HTML and script with the same marker:
+the same count, for text that comes from the data rather than the URL.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -62,6 +68,46 @@ def queries(n: int, rng: random.Random) -> list[dict[str, str]]:
     return out[:n]
 
 
+HOSTILE_TEXT = ("[x](http://evil.example) ![](http://evil.example/i.png) "
+                "<img src=http://evil.example/i.png><script>alert('xss13')</script> **xss13**")
+
+
+def hostile_data(target: Path) -> str:
+    """A copy of data/ with HOSTILE_TEXT in every free-text field; it still validates."""
+    import csv
+    import io
+
+    from presence.dataset import DEFAULT_DATA_DIR, load_dataset
+
+    shutil.copytree(DEFAULT_DATA_DIR, target)
+    for table, fields in (("troops", ("note",)), ("events", ("title", "note")),
+                          ("sources", ("title", "note"))):
+        path = target / f"{table}.csv"
+        reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))
+        rows = list(reader)
+        for row in rows:
+            for field in fields:
+                if field in row:
+                    row[field] = f"{row[field]} {HOSTILE_TEXT}".strip()
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=reader.fieldnames, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        path.write_text(out.getvalue(), encoding="utf-8")
+    load_dataset(target)
+    return str(target)
+
+
+def marker_shown(at: AppTest) -> bool:
+    """Whether any text element or table shows the marker at all (as text or not)."""
+    texts = [str(getattr(e, "value", "") or "") for kind in TEXT_ELEMENTS
+             for e in getattr(at, kind, [])]
+    for table in list(at.dataframe) + list(at.table):
+        with contextlib.suppress(Exception):  # a table the harness cannot read is not text
+            texts.append(table.value.to_string())
+    return any(MARKER.search(t) for t in texts)
+
+
 def rendered_from_url(at: AppTest) -> list[str]:
     found = []
     for kind in TEXT_ELEMENTS:
@@ -95,6 +141,8 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=100)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--pages", nargs="*", default=PAGES)
+    parser.add_argument("--hostile-data", action="store_true",
+                        help="markup in data/'s free-text fields instead of hostile queries")
     args = parser.parse_args()
     # A curator login is configured (so the Curate page is in the menu) over an empty
     # store of this run's own, never the user's.
@@ -103,12 +151,14 @@ def main() -> None:
     scratch = tempfile.mkdtemp(prefix="url-fuzz-")
     os.environ["PRESENCE_STORE"] = os.path.join(scratch, "store.duckdb")
     os.environ["PRESENCE_CURATOR_HASH"] = make_hash("bench-password", 1000)
+    if args.hostile_data:
+        os.environ["PRESENCE_DATA"] = hostile_data(Path(scratch) / "data")
     started = time.monotonic()
-    qs = queries(args.queries, random.Random(args.seed))
+    qs = [{}] if args.hostile_data else queries(args.queries, random.Random(args.seed))
     per_page = {}
     examples = []
     for page in args.pages:
-        counts = {"queries": 0, "exception_boxes": 0, "rendered_from_url": 0,
+        counts = {"queries": 0, "exception_boxes": 0, "rendered_from_url": 0, "marker_shown": 0,
                   "listed_as_ignored": 0, "harness_errors": 0}
         for q in qs:
             counts["queries"] += 1
@@ -121,6 +171,7 @@ def main() -> None:
             if at.exception:
                 counts["exception_boxes"] += 1
                 examples.append(f"{page} {q}: exception {at.exception[0].message[:200]}")
+            counts["marker_shown"] += marker_shown(at)
             rendered = rendered_from_url(at)
             if rendered:
                 counts["rendered_from_url"] += 1
