@@ -1,9 +1,22 @@
 """Loading and validation: every rule names file, line and field."""
 import csv
+import os
 
+import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from presence.dataset import DatasetError, load_dataset, parse_partial_date
+from presence.dataset import (
+    _ARROW_FROM_BYTES,
+    DEFAULT_DATA_DIR,
+    DatasetError,
+    _arrow_csv,
+    _pandas_csv,
+    _parse_csv,
+    load_dataset,
+    parse_partial_date,
+)
 
 
 def write_rows(path, rows, fields):
@@ -94,3 +107,41 @@ def test_partial_dates():
     assert parse_partial_date("1999-06-12")[0] == parse_partial_date("1999-06-12")[1]
     assert parse_partial_date("12.06.1999") is None
     assert parse_partial_date("2023-02-30") is None
+
+
+# The fast reader (pyarrow, for large tables) must give pandas' frame or step aside.
+CSV_PIECES = [",", '"', '""', "\n", "\n", "\r", "\r\n", " ", "a", "b", "é", "\x00", "\ufeff",
+              "\u2028", "\t", "\x0b", "\x0c", "\xa0", "1", "-", "\\", ',"', '",', '"\n', '\n"']
+
+
+def _read_or_error(read, data):
+    try:
+        return read(data)
+    except Exception as exc:  # noqa: BLE001 - the two readers must fail alike
+        return type(exc).__name__
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "300")), deadline=None)
+@given(header=st.sampled_from(["a,b,c\n", "a,b\r\n", "\ufeffa,b,c\n", "a,a,b\n", "a,,b\n", ""]),
+       body=st.lists(st.sampled_from(CSV_PIECES), max_size=40).map("".join))
+def test_fast_reader_gives_what_pandas_reads(header, body):
+    """Whatever bytes a table holds, the loader's large-table reader yields pandas' frame
+    (or leaves the file to pandas' reader, whose error the curator then sees)."""
+    data = (header + body).encode("utf-8")
+    expected = _read_or_error(_pandas_csv, data)
+    got = _read_or_error(lambda d: _parse_csv(d, arrow_from=0), data)
+    if isinstance(expected, str) or isinstance(got, str):
+        assert got == expected
+    else:
+        pd.testing.assert_frame_equal(got, expected)
+
+
+def test_the_fast_reader_reads_every_shipped_table_as_pandas_does():
+    """The shipped tables (each under the size at which the loader switches readers)
+    parse to the same frames through pyarrow's reader as through pandas'."""
+    for path in sorted(DEFAULT_DATA_DIR.glob("*.csv")):
+        data = path.read_bytes()
+        assert len(data) < _ARROW_FROM_BYTES, path.name
+        fast = _arrow_csv(data)
+        assert fast is not None, f"{path.name} was left to pandas' reader"
+        pd.testing.assert_frame_equal(fast, _pandas_csv(data), obj=path.name)
