@@ -2,7 +2,7 @@
 
     python bench/generate_record.py OUT_DIR [--figures 100000] [--seed 15]
 
-OUT_DIR receives the same files and columns as data/ (schema.json and every table), so
+OUT_DIR receives the same files and columns as data/ (datapackage.json and every table), so
 `PRESENCE_DATA=OUT_DIR` runs the dashboard, the validator and the benchmarks on it. It is
 never data/: the script refuses that directory and anything inside it.
 
@@ -227,7 +227,7 @@ def generate(out: Path, figures: int, seed: int) -> dict:
     record = record[list(troops_real.columns)]
 
     out.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(DATA / "schema.json", out / "schema.json")
+    shutil.copyfile(DATA / "datapackage.json", out / "datapackage.json")
     for name in COPIED:
         shutil.copyfile(DATA / f"{name}.csv", out / f"{name}.csv")
     all_sources.to_csv(out / "sources.csv", index=False)

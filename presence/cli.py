@@ -304,7 +304,7 @@ def cmd_hash_password(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="presence", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    validate = sub.add_parser("validate", help="check data/*.csv against data/schema.json")
+    validate = sub.add_parser("validate", help="check data/*.csv against data/datapackage.json")
     validate.add_argument("--data", help="dataset folder (default: PRESENCE_DATA or data/)")
     validate.add_argument("--outliers", action="store_true",
                           help="also list mission totals far above or below both neighbours, "

@@ -419,7 +419,9 @@ class Reviewer:
             scratch = Path(scratch)
             for f in self.directory.glob("*.csv"):
                 shutil.copy(f, scratch / f.name)
-            shutil.copy(self.directory / "schema.json", scratch / "schema.json")
+            package = self.directory / "datapackage.json"
+            if package.exists():
+                shutil.copy(package, scratch / package.name)
             for table, text in texts.items():
                 (scratch / f"{table}.csv").write_text(text, encoding="utf-8")
             try:

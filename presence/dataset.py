@@ -1,4 +1,5 @@
-"""Load the curated dataset (data/*.csv) and hold it to data/schema.json.
+"""Load the curated dataset (data/*.csv) and hold it to the Table Schemas of
+data/datapackage.json (read by presence.schema).
 
 Every load validates: a published figure that points at a missing source, a
 country code nobody knows, or a troop figure dated before its mission began
@@ -9,7 +10,6 @@ from __future__ import annotations
 import csv
 import functools
 import io
-import json
 import os
 import re
 import stat
@@ -18,6 +18,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from .schema import PACKAGE_FILE, SchemaError
+from .schema import load_schema as _package_rules
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PACKAGE_ROOT / "data"
@@ -99,14 +102,11 @@ class Dataset:
 
 
 def load_schema(directory: Path) -> dict:
-    path = directory / "schema.json"
-    if not path.exists():
-        path = DEFAULT_DATA_DIR / "schema.json"
+    """The column rules of data/datapackage.json (presence.schema), errors as Problems."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise DatasetError([Problem("schema.json", None, None,
-                                    f"cannot be read as JSON: {exc}")]) from exc
+        return _package_rules(directory)
+    except SchemaError as exc:
+        raise DatasetError([Problem(PACKAGE_FILE, None, None, str(exc))]) from exc
 
 
 @dataclass

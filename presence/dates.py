@@ -1,6 +1,6 @@
 """Dates as precise as their source: a year, a month or a day, never more.
 
-The record writes `1999`, `2025-04` or `2025-03-10` (see data/schema.json);
+The record writes `1999`, `2025-04` or `2025-03-10` (see data/datapackage.json);
 a reader must be told "1999", not "01 Jan 1999", and a chart must not draw a
 year-only figure on 1 January, which for KFOR is before it existed.
 """
