@@ -5,13 +5,18 @@ carries the title, the filters applied, the sources and the date of the data.
 """
 from __future__ import annotations
 
+import asyncio
+import atexit
+import contextlib
 import io
 import json
 import re
+import threading
 from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 IMAGE_FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 MAX_SOURCES_PRINTED = 6
@@ -61,18 +66,23 @@ def captioned(fig: go.Figure, caption: Caption) -> go.Figure:
     n_lines = foot.count("<br>") + 1
     height = (out.layout.height or 500) + 30 + 16 * n_lines
     out.update_layout(
-        title=dict(text=f"<b>{caption.title}</b>", x=0.01, xanchor="left"),
+        title={"text": f"<b>{caption.title}</b>", "x": 0.01, "xanchor": "left"},
         height=height, width=out.layout.width or 1100,
-        margin=dict(t=80, b=60 + 16 * n_lines, l=70, r=30),
+        margin={"t": 80, "b": 60 + 16 * n_lines, "l": 70, "r": 30},
         paper_bgcolor="white")
     out.add_annotation(text=foot, showarrow=False, xref="paper", yref="paper", x=0,
                        y=0, yshift=-(40 + 16 * n_lines), xanchor="left", yanchor="bottom",
-                       align="left", font=dict(size=11, color="#333"))
+                       align="left", font={"size": 11, "color": "#333"})
     return out
 
 
 def figure_bytes(fig: go.Figure, fmt: str, caption: Caption) -> bytes:
-    """Build one export file. Called only when the user asks for it (kaleido is slow)."""
+    """Build one export file. Called only when the user asks for it.
+
+    Images are drawn by the process's one kaleido browser (`RENDERER`), opened on
+    the first image export and kept for the next; ExportUnavailable says what to
+    install when there is no Chromium.
+    """
     out = captioned(fig, caption)
     if fmt == "html":
         # Plotly's JS is embedded so the file opens offline.
@@ -80,7 +90,107 @@ def figure_bytes(fig: go.Figure, fmt: str, caption: Caption) -> bytes:
                            config={"displaylogo": False}).encode("utf-8")
     if fmt not in IMAGE_FORMATS:
         raise ValueError(f"unknown export format '{fmt}' (png, svg, pdf or html)")
-    return out.to_image(format=fmt, scale=2 if fmt == "png" else 1)
+    # What plotly's `to_image` hands kaleido: the figure as a dict, drawn at its own size.
+    opts = {"format": fmt, "width": out.layout.width, "height": out.layout.height,
+            "scale": 2 if fmt == "png" else 1}
+    return RENDERER.render(out.to_dict(), opts)
+
+
+class ExportUnavailable(RuntimeError):
+    """An image export cannot be drawn on this machine; the message says why and what to do."""
+
+
+# Starting Chromium takes seconds (about 10 on the 2-core test machine) and a render
+# on an open one about half a second, so one browser serves every export of a process.
+START_TIMEOUT_S = 60
+RENDER_TIMEOUT_S = 90  # kaleido's own default for one image
+NO_CHROMIUM = ("PNG, SVG and PDF export need Chromium (or Google Chrome), which was not "
+               "found on this machine. Install it (Debian or Ubuntu: apt install chromium) "
+               "or set BROWSER_PATH to its executable. HTML, CSV, Excel and GeoJSON "
+               "exports work without it.")
+
+
+class Renderer:
+    """One kaleido browser kept open on an event loop of its own, started on first use.
+
+    Exports from several sessions take turns (a lock): kaleido's own sync server
+    hands results back in a shared queue, which two threads could swap. A render
+    that fails or hangs closes the browser, so the next export starts a fresh one
+    instead of waiting on a dead one.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._browser = None
+        self.starts = 0  # browsers opened so far (one, unless a render failed)
+        atexit.register(self.close)
+
+    def render(self, fig_dict: dict, opts: dict) -> bytes:
+        with self._lock:
+            if self._browser is None:
+                self._start()
+            job = asyncio.run_coroutine_threadsafe(
+                self._browser.calc_fig(fig_dict, opts=opts, topojson=pio.defaults.topojson),
+                self._loop)
+            try:
+                return job.result(timeout=RENDER_TIMEOUT_S)
+            except BaseException:
+                job.cancel()
+                self._close()
+                raise
+
+    def running(self) -> bool:
+        return self._browser is not None
+
+    def close(self) -> None:
+        with self._lock:
+            self._close()
+
+    def _start(self) -> None:
+        import kaleido
+        from kaleido.errors import ChromeNotFoundError
+
+        # The browser options plotly's `to_image` would pass, but MathJax off unless
+        # configured: kaleido would fetch it from a CDN, and the dashboard fetches
+        # nothing from the internet (no chart of ours writes TeX).
+        options = {name: getattr(pio.defaults, name) for name in ("plotlyjs", "mathjax",
+                                                                  "headers")
+                   if getattr(pio.defaults, name, None)}
+        options.setdefault("mathjax", False)
+
+        async def open_browser():
+            browser = kaleido.Kaleido(n=1, timeout=RENDER_TIMEOUT_S, **options)
+            await browser.open()
+            return browser
+
+        loop = asyncio.new_event_loop()
+        threading.Thread(target=loop.run_forever, name="export-renderer", daemon=True).start()
+        try:
+            self._browser = asyncio.run_coroutine_threadsafe(open_browser(), loop).result(
+                timeout=START_TIMEOUT_S)
+        except ChromeNotFoundError as exc:
+            loop.call_soon_threadsafe(loop.stop)
+            raise ExportUnavailable(NO_CHROMIUM) from exc
+        except BaseException:
+            loop.call_soon_threadsafe(loop.stop)
+            raise
+        self._loop = loop
+        self.starts += 1
+
+    def _close(self) -> None:
+        browser, loop = self._browser, self._loop
+        self._browser = self._loop = None
+        if loop is None:
+            return
+        if browser is not None:
+            # A browser that will not close is left to end with the process.
+            with contextlib.suppress(Exception):
+                asyncio.run_coroutine_threadsafe(browser.close(), loop).result(timeout=10)
+        loop.call_soon_threadsafe(loop.stop)
+
+
+RENDERER = Renderer()
 
 
 # The dataset's terms, printed in every data export's metadata (the JSON sidecar and the

@@ -30,7 +30,7 @@ def test_caption_lists_sources_and_truncates(kfor):
 
 
 def test_svg_has_title_filters_sources_and_date(kfor):
-    fig, frame, caption = kfor
+    fig, _, caption = kfor
     svg = export.figure_bytes(fig, "svg", caption).decode()
     assert svg.startswith("<svg") or "<svg" in svg[:200]
     for text in ("KFOR strength", "mission: KFOR", "Sources:", caption.data_date):
@@ -82,3 +82,33 @@ def test_csv_is_plain_and_its_metadata_is_in_a_json_sidecar(kfor, tmp_path):
     assert meta["sources"] == list(caption.sources) and len(meta["sources"]) > 6
     assert meta["columns"] == list(loaded.columns)
     assert meta["licence"].startswith("CC BY 4.0") and "KFOR strength" in meta["citation"]
+
+
+def test_image_exports_share_one_browser(kfor):
+    """The browser is started by the first image export and kept for the next ones
+    (starting Chromium takes seconds; drawing on an open one, a fraction of that)."""
+    fig, _, caption = kfor
+    export.figure_bytes(fig, "png", caption)
+    started = export.RENDERER.starts
+    assert export.RENDERER.running() and started >= 1
+    for fmt in ("png", "svg", "pdf"):
+        export.figure_bytes(fig, fmt, caption)
+    assert export.RENDERER.running() and export.RENDERER.starts == started
+
+
+def test_without_chromium_the_export_says_what_to_install(kfor, monkeypatch, tmp_path):
+    fig, _, caption = kfor
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-chromium-here"))
+    renderer = export.Renderer()
+    monkeypatch.setattr(export, "RENDERER", renderer)
+    with pytest.raises(export.ExportUnavailable, match="need Chromium") as exc:
+        export.figure_bytes(fig, "png", caption)
+    assert "apt install chromium" in str(exc.value) and not renderer.running()
+    assert b"KFOR strength" in export.figure_bytes(fig, "html", caption)  # HTML needs none
+
+
+def test_the_kept_browser_draws_what_plotly_draws(kfor):
+    """The PNG is byte for byte the one plotly's own `to_image` makes (a fresh browser)."""
+    fig, _, caption = kfor
+    ours = export.figure_bytes(fig, "png", caption)
+    assert ours == export.captioned(fig, caption).to_image(format="png", scale=2)
