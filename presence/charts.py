@@ -331,7 +331,8 @@ def contingents_heatmap(contingents: pd.DataFrame,
     grid = grid.loc[grid.max(axis=1).sort_values().index]
     # Colour on a log scale: 19,000 in 1999 would otherwise wash out every
     # contingent of a few hundred since.
-    ticks = [t for t in (1, 10, 100, 1_000, 10_000, 100_000) if t <= max(grid.max().max(), 10)]
+    top = max(float(np.nanmax(grid.to_numpy())), 10)  # once, not per tick
+    ticks = [t for t in (1, 10, 100, 1_000, 10_000, 100_000) if t <= top]
     fig = go.Figure(go.Heatmap(
         z=np.log10(grid.values), x=grid.columns, y=grid.index,
         customdata=grid.values, colorscale="Blues", hoverongaps=False, xgap=2, ygap=1,

@@ -313,22 +313,27 @@ def at(estimates: pd.DataFrame, when: pd.Timestamp, *, newest: bool = False) -> 
     """
     when = pd.Timestamp(when)
     wanted = (LEVEL, HELD) if newest else (LEVEL,)
-    by_series: dict[tuple, list[dict]] = {}
-    for r in estimates[estimates.start <= when].to_dict("records"):
-        by_series.setdefault((r["mission_id"], r["contributor"]), []).append(r)
+    known = estimates[estimates.start <= when]
+    if known.empty:
+        return pd.DataFrame()
+    # Each series' rows are together and oldest first (series() sorts them), so the
+    # last row of a group is its newest; only those few rows become records.
+    keys = ["mission_id", "contributor"]
+    latest = known[known.status.isin(wanted)].groupby(keys, sort=False).tail(1)
+    held = known[known.status == HELD].join(
+        latest.set_index(keys)["date"].rename("_adopted"), on=keys)
+    held = held[held.date > held._adopted].groupby(keys, sort=False).tail(1)
+    held = held.set_index(keys).to_dict("index")
+    changed = known[known.alert.map(bool)].groupby(keys, sort=False).tail(1)
+    changed = changed.set_index(keys).to_dict("index")
     rows = []
-    for group in by_series.values():  # each oldest first (series() sorts by date)
-        levels = [r for r in group if r["status"] in wanted]
-        if not levels:
-            continue
-        latest = dict(levels[-1])
-        held = [r for r in group if r["date"] > latest["date"] and r["status"] == HELD]
-        latest["held_value"] = held[-1]["value"] if held else None
-        latest["held_label"] = held[-1]["label"] if held else None
-        changed = [r for r in group if r["alert"]]
-        last = changed[-1] if changed else None
-        for key in ("change", "pct", "alert", "label", "previous_label", "previous_value",
-                    "confirmed_by", "source_ids", "previous_source_ids"):
-            latest[f"last_change_{key}"] = last[key] if last is not None else None
-        rows.append(latest)
+    for latest_row in latest.to_dict("records"):
+        key = (latest_row["mission_id"], latest_row["contributor"])
+        newer, last = held.get(key), changed.get(key)
+        latest_row["held_value"] = newer["value"] if newer else None
+        latest_row["held_label"] = newer["label"] if newer else None
+        for field in ("change", "pct", "alert", "label", "previous_label", "previous_value",
+                      "confirmed_by", "source_ids", "previous_source_ids"):
+            latest_row[f"last_change_{field}"] = last[field] if last is not None else None
+        rows.append(latest_row)
     return pd.DataFrame(rows)

@@ -37,6 +37,27 @@ def boundaries() -> dict:
     return json.loads((GEO_DIR / "balkans.geojson").read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=2)
+def _shapes(role: str) -> dict:
+    """The boundaries of one role ('region' or 'context') as a figure carries them.
+
+    Each layer gets only its own countries, and every ring is a numpy array:
+    Streamlit deep-copies a figure's data on every run before sending it, and
+    copying thousands of little coordinate lists cost most of the map's time
+    (arrays are copied whole and written out as the same JSON numbers).
+    """
+    def rings(geometry: dict) -> dict:
+        if geometry["type"] == "Polygon":
+            return {"type": "Polygon", "coordinates": [np.asarray(r, dtype=float)
+                                                       for r in geometry["coordinates"]]}
+        return {"type": geometry["type"], "coordinates": [
+            [np.asarray(r, dtype=float) for r in polygon] for polygon in geometry["coordinates"]]}
+
+    return {"type": "FeatureCollection", "features": [
+        {**f, "geometry": rings(f["geometry"])} for f in boundaries()["features"]
+        if f["properties"]["role"] == role]}
+
+
 @lru_cache(maxsize=1)
 def country_points() -> pd.DataFrame:
     return pd.read_csv(GEO_DIR / "countries.csv", keep_default_na=False).set_index("iso_a3")
@@ -66,9 +87,8 @@ def _arc(a: tuple[float, float], b: tuple[float, float], n: int = 24) -> tuple[l
 def _with_neighbours() -> go.Figure:
     """A new map figure whose first layer is the region's neighbours, in grey (one layer
     for the static map and for every frame of Play)."""
-    geo = boundaries()
-    context = [f["properties"]["iso_a3"] for f in geo["features"]
-               if f["properties"]["role"] == "context"]
+    geo = _shapes("context")
+    context = [f["properties"]["iso_a3"] for f in geo["features"]]
     fig = go.Figure()
     fig.add_trace(go.Choroplethmap(
         geojson=geo, featureidkey="properties.iso_a3", locations=context,
@@ -116,7 +136,7 @@ def presence_map(presence: pd.DataFrame, sites: pd.DataFrame, contingents: pd.Da
         for r, lo in zip(presence.itertuples(), low)]
     line_width = [2.5 if c in selected else 0.8 for c in presence.iso_a3]
     fig.add_trace(go.Choroplethmap(
-        geojson=boundaries(), featureidkey="properties.iso_a3", locations=presence.iso_a3,
+        geojson=_shapes("region"), featureidkey="properties.iso_a3", locations=presence.iso_a3,
         z=[max(float(np.log10(v)), zmin) if v > 0 else zmin for v in presence.troops],
         zmin=zmin, zmax=zmax,
         colorscale=[[0, "#ffffff"], [0.02, "#fde0c5"], [0.45, "#f59e60"], [1, "#b2401f"]],
@@ -214,7 +234,7 @@ def _frame_traces(presence: pd.DataFrame, sites: pd.DataFrame, contingents: pd.D
     hosts = go.Choroplethmap(z=shades, hovertext=hover, hoverinfo="text")
     pins = go.Scattermap(hovertext=[h for h, p in zip(hover, pinned) if p], hoverinfo="text")
     if first:
-        hosts.update(geojson=boundaries(), featureidkey="properties.iso_a3",
+        hosts.update(geojson=_shapes("region"), featureidkey="properties.iso_a3",
                      locations=presence.iso_a3, zmin=zmin, zmax=zmax)
         pins.update(lat=[pts.loc[c, "lat"] for c, p in zip(presence.iso_a3, pinned) if p],
                     lon=[pts.loc[c, "lon"] for c, p in zip(presence.iso_a3, pinned) if p])

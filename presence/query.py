@@ -8,8 +8,10 @@ say how far apart they are); nothing is averaged.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from . import dates, estimate
@@ -28,12 +30,45 @@ def _ts(day: dt.date | pd.Timestamp | None) -> pd.Timestamp | None:
     return None if day is None else pd.Timestamp(day)
 
 
+_MEMOS: dict[int, dict] = {}
+
+
+def _memo(ds: Dataset) -> dict:
+    """Work that depends on the record alone (every figure with its names and sources,
+    every estimate series), done once per loaded dataset and shared by every filter.
+
+    Keyed on the dataset object, dropped when it is collected; a changed CSV is a
+    new dataset. Callers get shared frames and must not change them in place.
+    """
+    key = id(ds)
+    memo = _MEMOS.get(key)
+    if memo is None:
+        memo = _MEMOS[key] = {}
+        weakref.finalize(ds, _MEMOS.pop, key, None)
+    return memo
+
+
+def _per_value(column: pd.Series, fn) -> pd.Series:
+    """`column.map(fn)`, calling fn once per distinct value (a record repeats its dates)."""
+    return column.map({value: fn(value) for value in column.dropna().unique()})
+
+
 def country_names(ds: Dataset) -> dict[str, str]:
-    return dict(zip(ds.countries["code"], ds.countries["name"]))
+    memo = _memo(ds)
+    if "names" not in memo:
+        memo["names"] = dict(zip(ds.countries["code"], ds.countries["name"]))
+    return memo["names"]
 
 
 def lineage(ds: Dataset) -> dict[str, str]:
     """Mission -> the name of its line of succession (IFOR -> SFOR -> EUFOR Althea)."""
+    memo = _memo(ds)
+    if "lineage" not in memo:
+        memo["lineage"] = _lineage(ds)
+    return memo["lineage"]
+
+
+def _lineage(ds: Dataset) -> dict[str, str]:
     pred = dict(zip(ds.missions["mission_id"], ds.missions["predecessor"]))
     succ: dict[str, str] = {p: m for m, p in pred.items() if isinstance(p, str)}
     out = {}
@@ -61,21 +96,32 @@ def troops(ds: Dataset, f: Filters, *, totals: bool | None = None,
     contingents, None both. The contributor filter narrows contingents only: a
     mission's total is the same whoever one is looking at.
     """
-    t = ds.troops
+    t = _all_troops(ds)
+    keep = np.ones(len(t), dtype=bool)
     if f.missions:
-        t = t[t.mission_id.isin(f.missions)]
+        keep &= t.mission_id.isin(f.missions).to_numpy()
     if f.hosts:
-        t = t[t.host_country.isin(f.hosts)]
+        keep &= t.host_country.isin(f.hosts).to_numpy()
+    is_total = (t.contributor == "ALL").to_numpy()
     if totals is True:
-        t = t[t.contributor == "ALL"]
+        keep &= is_total
     elif totals is False:
-        t = t[t.contributor != "ALL"]
+        keep &= ~is_total
     if f.contributors and totals is not True:
-        t = t[(t.contributor == "ALL") | t.contributor.isin(f.contributors)]
+        keep &= is_total | t.contributor.isin(f.contributors).to_numpy()
     if apply_dates and f.start:
-        t = t[t.as_of_end >= _ts(f.start)]
+        keep &= (t.as_of_end >= _ts(f.start)).to_numpy()
     if apply_dates and f.end:
-        t = t[t.as_of_start <= _ts(f.end)]
+        keep &= (t.as_of_start <= _ts(f.end)).to_numpy()
+    return t[keep].reset_index(drop=True)
+
+
+def _all_troops(ds: Dataset) -> pd.DataFrame:
+    """Every troop figure with what the views need, computed once per dataset."""
+    memo = _memo(ds)
+    if "troops" in memo:
+        return memo["troops"]
+    t = ds.troops
     names = country_names(ds)
     missions = ds.missions.set_index("mission_id")
     # A figure's period cut to its mission's life (dates.clipped_span, vectorised).
@@ -87,14 +133,14 @@ def troops(ds: Dataset, f: Filters, *, totals: bool | None = None,
     kinds = ds.sources.set_index("source_id")["kind"]
     out = t.assign(
         date=t.as_of_start,
-        precision=t.as_of.map(dates.precision),
-        as_of_label=t.as_of.map(dates.label),
+        precision=_per_value(t.as_of, dates.precision),
+        as_of_label=_per_value(t.as_of, dates.label),
         span_start=span_start, span_end=span_end,
         kind=t.source_id.map(kinds),
         mission=t.mission_id.map(missions["name"]),
         lineage=t.mission_id.map(lineage(ds)),
-        contributor_name=t.contributor.map(lambda c: "All nations" if c == "ALL"
-                                           else names.get(c, c)),
+        contributor_name=_per_value(t.contributor, lambda c: "All nations" if c == "ALL"
+                                    else names.get(c, c)),
         host_name=t.host_country.map(names),
     )
     out["wider"] = out.scope.fillna("").eq("wider")
@@ -103,16 +149,20 @@ def troops(ds: Dataset, f: Filters, *, totals: bool | None = None,
     # Where a figure is drawn: the middle of its day, month or year inside the
     # mission's life, so "1999" is not 1 January and never before KFOR existed.
     out["shown_at"] = (out.span_start + (out.span_end - out.span_start) / 2).dt.normalize()
-    return _with_sources(out, ds).sort_values(["mission_id", "date", "contributor", "value"]) \
-        .reset_index(drop=True)
+    memo["troops"] = _with_sources(out, ds).sort_values(
+        ["mission_id", "date", "contributor", "value"], kind="stable").reset_index(drop=True)
+    return memo["troops"]
 
 
 def nation_order(ds: Dataset) -> list[str]:
     """Every contributing nation, largest all-time contingent first, from the whole
     record (never the filtered view), so colours keyed on it stay put."""
-    t = ds.troops[ds.troops.contributor != "ALL"]
-    peak = t.groupby("contributor").value.max()
-    return sorted(peak.index, key=lambda c: (-peak[c], c))
+    memo = _memo(ds)
+    if "nation_order" not in memo:
+        t = ds.troops[ds.troops.contributor != "ALL"]
+        peak = t.groupby("contributor").value.max()
+        memo["nation_order"] = sorted(peak.index, key=lambda c: (-peak[c], c))
+    return list(memo["nation_order"])
 
 
 def in_area(t: pd.DataFrame) -> pd.DataFrame:
@@ -204,12 +254,16 @@ def latest_date(ds: Dataset) -> DataDate:
     """'Now' for the dashboard: the newest troop figure or event in the record, not
     the machine's clock, so a page never claims figures for a day nobody
     reported on."""
+    memo = _memo(ds)
+    if "latest" in memo:
+        return memo["latest"]
     dated = pd.concat([ds.troops[["as_of", "as_of_start", "as_of_end"]].set_axis(
                            ["text", "start", "end"], axis=1),
                        ds.events[["date", "date_start", "date_end"]].set_axis(
                            ["text", "start", "end"], axis=1)])
     newest = dated[dated.start == dated.start.max()].sort_values("end").iloc[-1]
-    return DataDate(newest.end.date(), dates.label(newest.text))
+    memo["latest"] = DataDate(newest.end.date(), dates.label(newest.text))
+    return memo["latest"]
 
 
 def estimates(ds: Dataset, f: Filters, *, totals: bool | None = True,
@@ -223,11 +277,13 @@ def estimates(ds: Dataset, f: Filters, *, totals: bool | None = True,
     the past says what the record said by then. Events confirming a change are
     the mission's own, whatever the filters.
     """
+    threshold = estimate.CHANGE_SHARE if threshold is None else threshold
     figures = troops(ds, f, totals=totals, apply_dates=False)
     if until is not None:
         figures = figures[figures.as_of_start <= pd.Timestamp(until)]
-    series = estimate.series(figures, ds.events,
-                             threshold=estimate.CHANGE_SHARE if threshold is None else threshold)
+        series = estimate.series(figures, ds.events, threshold=threshold)
+    else:
+        series = _series_of(ds, figures, threshold)
     if f.start:
         series = series[series.end >= _ts(f.start)]
     if f.end:
@@ -241,6 +297,35 @@ def estimates(ds: Dataset, f: Filters, *, totals: bool | None = True,
         contributor_name=series.contributor.map(lambda c: "All nations" if c == "ALL"
                                                 else names.get(c, c)))
     return series.reset_index(drop=True)
+
+
+def _series_of(ds: Dataset, figures: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """estimate.series(figures), read from the series of the whole record.
+
+    A series (one mission and contributor) depends only on its own figures and
+    its mission's events, so the whole record's series are computed once and
+    the filters pick theirs; a series the filters cut into (not one of its
+    figures kept whole) is computed from what is left, as before.
+    """
+    if figures.empty:
+        return estimate.series(figures, ds.events, threshold=threshold)
+    memo = _memo(ds)
+    if ("series", threshold) not in memo:
+        memo[("series", threshold)] = estimate.series(_all_troops(ds), ds.events,
+                                                      threshold=threshold)
+    everything = memo[("series", threshold)]
+    keys = ["mission_id", "contributor"]
+    wanted = figures.groupby(keys).size()
+    whole = _all_troops(ds).groupby(keys).size().reindex(wanted.index)
+    complete = wanted.index[wanted.to_numpy() == whole.to_numpy()]
+    parts = [everything[pd.MultiIndex.from_frame(everything[keys]).isin(complete)]]
+    cut = wanted.index.difference(complete)
+    if len(cut):
+        rest = figures[pd.MultiIndex.from_frame(figures[keys]).isin(cut)]
+        parts.append(estimate.series(rest, ds.events, threshold=threshold))
+        return pd.concat(parts, ignore_index=True).sort_values(
+            ["mission_id", "contributor", "date"], kind="stable").reset_index(drop=True)
+    return parts[0].reset_index(drop=True)
 
 
 def strength_at(ds: Dataset, when: dt.date | pd.Timestamp, f: Filters, *,
@@ -558,18 +643,25 @@ def _yoy(b: pd.DataFrame) -> pd.Series:
 def sources(ds: Dataset, search: str = "") -> pd.DataFrame:
     """Every source (or those whose title or outlet contains `search`), with how many
     figures of each kind it backs."""
-    counts = {}
-    for table in ("troops", "budgets", "events", "sites", "missions", "rates"):
-        counts[table] = ds.tables[table].groupby("source_id").size()
-    out = ds.sources.copy()
-    for table, c in counts.items():
-        out[table] = out.source_id.map(c).fillna(0).astype(int)
-    out["figures"] = out[list(counts)].sum(axis=1)
+    out = _counted_sources(ds)
     if search:
         out = out[out.title.str.contains(search, case=False, regex=False)
                   | out.outlet.str.contains(search, case=False, regex=False)]
     return out.sort_values(["published", "source_id"], ascending=[False, True]) \
         .reset_index(drop=True)
+
+
+def _counted_sources(ds: Dataset) -> pd.DataFrame:
+    memo = _memo(ds)
+    if "sources" not in memo:
+        tables = ("troops", "budgets", "events", "sites", "missions", "rates")
+        out = ds.sources.copy()
+        for table in tables:
+            counts = ds.tables[table].groupby("source_id").size()
+            out[table] = out.source_id.map(counts).fillna(0).astype(int)
+        out["figures"] = out[list(tables)].sum(axis=1)
+        memo["sources"] = out
+    return memo["sources"]
 
 
 def figures_for_source(ds: Dataset, source_id: str) -> dict[str, pd.DataFrame]:
