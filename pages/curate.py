@@ -1,7 +1,7 @@
 """Curate: review candidate figures pulled from articles; accept, correct or reject them."""
 import streamlit as st
 
-from presence import curate, ui
+from presence import curate, schema, ui
 from presence.store import Store, StoreBusy
 
 # A page waits only briefly for a store another process (an ingest, a curator) holds.
@@ -44,7 +44,7 @@ edited = st.data_editor(
     column_config={"pick": st.column_config.CheckboxColumn("✓", help="Include in a bulk action"),
                    "value": st.column_config.NumberColumn(format="%,.2f"),
                    "qualifier": st.column_config.SelectboxColumn(
-                       options=["exact", "approx", "upper", "lower"])})
+                       options=list(schema.QUALIFIERS))})
 chosen = edited[edited["pick"]]
 st.caption(f"{len(view)} of {len(queue)} pending candidates shown, newest first; "
            f"{len(chosen)} selected. Edit cells to correct a figure before accepting it.")
@@ -66,9 +66,8 @@ if row.kind == "event":
     extra["event_kind"] = e1.selectbox("Event kind", curate.EVENT_KINDS, key="cur_ek")
     extra["title"] = e2.text_input("Title, in your own words", key="cur_et")
 if row.kind == "defence_budget":
-    extra["measure"] = st.selectbox("Measure", ["ministry_budget", "nato_expenditure",
-                                                "sipri_expenditure", "defence_allocation"],
-                                    key="cur_measure")
+    extra["measure"] = st.selectbox("Measure", schema.MEASURES, key="cur_measure",
+                                    format_func=lambda m: schema.MEASURE_LABEL[m])
 
 
 reason = st.text_input("Reason for rejecting", value="not a current presence figure",

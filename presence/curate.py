@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import schema
 from .dataset import DatasetError, data_dir, load_dataset, parse_partial_date
 from .store import Store, StoreBusy
 
@@ -33,8 +34,7 @@ TABLE_FOR = {"troop_strength": "troops", "troop_contribution": "troops",
              "defence_budget": "budgets", "event": "events"}
 EDITABLE = {"mission", "contributor", "host_country", "as_of", "value", "unit", "qualifier",
             "measure", "title", "event_kind", "url", "note"}
-EVENT_KINDS = ("deployment", "drawdown", "reinforcement", "handover", "mandate", "incident",
-               "visit")
+EVENT_KINDS = schema.EVENT_KINDS  # re-exported for the Curate page
 
 
 # data/.decision.json: the accept in progress, written before and removed after it.
