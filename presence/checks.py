@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from urllib.parse import unquote, urlsplit
 
+import numpy as np
 import pandas as pd
 
 from .dataset import Dataset, Problem
@@ -93,32 +94,55 @@ def contingents_over_total(ds: Dataset) -> list[Problem]:
     Figures marked `scope=wider` (peaks, rear support abroad) are left out.
     """
     troops = _in_area(ds.troops)
-    totals = troops[(troops.contributor == "ALL") & (_flag(troops) != "doubtful")]
+    totals = troops[(troops.contributor == "ALL") & (_flag(troops) != "doubtful")][
+        ["mission_id", "source_id", "as_of_start", "as_of_end", "value"]]
     nations = troops[troops.contributor != "ALL"]
+    keys = ["mission_id", "source_id", "as_of"]
+    if nations.empty:
+        return []
+    groups = (nations.assign(row=nations.index).groupby(keys, sort=True)
+              .agg(start=("as_of_start", "first"), end=("as_of_end", "first"),
+                   total=("value", "sum"), rows=("value", "size"), first=("row", "first"))
+              .reset_index())
+    # The common case at once: the source's own total for an overlapping date.
+    pairs = groups.reset_index(names="group").merge(totals, on=["mission_id", "source_id"])
+    pairs = pairs[(pairs.as_of_start <= pairs.end) & (pairs.as_of_end >= pairs.start)]
+    own_limit = pairs.groupby("group").value.max()
+    years = totals.as_of_start.dt.year
     out = []
-    for (mission, source, as_of), group in nations.groupby(["mission_id", "source_id", "as_of"]):
-        start, end = group.as_of_start.iloc[0], group.as_of_end.iloc[0]
-        here = totals[(totals.mission_id == mission) & (totals.as_of_start <= end)
-                      & (totals.as_of_end >= start)]
-        if here.empty:  # a day-precise list with no total that day: that year's totals
-            year = totals.as_of_start.dt.year
-            here = totals[(totals.mission_id == mission) & (year == start.year)]
-        own = here[here.source_id == source]
-        if not own.empty:
-            limit, whose = int(own.value.max()), "its own total"
-        elif not here.empty:
-            limit = int(here.value.max() * (1 + OTHER_SOURCE_TOLERANCE))
-            whose = f"the largest total for that date ({int(here.value.max()):,}) plus " \
-                    f"{OTHER_SOURCE_TOLERANCE:.0%}"
+    for g in groups.itertuples():
+        if g.Index in own_limit.index:
+            limit, whose = int(own_limit[g.Index]), "its own total"
         else:
-            continue
-        total = int(group.value.sum())
+            found = _limit_from_others(totals, years, g.mission_id, g.source_id, g.start,
+                                       g.end)
+            if found is None:
+                continue
+            limit, whose = found
+        total = int(g.total)
         if total > limit:
-            out.append(Problem("troops.csv", _line(group.index[0]), "value",
-                               f"{len(group)} {mission} contingents from {source} dated {as_of} "
-                               f"add up to {total:,}, above {whose} ({limit:,}); mark them "
-                               "scope=wider if they count troops outside the area"))
+            out.append(Problem("troops.csv", _line(g.first), "value",
+                               f"{g.rows} {g.mission_id} contingents from {g.source_id} dated "
+                               f"{g.as_of} add up to {total:,}, above {whose} ({limit:,}); mark "
+                               "them scope=wider if they count troops outside the area"))
     return out
+
+
+def _limit_from_others(totals: pd.DataFrame, years: pd.Series, mission: str, source: str,
+                       start: pd.Timestamp, end: pd.Timestamp) -> tuple[int, str] | None:
+    """The limit for contingents whose source gives no total for an overlapping date."""
+    here = totals[(totals.mission_id == mission) & (totals.as_of_start <= end)
+                  & (totals.as_of_end >= start)]
+    if here.empty:  # a day-precise list with no total that day: that year's totals
+        here = totals[(totals.mission_id == mission) & (years == start.year)]
+    own = here[here.source_id == source]
+    if not own.empty:
+        return int(own.value.max()), "its own total"
+    if here.empty:
+        return None
+    limit = int(here.value.max() * (1 + OTHER_SOURCE_TOLERANCE))
+    return limit, (f"the largest total for that date ({int(here.value.max()):,}) plus "
+                   f"{OTHER_SOURCE_TOLERANCE:.0%}")
 
 
 def doubtful_marked_exact(ds: Dataset) -> list[Problem]:
@@ -210,18 +234,23 @@ def outliers(ds: Dataset, factor: float = OUTLIER_FACTOR) -> pd.DataFrame:
     for mission, series in tot.groupby("mission_id"):
         here = trusted[trusted.mission_id == mission]
         by_date = here.groupby("as_of_start").value.median().sort_index()
-        for r in series.itertuples():
-            earlier = by_date[by_date.index < r.as_of_start]
-            later = by_date[by_date.index > r.as_of_start]
-            if earlier.empty or later.empty:
-                continue
-            before, after = earlier.iloc[-1], later.iloc[0]
-            high = r.value > factor * before and r.value > factor * after
-            low = r.value * factor < before and r.value * factor < after
-            if high or low:
-                rows.append({"line": _line(r.Index), "mission_id": mission, "as_of": r.as_of,
-                             "value": int(r.value), "before": float(before),
-                             "after": float(after), "source_id": r.source_id})
+        dates, medians = by_date.index.to_numpy(), by_date.to_numpy(dtype=float)
+        starts = series.as_of_start.to_numpy()
+        # The nearest date before and after each figure's (an invalid date has neither).
+        earlier = np.searchsorted(dates, starts, side="left") - 1
+        later = np.searchsorted(dates, starts, side="right")
+        both = (earlier >= 0) & (later < len(dates)) & ~np.isnat(starts)
+        before = np.where(both, medians[np.clip(earlier, 0, None)] if len(dates) else 0, np.nan)
+        after = np.where(both, medians[np.clip(later, None, len(dates) - 1)]
+                         if len(dates) else 0, np.nan)
+        value = series.value.to_numpy(dtype=float, na_value=np.nan)
+        high = (value > factor * before) & (value > factor * after)
+        low = (value * factor < before) & (value * factor < after)
+        for i in np.flatnonzero(both & (high | low)):
+            r = series.iloc[i]
+            rows.append({"line": _line(series.index[i]), "mission_id": mission,
+                         "as_of": r.as_of, "value": int(r.value), "before": float(before[i]),
+                         "after": float(after[i]), "source_id": r.source_id})
     return pd.DataFrame(rows, columns=["line", "mission_id", "as_of", "value", "before",
                                        "after", "source_id"])
 
