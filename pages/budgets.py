@@ -1,4 +1,6 @@
 """Budgets: the region's defence budgets by country and year, converted where a rate is sourced."""
+from types import SimpleNamespace
+
 import streamlit as st
 
 from presence import charts, query, ui
@@ -34,12 +36,23 @@ currency = c2.radio("Currency", ["EUR", "USD", "reported"], horizontal=True,
 log = c3.toggle("Log scale", value=False, key="budgets_log",
                 help="Serbia and Croatia spend several times what the others do; a log "
                      "scale keeps the smaller states' trends readable.")
-b = query.budgets(ds, f, measure or None)
-fig = charts.budgets_chart(b, currency, title=f"{MEASURES[measure]} by country"
-                           + ("" if currency == "reported" else f", in {currency}"), log=log)
-ui.chart(fig, key="budgets_chart", frame=b.assign(date=b.year.astype(str)),
-         caption=ui.make_caption(f"{MEASURES[measure]} by country", f,
-                                 b.assign(date=b.year.astype(str))))
+
+
+@ui.cached_view
+def budgets_view(version, f, measure: str, currency: str, log: bool):
+    b = query.budgets(ds, f, measure or None)
+    dated = b.assign(date=b.year.astype(str))
+    return SimpleNamespace(
+        budgets=b, dated=dated, table=ui.link_columns(b),
+        chart=charts.budgets_chart(b, currency, title=f"{MEASURES[measure]} by country"
+                                   + ("" if currency == "reported" else f", in {currency}"),
+                                   log=log),
+        caption=ui.make_caption(f"{MEASURES[measure]} by country", f, dated))
+
+
+view = budgets_view(ui.data_version(), f, measure, currency, log)
+b = view.budgets
+ui.chart(view.chart, key="budgets_chart", frame=view.dated, caption=view.caption)
 if currency != "reported":
     missing = b[b[f"amount_{currency.lower()}"].isna()]
     if not missing.empty:
@@ -52,7 +65,7 @@ with st.expander("What each measure counts"):
                            for m, text in definitions.get("definitions", {}).items()))
 
 st.subheader("Figures and change year on year")
-table = ui.link_columns(b)
+table = view.table
 st.dataframe(
     table[["country_name", "year", "measure", "amount", "currency", "amount_eur", "amount_usd",
            "change_pct", "qualifier", "flag", "outlet", "source", "note"]],

@@ -1,4 +1,6 @@
 """Map: the region at a chosen date; play through the years; click a country to filter."""
+from types import SimpleNamespace
+
 import streamlit as st
 
 from presence import charts, maps, query, ui
@@ -8,7 +10,6 @@ ds = ui.dataset()
 f = ui.filters()
 position = query.map_position(ds, f, ui.chosen_date(f), st.query_params.get("at"))
 steps = position.steps
-scale_max = query.presence_scale(ds, f)
 newest = None if f.end else query.latest_date(ds).label
 
 
@@ -44,44 +45,46 @@ placeholder = st.empty()
 side = st.container()
 
 
-def draw(at: str):
+@ui.cached_view
+def map_at(version, f, at: str, title: str, bars_title: str):
     presence = query.host_presence_at(ds, at, f)
     site_rows = query.sites(ds, f, at)
     conts = query.contingents_at(ds, at, f)
-    fig = maps.presence_map(presence, site_rows, conts, selected=f.hosts, scale_max=scale_max,
-                            title=f"Foreign troops in the Western Balkans, "
-                                  f"{label(at)}")
-    return fig, presence, site_rows, conts
+    used = query.figures_at(ds, at, f)
+    return SimpleNamespace(
+        presence=presence, site_rows=site_rows, used=used,
+        map=maps.presence_map(presence, site_rows, conts, selected=f.hosts,
+                              scale_max=query.presence_scale(ds, f), title=title),
+        caption=ui.make_caption(title, f, used),
+        bars=charts.contingents_bar(conts, bars_title),
+        coverage=query.describe_coverage(query.contingent_coverage(ds, at, f, conts)))
 
 
 at = st.session_state.map_at
-fig, presence, site_rows, conts = draw(at)
-used = query.figures_at(ds, at, f)
+title = f"Foreign troops in the Western Balkans, {label(at)}"
+view = map_at(ui.data_version(), f, at, title,
+              f"Contingents, newest figure of each nation by {label(at)}")
 if play:
     placeholder.plotly_chart(ui.map_animation(f, tuple(steps), newest, steps.index(at)),
                              config=ui.PLOT_CONFIG, key="map_animation")
 else:
     with placeholder.container():
-        ui.chart(fig, key="map_main", frame=used,
-                 caption=ui.make_caption(f"Foreign troops in the Western Balkans, "
-                                         f"{label(at)}", f, used),
-                 geojson=lambda: maps.presence_geojson(presence, site_rows, at),
+        ui.chart(view.map, key="map_main", frame=view.used, caption=view.caption,
+                 geojson=lambda: maps.presence_geojson(view.presence, view.site_rows, at),
                  on_select=ui.map_select_handler("map_main"))
 
 with side:
     left, right = st.columns(2)
-    left.plotly_chart(charts.contingents_bar(
-        conts, f"Contingents, newest figure of each nation by {label(at)}"),
-        config=ui.PLOT_CONFIG, key="map_bars")
-    left.caption("Covers " + (query.describe_coverage(query.contingent_coverage(ds, at, f, conts))
-                              or "no nation with a figure from the two years before.")
+    left.plotly_chart(view.bars, config=ui.PLOT_CONFIG, key="map_bars")
+    left.caption("Covers " + (view.coverage or "no nation with a figure from the two years "
+                                               "before.")
                  + " National figures of different dates do not add up to a total.")
     with right:
         st.subheader("Camps and headquarters open at this date")
-        if site_rows.empty:
+        if view.site_rows.empty:
             st.write("No sourced site for this date and filters.")
         else:
-            st.dataframe(ui.link_columns(site_rows)[["name", "kind", "mission_id", "opened",
+            st.dataframe(ui.link_columns(view.site_rows)[["name", "kind", "mission_id", "opened",
                                                      "closed", "source"]],
                          column_config={"source": ui.SOURCE_COLUMN}, hide_index=True,
                          width="stretch")

@@ -1,4 +1,6 @@
 """Overview: each mission's strength now, its latest change, the map, what is new."""
+from types import SimpleNamespace
+
 import streamlit as st
 
 from presence import maps, query, ui
@@ -8,12 +10,32 @@ ds = ui.dataset()
 f = ui.filters()
 when = ui.chosen_date(f)
 
+
+@ui.cached_view
+def overview(version, f, when):
+    presence = query.host_presence_at(ds, when, f)
+    site_rows = query.sites(ds, f, when)
+    conts = query.contingents_at(ds, when, f)
+    used = query.figures_at(ds, when, f)
+    return SimpleNamespace(
+        strength=query.strength_at(ds, when, f), presence=presence, site_rows=site_rows,
+        used=used,
+        map=maps.presence_map(presence, site_rows, conts, selected=f.hosts, height=480,
+                              scale_max=query.presence_scale(ds, f),
+                              title=f"Foreign troops, {ui.now_label(f)}"),
+        map_caption=ui.make_caption(f"Foreign troops in the Western Balkans, {when}", f, used),
+        changes=query.recent_changes(ds, f, until=when, limit=8, totals=None),
+        events=query.events(ds, f, until=when, newest_first=8))
+
+
+view = overview(ui.data_version(), f, when)
+
 st.title("Western Balkans security presence")
 st.caption(f"International military missions and defence budgets, as reported by named "
            f"sources. Figures {ui.now_phrase(f)}. Each headline is the best estimate drawn "
            f"from the figures that disagree (the rule is below the headlines).")
 
-strength = query.strength_at(ds, when, f)
+strength = view.strength
 if strength.empty:
     st.info("No mission was active at this date under these filters.")
 else:
@@ -42,23 +64,15 @@ with st.expander("How the best estimate is chosen"):
 
 left, right = st.columns([3, 2])
 with left:
-    presence = query.host_presence_at(ds, when, f)
-    site_rows = query.sites(ds, f, when)
-    conts = query.contingents_at(ds, when, f)
-    fig = maps.presence_map(presence, site_rows, conts, selected=f.hosts, height=480,
-                            scale_max=query.presence_scale(ds, f),
-                            title=f"Foreign troops, {ui.now_label(f)}")
-    used = query.figures_at(ds, when, f)
-    ui.chart(fig, key="overview_map", frame=used,
-             caption=ui.make_caption(f"Foreign troops in the Western Balkans, {when}", f, used),
-             geojson=lambda: maps.presence_geojson(presence, site_rows, str(when)),
+    ui.chart(view.map, key="overview_map", frame=view.used, caption=view.map_caption,
+             geojson=lambda: maps.presence_geojson(view.presence, view.site_rows, str(when)),
              on_select=ui.map_select_handler("overview_map"))
 with right:
     st.subheader("Recent changes in strength")
     st.caption(f"Moves of the best estimate by {query.ALERT_SHARE:.0f}% or more, confirmed by "
                "a second source, the next figure or an announced reinforcement or drawdown. "
                "Sources that merely disagree are not a change.")
-    changes = query.recent_changes(ds, f, until=when, limit=8, totals=None)
+    changes = view.changes
     if changes.empty:
         st.write("No confirmed change of the estimate under these filters.")
     else:
@@ -75,7 +89,7 @@ with right:
                                     "change": st.column_config.NumberColumn(format="localized")},
                      hide_index=True, width="stretch")
     st.subheader("Latest events")
-    ev = query.events(ds, f, until=when, newest_first=8)
+    ev = view.events
     if ev.empty:
         st.write("No events under these filters.")
     else:

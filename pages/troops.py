@@ -1,4 +1,6 @@
 """Troops: strength over time per mission and per contributing nation, with sources."""
+from types import SimpleNamespace
+
 import streamlit as st
 
 from presence import charts, export, query, ui
@@ -24,38 +26,48 @@ log = log_col.toggle("Log scale", value=False, key="troops_log",
 raw = raw_col.toggle("Show every reported figure", value=True, key="troops_raw",
                      help="Faint points: what each source reported. The line is the best "
                           "estimate drawn from them.")
-totals = query.troops(ds, f, totals=True)
-ev = query.events(ds, f)
-best = query.estimates(ds, f, totals=True)
-fig = charts.strength_over_time(totals, ev, log=log, title="Troop strength by mission",
-                                estimates=best, raw=raw)
-caption = ui.make_caption("Troop strength by mission", f, totals)
-ui.chart(fig, key="troops_strength", frame=totals, caption=caption)
+
+
+@ui.cached_view
+def troops_view(version, f, log: bool, raw: bool):
+    totals = query.troops(ds, f, totals=True)
+    best = query.estimates(ds, f, totals=True)
+    conts = query.troops(ds, f, totals=False)
+    table = ui.link_columns(query.troops(ds, f))
+    return SimpleNamespace(
+        totals=totals, best=best, conts=conts, table=table.assign(scope=table.scope.fillna("")),
+        strength=charts.strength_over_time(totals, query.events(ds, f), log=log,
+                                           title="Troop strength by mission", estimates=best,
+                                           raw=raw),
+        caption=ui.make_caption("Troop strength by mission", f, totals),
+        best_caption=ui.make_caption("Best estimate of troop strength by mission", f, totals),
+        nations=charts.contingents_over_time(
+            conts, log=log, colours=charts.nation_colours(query.nation_order(ds)),
+            estimates=query.estimates(ds, f, totals=False)),
+        nations_caption=ui.make_caption("Contingents by contributing nation", f, conts),
+        heatmap=charts.contingents_heatmap(conts),
+        heatmap_caption=ui.make_caption("Contingents at each reported date", f, conts))
+
+
+view = troops_view(ui.data_version(), f, log, raw)
+ui.chart(view.strength, key="troops_strength", frame=view.totals, caption=view.caption)
 st.download_button("Best-estimate series (CSV)", key="troops_estimate_csv", on_click="ignore",
-                   data=lambda: export.csv_bytes(best, ui.make_caption(
-                       "Best estimate of troop strength by mission", f, totals)),
+                   data=lambda: export.csv_bytes(view.best, view.best_caption),
                    file_name="troops-best-estimate.csv", mime="text/csv",
                    help="One row a mission and period: the estimate, its range, how many "
                         "sources, which ones, and any confirmed change.")
 
 st.subheader("By contributing nation")
-conts = query.troops(ds, f, totals=False)
 tab_lines, tab_grid = st.tabs(["Largest contributors over time", "All nations, every snapshot"])
 with tab_lines:
-    fig_c = charts.contingents_over_time(
-        conts, log=log, colours=charts.nation_colours(query.nation_order(ds)),
-        estimates=query.estimates(ds, f, totals=False))
-    ui.chart(fig_c, key="troops_nations", frame=conts,
-             caption=ui.make_caption("Contingents by contributing nation", f, conts))
+    ui.chart(view.nations, key="troops_nations", frame=view.conts, caption=view.nations_caption)
 with tab_grid:
-    fig_h = charts.contingents_heatmap(conts)
-    ui.chart(fig_h, key="troops_heatmap", frame=conts,
-             caption=ui.make_caption("Contingents at each reported date", f, conts))
+    ui.chart(view.heatmap, key="troops_heatmap", frame=view.conts, caption=view.heatmap_caption)
 
 st.subheader("The figures behind these charts")
-table = ui.link_columns(query.troops(ds, f))
+table = view.table
 st.dataframe(
-    table.assign(scope=table.scope.fillna(""))[
+    table[
         ["as_of_label", "mission_id", "contributor_name", "value", "qualifier", "flag", "scope", "outlet",
          "source", "url", "note"]],
     column_config={"source": ui.SOURCE_COLUMN, "url": ui.URL_COLUMN,

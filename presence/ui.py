@@ -44,6 +44,31 @@ def coverage_report() -> str:
     return _coverage(str(directory), _stamp(directory))
 
 
+def data_version() -> tuple:
+    """Which version of data/ the server holds: part of the key of every cached view,
+    so an edited CSV is never shown through an old chart."""
+    directory = data_dir()
+    return str(directory), _stamp(directory)
+
+
+# How many views (one filter state and page options each) a page keeps: a reader
+# going back and forth between a few states gets them at once, and a server's
+# memory stays bounded however many states its readers try.
+VIEWS_KEPT = 16
+
+
+def cached_view(build: Callable) -> Callable:
+    """Cache a page's view (its frames and figures) on (data version, filters,
+    options), shared by every session.
+
+    `build(version, *args)` must take only small values (filters, dates,
+    options) so the key is cheap to hash, and its results are read-only.
+    A resource cache, not a data cache: st.cache_data would pickle each Plotly
+    figure and validate it again on every hit, which costs more than building it.
+    """
+    return st.cache_resource(show_spinner=False, max_entries=VIEWS_KEPT)(build)
+
+
 def dataset() -> Dataset:
     """The validated dataset, reloaded when a CSV changes; stops the page on errors."""
     directory = data_dir()
