@@ -9,6 +9,8 @@ lists, default options, nothing checked; the project's figure is
 `presence.dataset.load_dataset`, which reads, validates every cell, key, reference and
 mission lifetime, and types the columns. Both are timed in the same run, alternating,
 and the medians are reported. The bar (issue 15): the ratio under 10 at 1,000,000 figures.
+For information, the consistency checks `presence validate` adds (presence.checks,
+which read several rows together) are timed once after the loads.
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from presence.checks import run_checks
 from presence.dataset import load_dataset, load_schema
 
 
@@ -48,12 +51,16 @@ def measure(directory: Path, repeats: int) -> dict:
     for _ in range(repeats):
         floor.append(timed(lambda: plain_read(directory)))
         project.append(timed(lambda: load_dataset(directory)))
-    figures = len(pd.read_csv(directory / "troops.csv", usecols=["value"]))
+    dataset = load_dataset(directory)
+    checks_s = timed(lambda: run_checks(dataset))
+    figures = len(dataset.troops)
     floor_s, project_s = statistics.median(floor), statistics.median(project)
     return {"measure": "load and validate the record", "record": str(directory),
             "troop_figures": figures, "repeats": repeats,
             "project_s": round(project_s, 3), "floor_s": round(floor_s, 3),
             "ratio": round(project_s / floor_s, 2), "bar_ratio": 10,
+            "checks_s": round(checks_s, 3),
+            "load_and_checks_ratio": round((project_s + checks_s) / floor_s, 2),
             "project_runs_s": [round(t, 3) for t in project],
             "floor_runs_s": [round(t, 3) for t in floor],
             "floor": "pandas.read_csv of every table, default options",
