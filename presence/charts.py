@@ -68,17 +68,30 @@ def empty_figure(message: str) -> go.Figure:
 
 
 def _hover(frame: pd.DataFrame) -> list[str]:
+    """One hover text a figure. Read column by column: a frame's row tuples box every
+    cell on its own, seconds for the 100,000 points of a large record."""
+    def column(name: str, default=None) -> list:
+        return frame[name].tolist() if name in frame else [default] * len(frame)
+
+    as_of = column("as_of_label") if "as_of_label" in frame else column("as_of")
     return [
-        f"<b>{r.mission_id}</b> · {r.contributor_name}<br>"
-        f"{QUALIFIER_WORD.get(r.qualifier, '')}{int(r.value):,} troops · as of "
-        f"{getattr(r, 'as_of_label', r.as_of)}<br>"
-        + ("<i>the curator marks this figure doubtful</i><br>"
-           if getattr(r, "flag", None) == "doubtful" else "")
-        + ("<i>also counts troops outside the area of operations</i><br>"
-           if getattr(r, "wider", False) else "")
-        + f"Source: {r.outlet} ({r.source_published})<br><i>{_short(r.source_title)}</i>"
-        for r in frame.itertuples()
+        f"<b>{mission_id}</b> · {contributor_name}<br>"
+        f"{QUALIFIER_WORD.get(qualifier, '')}{int(value):,} troops · as of {when}<br>"
+        + ("<i>the curator marks this figure doubtful</i><br>" if flag == "doubtful" else "")
+        + ("<i>also counts troops outside the area of operations</i><br>" if wider else "")
+        + f"Source: {outlet} ({published})<br><i>{_short(title)}</i>"
+        for mission_id, contributor_name, qualifier, value, when, flag, wider, outlet,
+        published, title in zip(
+            column("mission_id"), column("contributor_name"), column("qualifier"),
+            column("value"), as_of, column("flag"), column("wider", False), column("outlet"),
+            column("source_published"), column("source_title"))
     ]
+
+
+def _symbols(symbols: list[str]) -> str | list[str]:
+    """One symbol for a trace whose points all share it: Plotly checks a list of
+    symbols one by one (seconds for tens of thousands of points)."""
+    return symbols[0] if symbols and len(set(symbols)) == 1 else symbols
 
 
 MAX_GAP = pd.Timedelta(days=3 * 365)
@@ -208,8 +221,9 @@ def strength_over_time(totals: pd.DataFrame, events: pd.DataFrame | None = None,
                 x=rows[x_of], y=rows.value, mode="markers", name=f"{mission_id} figures",
                 legendgroup=mission_id, showlegend=False, opacity=0.45,
                 marker=dict(color=colour, size=7, line=dict(width=1.2, color=colour),
-                            symbol=["x-open" if d else QUALIFIER_SYMBOL.get(q, "circle")
-                                    for q, d in zip(rows.qualifier, flagged)]),
+                            symbol=_symbols(["x-open" if d else QUALIFIER_SYMBOL.get(q, "circle")
+                                             for q, d in zip(rows.qualifier.tolist(),
+                                                             flagged.tolist())])),
                 customdata=rows[["source_id"]].to_numpy(),
                 hovertext=_hover(rows), hoverinfo="text"), row=1, col=1)
     if wider.any() and raw:
@@ -305,10 +319,12 @@ def contingents_over_time(contingents: pd.DataFrame, *, top: int = 10, log: bool
                 name=f"{rows.contributor_name.iloc[0]} ({code})", legendgroup=code,
                 showlegend=code not in shown,
                 marker=dict(color=colours[code], size=7,
-                            symbol=["x-thin-open" if w else "x-open" if d == "doubtful"
-                                    else "circle" for w, d in zip(
-                                        rows.wider if "wider" in rows else [False] * len(rows),
-                                        rows.flag if "flag" in rows else [None] * len(rows))],
+                            symbol=_symbols(["x-thin-open" if w else "x-open" if d == "doubtful"
+                                             else "circle" for w, d in zip(
+                                                 rows.wider.tolist() if "wider" in rows
+                                                 else [False] * len(rows),
+                                                 rows.flag.tolist() if "flag" in rows
+                                                 else [None] * len(rows))]),
                             line=dict(width=2, color=colours[code])),
                 customdata=rows[["source_id"]].to_numpy(), hovertext=_hover(rows),
                 hoverinfo="text"), row=row, col=1)
@@ -326,8 +342,8 @@ def contingents_heatmap(contingents: pd.DataFrame,
     """Nation x date grid: the one view that stays readable with thirty nations."""
     if contingents.empty:
         return empty_figure("No national contingents reported for these filters")
-    grid = contingents.assign(day=contingents.date.dt.strftime("%Y-%m-%d")).pivot_table(
-        index="contributor_name", columns="day", values="value", aggfunc="max").astype(float)
+    grid = contingents.assign(day=contingents.date.dt.strftime("%Y-%m-%d")).groupby(
+        ["contributor_name", "day"]).value.max().unstack().astype(float)
     grid = grid.loc[grid.max(axis=1).sort_values().index]
     # Colour on a log scale: 19,000 in 1999 would otherwise wash out every
     # contingent of a few hundred since.

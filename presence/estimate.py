@@ -108,14 +108,21 @@ FIELDS = ("mission_id", "contributor", "as_of", "value", "qualifier", "kind", "f
 
 
 def _records(figures: pd.DataFrame) -> list[dict]:
-    """In-area figures of one series as plain dicts, with period and precision."""
+    """In-area figures of one series as plain dicts, with period and precision.
+
+    Built column by column (a frame's own to_dict boxes every cell on its own,
+    seconds at 100,000 figures); dates are read once per distinct date.
+    """
     frame = figures.reindex(columns=list(FIELDS))
+    columns = [frame[name].tolist() for name in FIELDS]
+    when = {as_of: (dates.period_key(as_of), dates.precision(as_of))
+            for as_of in set(columns[FIELDS.index("as_of")])}
     out = []
-    for r in frame.to_dict("records"):
+    for values in zip(*columns):
+        r = dict(zip(FIELDS, values))
         if r["wider"] in (True, 1):
             continue
-        r["period"] = dates.period_key(r["as_of"])
-        r["precision"] = dates.precision(r["as_of"])
+        r["period"], r["precision"] = when[r["as_of"]]
         r["doubtful"] = r["flag"] == "doubtful"
         r["official"] = r["kind"] in OFFICIAL_KINDS
         r["bound"] = r["qualifier"] in BOUNDS
@@ -213,14 +220,19 @@ def _confirmation(p: Period, later: list[Period], level: float, since: pd.Timest
     for nxt in later[:LOOK_AHEAD]:
         if _side(nxt.value, level, threshold) == direction:
             return f"later figure ({nxt.label}: {nxt.value:,.0f})"
-    if events is not None and not events.empty:
+    if events is not None and len(events):
         kinds = UP_EVENTS if direction > 0 else DOWN_EVENTS
-        hit = events[events.kind.isin(kinds) & (events.date_start > since)
-                     & (events.date_start <= p.end)]
-        if not hit.empty:
-            first = hit.sort_values("date_start").iloc[0]
-            return f"event ({dates.label(first.date)}: {first.title})"
+        for event in (_event_list(events) if isinstance(events, pd.DataFrame) else events):
+            if event.kind in kinds and since < event.date_start <= p.end:
+                return f"event ({dates.label(event.date)}: {event.title})"
     return ""
+
+
+def _event_list(events: pd.DataFrame) -> list:
+    """A mission's events as plain rows, earliest first: read once per series, not
+    filtered as a frame for every move (thousands of moves at 100,000 figures)."""
+    return list(events.sort_values("date_start", kind="stable")[
+        ["kind", "date_start", "date", "title"]].itertuples(index=False))
 
 
 def _bound_satisfied(p: Period, level: float) -> bool:
@@ -257,7 +269,7 @@ def series(figures: pd.DataFrame, events: pd.DataFrame | None = None, *,
         by_series.setdefault((r["mission_id"], r["contributor"]), []).append(r)
     event_rows = {}
     if events is not None and not events.empty:
-        event_rows = {m: rows for m, rows in events.groupby("mission_id")}
+        event_rows = {m: _event_list(rows) for m, rows in events.groupby("mission_id")}
     for (mission_id, contributor), rows in sorted(by_series.items()):
         mission_events = event_rows.get(mission_id)
         found = periods(rows)
