@@ -34,10 +34,10 @@ from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_feed import FILLER, make_article  # noqa: E402 - the shared generator
+from bench_feed import FILLER, make_article  # the shared generator
 
-from presence.feed import DEFAULT_LIMITS, ingest, parse_raw  # noqa: E402
-from presence.store import Store  # noqa: E402
+from presence.feed import DEFAULT_LIMITS, ingest, parse_raw
+from presence.store import Store
 
 EXACT_COPY_EVERY = 10
 NEAR_COPY_EVERY = 20

@@ -179,7 +179,7 @@ class Store:
         return None
 
     def find_duplicates(self, urls: list[str | None], content_hashes: list[str],
-                        simhashes: list[int], max_distance: int) -> "StoredMatches":
+                        simhashes: list[int], max_distance: int) -> StoredMatches:
         """What a batch of articles repeats among those stored: three queries, not three a row.
 
         Where several stored articles match, the earliest stored one is named. Near

@@ -1,6 +1,5 @@
 """Ingest against a real DuckDB file and a real HTTP server on 127.0.0.1."""
 import http.server
-import os
 import subprocess
 import sys
 import threading
@@ -9,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from presence.feed import (DEFAULT_LIMITS, NEAR_DUPLICATE_BITS, Article, Fetcher, InputError,
-                           Report, detect_language, ingest, parse_raw, simhash, store_articles)
+from presence.feed import (DEFAULT_LIMITS, NEAR_DUPLICATE_BITS, Fetcher, InputError, Report,
+                           detect_language, ingest, parse_raw, simhash, store_articles)
 from presence.store import ArticleRow, Store
 
 DEVSET = Path(__file__).parent / "devset"
@@ -164,6 +163,16 @@ def test_one_unstorable_article_is_one_rejection_and_the_batch_goes_in(store):
     assert store.count("articles") == len(articles) - 1
 
 
+
+def test_a_batch_is_cut_short_when_its_text_is_large(store, monkeypatch):
+    from presence import feed
+
+    monkeypatch.setattr(feed, "BATCH_TEXT_CHARS", 1)  # every article fills a batch
+    flushes = []
+    report = ingest([str(DEVSET)], store, progress=flushes.append)
+    articles = len(list(DEVSET.glob("*.txt")))
+    assert len(report.new) == articles and len(flushes) == articles
+
 DIES_ON_SECOND_BATCH = """
 import os, signal, sys
 from presence.feed import ingest
@@ -190,7 +199,7 @@ def test_a_process_killed_mid_batch_leaves_only_whole_batches(tmp_path):
         (folder / path.name).write_bytes(path.read_bytes())
     path = tmp_path / "store.duckdb"
     run = subprocess.run([sys.executable, "-c", DIES_ON_SECOND_BATCH, str(path), str(folder)],
-                         capture_output=True, text=True, timeout=120,
+                         capture_output=True, text=True, timeout=120, check=False,
                          cwd=Path(__file__).resolve().parent.parent)
     assert run.returncode == -9, run.stderr
     with Store(path) as s:

@@ -52,13 +52,11 @@ def test_failed_write_leaves_nothing_half_done(tmp_path):
 def test_a_batch_is_written_whole_or_not_at_all(tmp_path):
     with Store(tmp_path / "s.duckdb") as s:
         s.add_articles([article(1), article(2)])
-        with pytest.raises(RuntimeError):
-            with s.transaction():
-                s.add_articles([article(3), article(4)])
-                raise RuntimeError("the process fails mid-batch")
-        with pytest.raises(Exception, match="(?i)duplicate key|constraint"):
-            with s.transaction():
-                s.add_articles([article(5), article(1)])  # a1 is stored: the batch fails
+        with pytest.raises(RuntimeError), s.transaction():
+            s.add_articles([article(3), article(4)])
+            raise RuntimeError("the process fails mid-batch")
+        with pytest.raises(Exception, match="(?i)duplicate key|constraint"), s.transaction():
+            s.add_articles([article(5), article(1)])  # a1 is stored: the batch fails
         assert sorted(r[0] for r in s.db.execute("SELECT id FROM articles").fetchall()) \
             == ["a1", "a2"]
 
