@@ -157,7 +157,7 @@ def relative_year(low: str, start: int, end: int, reference: int) -> tuple[int, 
 
 # No look-behind first (the engine would test it at every position): a day glued to a
 # number before it ("2023", "1.5") is dropped in the loop instead.
-_DAY = re.compile(r"(\d{1,2})(?!\d|[.,]\d)")
+_DAY = re.compile(r"(\d\d?)(?!\d|[.,]\d)")  # a class first: the engine skips to digits in C
 _MONTH_AFTER_DAY = re.compile(r"\.?\s+(?:of\s+)?(?P<m>" + _MONTH_ALT + r")(?!\w)\.?"
                               r"(?:,?\s+(?P<y>(?:19|20)\d{2})\b)?", FLAGS)
 _MONTH_BEFORE_DAY = re.compile(r"(?<!\w)(?P<m>" + _MONTH_ALT + r")\s+$", FLAGS)

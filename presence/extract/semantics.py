@@ -16,7 +16,10 @@ PLAN_REACH = 120  # "will be cut from 12,000 to 7,000 by June": the verb can be 
 QUALIFIER_TAILS = [(q, tail(q, r"[\s(]*")) for q in ("lower", "upper", "approx")]
 LOWER_AFTER = head("lower_after", r"") if WORDS.get("lower_after") else None
 TROOP_NOUN = alternation(WORDS["troop_nouns"] + [r"\w+soldat\w*", r"\w*truppen\b"])
-ANY_TROOP_NOUN = re.compile(r"(?<!\w)" + TROOP_NOUN + r"(?!\w)", FLAGS)
+# Whether a sentence names troops at all: the German compounds (Berufssoldaten,
+# Schutztruppen) sought as parts of words, not by backtracking over every word's letters
+ANY_TROOP_NOUN = re.compile(r"(?<!\w)" + alternation(WORDS["troop_nouns"]) + r"(?!\w)|"
+                            r"soldat|truppen(?!\w)", FLAGS)
 NOUN_RIGHT_AFTER = re.compile(r"\s+" + TROOP_NOUN + r"(?!\w)", FLAGS)
 NOUN_HEAD = re.compile(r"(?:['’]\w{1,4})?(?:\s+\w{1,4}['’]\w{1,4})?[\s-]*(?:(?:[^\W\d][\w.'’-]*)\s+){0,3}?"
                        + TROOP_NOUN + r"(?!\w)", FLAGS)

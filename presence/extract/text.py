@@ -63,14 +63,12 @@ class Unit(NamedTuple):
 
 # A sentence ends at . ! ? (and a closing quote) before a capital letter or an opening
 # quote; "2023. godine" and "approx. 3,000" do not end one.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”»']?\s+(?=[\"“„«(]?[A-ZÇËŠŽĆČĐÖÜÄÉÈ])")
-_LINE = re.compile(r"[^\n]+")
-
-
-# One pass over the text finds both kinds of break: line ends and sentence ends.
-# (The sentence end is matched, not looked behind for, so the engine can skip ahead to the
-# next '\n', '.', '!' or '?' instead of testing every position.)
-_BREAK = re.compile(r"\n+|[.!?][\"”»']?[ \t\u00a0]+(?=[\"“„«(]?[A-ZÇËŠŽĆČĐÖÜÄÉÈ])")
+# One pass over the text finds both kinds of break: line ends and sentence ends. The
+# sentence end is matched, not looked behind for, and each alternative starts with one
+# literal character, so the engine skips in C to the next '\n', '.', '!' or '?' (a
+# look-behind or a class like [.!?] first would make it try every position).
+_END = r"[\"”»']?[ \t\u00a0]+(?=[\"“„«(]?[A-ZÇËŠŽĆČĐÖÜÄÉÈ])"
+_BREAK = re.compile(r"\n\n*|\." + _END + "|!" + _END + r"|\?" + _END)
 
 
 def units(text: str) -> list[Unit]:
