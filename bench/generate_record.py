@@ -7,7 +7,7 @@ OUT_DIR receives the same files and columns as data/ (datapackage.json and every
 never data/: the script refuses that directory and anything inside it.
 
 What is real and what is not:
-- countries, missions, budgets, rates, sites and events are copied from data/ with the
+- countries, missions, budgets, rates, indicators, sites and events are copied from data/ with the
   real sources they cite;
 - troops.csv is replaced by N generated figures. Each cites a generated placeholder
   source whose id starts with `synthetic-`, whose URL is on the reserved `.invalid`
@@ -36,7 +36,7 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
-COPIED = ("countries", "missions", "budgets", "rates", "sites", "events")
+COPIED = ("countries", "missions", "budgets", "rates", "indicators", "sites", "events")
 
 # How far a generated total strays from the mission's interpolated real strength.
 TOTAL_NOISE = 0.12

@@ -24,7 +24,8 @@ from .schema import load_schema as _package_rules
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PACKAGE_ROOT / "data"
-TABLES = ("countries", "sources", "missions", "troops", "budgets", "rates", "sites", "events")
+TABLES = ("countries", "sources", "missions", "troops", "budgets", "rates", "indicators", "sites",
+          "events")
 
 # ASCII digits only: `\d` would take Arabic-Indic or other digits, which int() reads.
 _DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
