@@ -429,3 +429,29 @@ def budgets_chart(budgets: pd.DataFrame, currency: str,
     fig.update_layout(**LAYOUT, title=title, height=max(480, 260 * len(panels) + 120),
                       legend=dict(title_text="Country · measure", x=1.01, y=1))
     return fig
+
+
+def normalised_chart(frame: pd.DataFrame, unit: str, title: str, subtitle: str, *,
+                     log: bool = False) -> go.Figure:
+    """Spending in proportion (share of GDP, per person): a line a country.
+
+    The subtitle states the basis on the figure itself, so an exported image cannot
+    be read as nominal money; hover gives the value to the precision it carries."""
+    if frame.empty:
+        return empty_figure("No figures for these filters")
+    fig = go.Figure()
+    for country, rows in frame.groupby("country"):
+        rows = rows.sort_values("year")
+        colour = COUNTRY_COLOURS.get(country, "#555")
+        fig.add_trace(go.Scatter(
+            x=rows.year, y=rows.value, mode="lines+markers", name=rows.country_name.iloc[0],
+            line=dict(color=colour, width=2), marker=dict(color=colour, size=6),
+            customdata=rows[["source_id"]].to_numpy(), hoverinfo="text",
+            hovertext=[f"<b>{name}</b> {year}<br>{value:,.2f} {unit}<br>Source: {outlet}"
+                       for name, year, value, outlet in zip(
+                           rows.country_name, rows.year, rows.value, rows.outlet)]))
+    fig.update_yaxes(title_text=unit, **_y_scale(log))
+    fig.update_xaxes(dtick=1 if frame.year.nunique() <= 16 else 2)
+    fig.update_layout(**LAYOUT, height=480, legend=dict(title_text="Country", x=1.01, y=1),
+                      title=dict(text=f"{title}<br><sup>{subtitle}</sup>"))
+    return fig
