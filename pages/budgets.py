@@ -3,7 +3,7 @@ from types import SimpleNamespace
 
 import streamlit as st
 
-from presence import charts, query, ui
+from presence import charts, normalise, query, ui
 from presence.dataset import load_schema
 
 ui.require_shell()
@@ -20,9 +20,17 @@ MEASURES = {"": "All measures", "ministry_budget": "Defence ministry budget",
             "nato_expenditure": "Defence expenditure (NATO definition)",
             "sipri_expenditure": "Military expenditure (SIPRI)",
             "defence_allocation": "Total defence allocations (beyond the ministry's line)"}
+SHOW_AS = {"nominal": "Money (as budgeted)",
+           **{key: b.label for key, b in normalise.BASES.items()}}
+basis = st.radio("Show as", list(SHOW_AS), format_func=SHOW_AS.get, horizontal=True,
+                 key="budget_basis",
+                 help="Share of GDP and per person come from the World Bank's copies of "
+                      "SIPRI's figures and its population series, so they cover SIPRI's "
+                      "definition only. " + normalise.NO_CONSTANT_PRICES)
+nominal = basis == "nominal"
 c1, c2, c3 = st.columns([2, 2, 1])
 measure = c1.selectbox("Measure", list(MEASURES), format_func=MEASURES.get,
-                       key="budget_measure", index=3,
+                       key="budget_measure", index=3, disabled=not nominal,
                        help="SIPRI military expenditure is the one definition applied to every "
                             "state alike, so it opens first; ministry budgets and NATO-defined "
                             "expenditure count different things (pensions, security services) "
@@ -31,7 +39,7 @@ measure = c1.selectbox("Measure", list(MEASURES), format_func=MEASURES.get,
                             "capital or security funds, top-ups), so they sit above it. "
                             "Kosovo's ministry budget series is fuller than its SIPRI one.")
 currency = c2.radio("Currency", ["EUR", "USD", "reported"], horizontal=True,
-                    key="budget_currency",
+                    key="budget_currency", disabled=not nominal,
                     help="'reported' shows one panel per currency, never mixing them.")
 log = c3.toggle("Log scale", value=False, key="budgets_log",
                 help="Serbia and Croatia spend several times what the others do; a log "
@@ -40,6 +48,7 @@ log = c3.toggle("Log scale", value=False, key="budgets_log",
 
 @ui.cached_view
 def budgets_view(version, f, measure: str, currency: str, log: bool):
+    ds = ui.dataset()
     b = query.budgets(ds, f, measure or None)
     dated = b.assign(date=b.year.astype(str))
     return SimpleNamespace(
@@ -50,10 +59,43 @@ def budgets_view(version, f, measure: str, currency: str, log: bool):
         caption=ui.make_caption(f"{MEASURES[measure]} by country", f, dated))
 
 
+@ui.cached_view
+def normalised_view(version, f, basis: str, log: bool):
+    ds = ui.dataset()
+    n = normalise.for_filters(ds, f, basis)
+    dated = n.assign(date=n.year.astype(str))
+    spec = normalise.BASES[basis]
+    title = f"Military expenditure, {spec.label.lower()}, by country"
+    return SimpleNamespace(
+        frame=n, dated=dated, basis=spec.basis,
+        chart=charts.normalised_chart(n, spec.unit, title, spec.basis, log=log),
+        caption=ui.make_caption(f"{title} ({spec.unit})", f, dated),
+        known=normalise.countries_with_data(ds, basis))
+
+
+def nothing_to_show(what: str, known: list[str]) -> None:
+    """Say which filter left the view empty and what the record does cover."""
+    st.info(f"No {what} for this filter ({f.describe(query.country_names(ds))}). "
+            f"The record has them for {', '.join(known)}: choose one of those as host or "
+            "contributor, or clear the filter.")
+
+
 view = budgets_view(ui.data_version(), f, measure, currency, log)
 b = view.budgets
-ui.chart(view.chart, key="budgets_chart", frame=view.dated, caption=view.caption)
-if currency != "reported":
+if not nominal:
+    shown = normalised_view(ui.data_version(), f, basis, log)
+    if shown.frame.empty:
+        nothing_to_show(f"figures {SHOW_AS[basis].lower()}", shown.known)
+    else:
+        ui.chart(shown.chart, key="budgets_normalised_chart", frame=shown.dated,
+                 caption=shown.caption)
+        st.caption(f"{shown.basis} {normalise.NO_CONSTANT_PRICES}")
+elif b.empty:
+    nothing_to_show(f"budget figures ({MEASURES[measure].lower()})",
+                    normalise.countries_with_data(ds, "nominal", measure or None))
+else:
+    ui.chart(view.chart, key="budgets_chart", frame=view.dated, caption=view.caption)
+if nominal and currency != "reported":
     missing = b[b[f"amount_{currency.lower()}"].isna()]
     if not missing.empty:
         st.info(f"{len(missing)} figure(s) are not shown in {currency}: no sourced exchange rate "

@@ -97,8 +97,14 @@ def for_filters(ds: Dataset, f: Filters, basis: str) -> pd.DataFrame:
     return out.merge(src, on="source_id", how="left")
 
 
-def countries_with_data(ds: Dataset, basis: str) -> list[str]:
-    """Names of the countries a basis has any figure for, to suggest on an empty view."""
-    codes = normalised(ds.indicators, basis).country.unique()
+def countries_with_data(ds: Dataset, basis: str, measure: str | None = None) -> list[str]:
+    """Names of the countries a basis has any figure for, to suggest on an empty view.
+
+    "nominal" means the budgets table itself (of one measure, or any)."""
+    if basis == "nominal":
+        budgets = ds.budgets if not measure else ds.budgets[ds.budgets.measure == measure]
+        codes = budgets.country.unique()
+    else:
+        codes = normalised(ds.indicators, basis).country.unique()
     names = country_names(ds)
     return sorted(names.get(c, c) for c in codes)
