@@ -47,12 +47,14 @@ side = st.container()
 
 @ui.cached_view
 def map_at(version, f, at: str, title: str, bars_title: str):
+    ds = ui.dataset()
     presence = query.host_presence_at(ds, at, f)
     site_rows = query.sites(ds, f, at)
     conts = query.contingents_at(ds, at, f)
     used = query.figures_at(ds, at, f)
     return SimpleNamespace(
-        presence=presence, site_rows=site_rows, used=used,
+        presence=presence, site_rows=site_rows, site_table=ui.link_columns(site_rows),
+        used=used,
         map=maps.presence_map(presence, site_rows, conts, selected=f.hosts,
                               scale_max=query.presence_scale(ds, f), title=title),
         caption=ui.make_caption(title, f, used),
@@ -84,7 +86,7 @@ with side:
         if view.site_rows.empty:
             st.write("No sourced site for this date and filters.")
         else:
-            st.dataframe(ui.link_columns(view.site_rows)[["name", "kind", "mission_id", "opened",
+            st.dataframe(view.site_table[["name", "kind", "mission_id", "opened",
                                                      "closed", "source"]],
                          column_config={"source": ui.SOURCE_COLUMN}, hide_index=True,
                          width="stretch")

@@ -13,6 +13,7 @@ when = ui.chosen_date(f)
 
 @ui.cached_view
 def overview(version, f, when):
+    ds = ui.dataset()
     presence = query.host_presence_at(ds, when, f)
     site_rows = query.sites(ds, f, when)
     conts = query.contingents_at(ds, when, f)
@@ -24,8 +25,8 @@ def overview(version, f, when):
                               scale_max=query.presence_scale(ds, f),
                               title=f"Foreign troops, {ui.now_label(f)}"),
         map_caption=ui.make_caption(f"Foreign troops in the Western Balkans, {when}", f, used),
-        changes=query.recent_changes(ds, f, until=when, limit=8, totals=None),
-        events=query.events(ds, f, until=when, newest_first=8))
+        changes=ui.link_columns(query.recent_changes(ds, f, until=when, limit=8, totals=None)),
+        events=ui.link_columns(query.events(ds, f, until=when, newest_first=8)))
 
 
 view = overview(ui.data_version(), f, when)
@@ -76,7 +77,7 @@ with right:
     if changes.empty:
         st.write("No confirmed change of the estimate under these filters.")
     else:
-        st.dataframe(ui.link_columns(changes)[["label", "mission_id", "contributor", "from",
+        st.dataframe(changes[["label", "mission_id", "contributor", "from",
                                                "from_label", "to", "change", "alert",
                                                "confirmed_by", "outlet", "source",
                                                "previous_source_ids"]],
@@ -93,6 +94,6 @@ with right:
     if ev.empty:
         st.write("No events under these filters.")
     else:
-        st.dataframe(ui.link_columns(ev)[["date", "kind", "title", "source"]],
+        st.dataframe(ev[["date", "kind", "title", "source"]],
                      column_config={"source": ui.SOURCE_COLUMN}, hide_index=True,
                      width="stretch")

@@ -30,6 +30,7 @@ raw = raw_col.toggle("Show every reported figure", value=True, key="troops_raw",
 
 @ui.cached_view
 def troops_view(version, f, log: bool, raw: bool):
+    ds = ui.dataset()
     totals = query.troops(ds, f, totals=True)
     best = query.estimates(ds, f, totals=True)
     conts = query.troops(ds, f, totals=False)
