@@ -10,6 +10,7 @@ articles are near copies.
 from __future__ import annotations
 
 import datetime as dt
+import dataclasses
 import json
 import os
 import platform
@@ -22,7 +23,7 @@ import time
 from pathlib import Path
 
 from presence.extract import extract
-from presence.feed import ingest, parse_raw
+from presence.feed import DEFAULT_LIMITS, ingest, parse_raw
 from presence.store import Store
 
 REPEATS = 5
@@ -108,7 +109,9 @@ def main() -> None:
         store_path = Path(tmp) / "store.duckdb"
         t = time.perf_counter()
         with Store(store_path) as store:
-            report = ingest([str(corpus)], store)
+            # every article in one run: the per-run item limit (500) would stop it early
+            report = ingest([str(corpus)], store,
+                            limits=dataclasses.replace(DEFAULT_LIMITS, items=n))
         ingest_s = time.perf_counter() - t
 
     print(json.dumps({
