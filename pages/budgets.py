@@ -65,7 +65,7 @@ def normalised_view(version, f, basis: str, log: bool):
     n = normalise.for_filters(ds, f, basis)
     dated = n.assign(date=n.year.astype(str))
     spec = normalise.BASES[basis]
-    title = f"Military expenditure, {spec.label.lower()}, by country"
+    title = f"{spec.title}, by country"
     return SimpleNamespace(
         frame=n, dated=dated, basis=spec.basis,
         chart=charts.normalised_chart(n, spec.unit, title, spec.basis, log=log),
@@ -75,9 +75,9 @@ def normalised_view(version, f, basis: str, log: bool):
 
 def nothing_to_show(what: str, known: list[str]) -> None:
     """Say which filter left the view empty and what the record does cover."""
-    st.info(f"No {what} for this filter ({f.describe(query.country_names(ds))}). "
-            f"The record has them for {', '.join(known)}: choose one of those as host or "
-            "contributor, or clear the filter.")
+    st.info(f"Nothing to show for {f.describe(query.country_names(ds))}. {what} is recorded "
+            f"for {', '.join(known)} only: choose one of those as host or contributor, or "
+            "clear the filter.")
 
 
 view = budgets_view(ui.data_version(), f, measure, currency, log)
@@ -85,13 +85,13 @@ b = view.budgets
 if not nominal:
     shown = normalised_view(ui.data_version(), f, basis, log)
     if shown.frame.empty:
-        nothing_to_show(f"figures {SHOW_AS[basis].lower()}", shown.known)
+        nothing_to_show(normalise.BASES[basis].title, shown.known)
     else:
         ui.chart(shown.chart, key="budgets_normalised_chart", frame=shown.dated,
                  caption=shown.caption)
         st.caption(f"{shown.basis} {normalise.NO_CONSTANT_PRICES}")
 elif b.empty:
-    nothing_to_show(f"budget figures ({MEASURES[measure].lower()})",
+    nothing_to_show(MEASURES[measure] if measure else "A defence budget",
                     normalise.countries_with_data(ds, "nominal", measure or None))
 else:
     ui.chart(view.chart, key="budgets_chart", frame=view.dated, caption=view.caption)

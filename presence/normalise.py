@@ -29,17 +29,18 @@ class Basis(NamedTuple):
     """One way of showing spending: what it is called, its unit, and what it rests on."""
 
     label: str
+    title: str
     unit: str
     basis: str  # the sentence a chart's caption carries
 
 
 BASES: dict[str, Basis] = {
     "share_gdp": Basis(
-        "Share of GDP", "% of GDP",
+        "Share of GDP", "Military expenditure as a share of GDP", "% of GDP",
         "Military expenditure as a share of GDP, as published by the World Bank from "
         "SIPRI's Military Expenditure Database (WDI MS.MIL.XPND.GD.ZS)."),
     "per_capita": Basis(
-        "Per person", "USD per person (current prices)",
+        "Per person", "Military expenditure per person", "USD per person (current prices)",
         "SIPRI military expenditure in current US dollars (WDI MS.MIL.XPND.CD) divided "
         "by the same year's population (WDI SP.POP.TOTL); current dollars, so not "
         "adjusted for inflation."),

@@ -50,11 +50,12 @@ def test_per_person_is_shown_for_a_host():
 def test_a_filter_that_leaves_nothing_says_so_and_names_the_filter():
     at = budgets_page({"contributor": "USA"})
     infos = [i.value for i in at.info]
-    message = next((m for m in infos if "No budget figures" in m), None)
+    message = next((m for m in infos if m.startswith("Nothing to show")), None)
     assert message, infos
     assert "contributor: United States" in message and "Kosovo" in message
+    assert "Military expenditure (SIPRI)" in message  # the measure the page opens on
     assert not chart_titles(at)  # no empty chart in place of the explanation
     at.radio(key="budget_basis").set_value("share_gdp").run()
-    assert any("contributor: United States" in i.value and "share of gdp" in i.value
+    assert any("contributor: United States" in i.value and "share of GDP" in i.value
                for i in at.info), [i.value for i in at.info]
     assert not chart_titles(at)
