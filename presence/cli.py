@@ -244,8 +244,8 @@ def cmd_review(args: argparse.Namespace) -> int:
                 try:  # finish or undo a decision a stopped process left half done
                     with locked(reviewer.directory, wait=2):
                         reviewer.recover()
-                except DataBusy:
-                    pass  # a curator is writing now; that action repairs it
+                except (DataBusy, OSError):
+                    pass  # a curator is writing now (that action repairs it), or read-only
                 for note in reviewer.recovered:
                     print(f"repaired: {note}", file=sys.stderr)
                 ds = load_dataset(reviewer.directory)
