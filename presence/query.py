@@ -24,6 +24,8 @@ REGION = ["SVN", "HRV", "BIH", "SRB", "XKX", "MNE", "ALB", "MKD"]
 # The seven states whose defence budgets the record covers (Slovenia is on the map only).
 BUDGET_STATES = [c for c in REGION if c != "SVN"]
 CONTINGENT_WINDOW = pd.Timedelta(days=730)
+# Estimate series kept per dataset (each a few hundred rows at the shipped record).
+ESTIMATES_KEPT = 24
 
 
 def _ts(day: dt.date | pd.Timestamp | None) -> pd.Timestamp | None:
@@ -278,6 +280,10 @@ def estimates(ds: Dataset, f: Filters, *, totals: bool | None = True,
     the mission's own, whatever the filters.
     """
     threshold = estimate.CHANGE_SHARE if threshold is None else threshold
+    memo = _memo(ds)
+    key = ("estimates", f, totals, threshold)
+    if until is None and key in memo:
+        return memo[key]
     figures = troops(ds, f, totals=totals, apply_dates=False)
     if until is not None:
         figures = figures[figures.as_of_start <= pd.Timestamp(until)]
@@ -296,7 +302,15 @@ def estimates(ds: Dataset, f: Filters, *, totals: bool | None = True,
         lineage=series.mission_id.map(lineage(ds)),
         contributor_name=series.contributor.map(lambda c: "All nations" if c == "ALL"
                                                 else names.get(c, c)))
-    return series.reset_index(drop=True)
+    series = series.reset_index(drop=True)
+    if until is None:
+        # A page asks for the same series several times a run (headline, map, scale),
+        # and again after a date filter moves; the last few are kept.
+        kept = [k for k in memo if isinstance(k, tuple) and k[0] == "estimates"]
+        for old in kept[:max(len(kept) - ESTIMATES_KEPT + 1, 0)]:
+            del memo[old]
+        memo[key] = series
+    return series
 
 
 def _series_of(ds: Dataset, figures: pd.DataFrame, threshold: float) -> pd.DataFrame:
