@@ -4,6 +4,9 @@ import streamlit as st
 from presence import curate, schema, ui
 from presence.store import Store, StoreBusy
 
+# a page waits a short while for another curator's write, then says so on the row
+PAGE_LOCK_WAIT = 10
+
 # A page waits only briefly for a store another process (an ingest, a curator) holds.
 PAGE_STORE_WAIT_SECONDS = 2
 
@@ -86,7 +89,7 @@ if action:
     try:
         with Store(wait=PAGE_STORE_WAIT_SECONDS) as store:
             done, failed = curate.review_rows(
-                curate.Reviewer(store, who=who), targets.to_dict("records"), action, ds,
+                curate.Reviewer(store, who=who, wait=PAGE_LOCK_WAIT), targets.to_dict("records"), action, ds,
                 extra_for=lambda r: extra if r["id"] == detail_id else (
                     {"url": url} if url else {}),
                 reason=reason)
