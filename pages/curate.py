@@ -4,11 +4,10 @@ import streamlit as st
 from presence import curate, schema, ui
 from presence.store import Store, StoreBusy
 
-# a page waits a short while for another curator's write, then says so on the row
-PAGE_LOCK_WAIT = 10
-
-# A page waits only briefly for a store another process (an ingest, a curator) holds.
+# A page waits only briefly for a store another process (an ingest, a curator) holds,
+# and for the data folder while another curator writes to it; then it says so on the row.
 PAGE_STORE_WAIT_SECONDS = 2
+PAGE_LOCK_WAIT = 10
 
 ui.require_shell()
 ds = ui.dataset()
