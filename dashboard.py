@@ -4,7 +4,7 @@ Run with `streamlit run dashboard.py`.
 """
 import streamlit as st
 
-from presence import ui
+from presence.app import ui
 
 st.set_page_config(page_title="Western Balkans security presence", page_icon="assets/icon.png",
                    layout="wide")

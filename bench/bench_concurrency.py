@@ -32,8 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from presence.dataset import DEFAULT_DATA_DIR, DatasetError, load_dataset
-from presence.store import ArticleRow, Store
+from presence.desk.store import ArticleRow, Store
+from presence.record.dataset import DEFAULT_DATA_DIR, DatasetError, load_dataset
 
 CURATORS = (2, 4, 8)
 INGESTS = (2, 4)

@@ -4,7 +4,7 @@
 
 The chart is the KFOR strength line of the shipped record with its caption (title,
 filters, sources, data date), as the Troops page exports it. The project's figure is
-`presence.export.figure_bytes(fig, "png", caption)`: the first call (which may start a
+`presence.view.export.figure_bytes(fig, "png", caption)`: the first call (which may start a
 browser) and the median of the warm calls after it. The floor is kaleido's own
 `Kaleido.calc_fig` on the same captioned figure, on a kaleido browser of its own
 opened before timing starts (not kaleido's global server, which plotly would
@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT))
 import kaleido
 import plotly
 
-from presence import charts, export, query
-from presence.dataset import load_dataset
-from presence.filters import Filters
+from presence.record.dataset import load_dataset
+from presence.view import charts, export, query
+from presence.view.filters import Filters
 
 
 def chart() -> tuple:

@@ -16,7 +16,7 @@ import random
 import sys
 import time
 
-from presence.extract import extract
+from presence.desk.extract import extract
 
 PARAGRAPHS = [
     "KFOR currently has about {n:,} troops from {c} countries; Italy keeps {k:,} soldiers.",

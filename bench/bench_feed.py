@@ -9,8 +9,8 @@ articles are near copies.
 """
 from __future__ import annotations
 
-import datetime as dt
 import dataclasses
+import datetime as dt
 import json
 import os
 import platform
@@ -22,9 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from presence.extract import extract
-from presence.feed import DEFAULT_LIMITS, ingest, parse_raw
-from presence.store import Store
+from presence.desk.extract import extract
+from presence.desk.feed import DEFAULT_LIMITS, ingest, parse_raw
+from presence.desk.store import Store
 
 REPEATS = 5
 FIGURES = {

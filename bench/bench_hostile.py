@@ -95,8 +95,8 @@ _FORMULA = re.compile(r"^[=+\-@\t\r]")
 
 def review_campaign() -> dict:
     from presence.cli import main as presence
-    from presence.dataset import DEFAULT_DATA_DIR, DatasetError, load_dataset
-    from presence.store import ArticleRow, Store
+    from presence.desk.store import ArticleRow, Store
+    from presence.record.dataset import DEFAULT_DATA_DIR, DatasetError, load_dataset
 
     cases = [(f, v) for f in REVIEW_FIELDS for v in REVIEW_VALUES]
     counts = {"cases": len(cases), "refused_with_error": 0, "written": 0, "tracebacks": 0,

@@ -36,8 +36,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_feed import FILLER, make_article  # the shared generator
 
-from presence.feed import DEFAULT_LIMITS, ingest, parse_raw
-from presence.store import Store
+from presence.desk.feed import DEFAULT_LIMITS, ingest, parse_raw
+from presence.desk.store import Store
 
 EXACT_COPY_EVERY = 10
 NEAR_COPY_EVERY = 20

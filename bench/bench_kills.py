@@ -43,10 +43,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from presence.curate import JOURNAL
-from presence.dataset import DEFAULT_DATA_DIR, DatasetError, load_dataset
-from presence.feed import content_hash
-from presence.store import ArticleRow, Store
+from presence.desk.curate import JOURNAL
+from presence.desk.feed import content_hash
+from presence.desk.store import ArticleRow, Store
+from presence.record.dataset import DEFAULT_DATA_DIR, DatasetError, load_dataset
 
 ARTICLES = 24
 PER_ARTICLE = 6  # candidates per article: 144, enough for 100 rounds and the calibration

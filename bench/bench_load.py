@@ -6,10 +6,10 @@
 RECORD_DIR is a data/-shaped directory (data/ itself, or one written by
 bench/generate_record.py). The floor is `pandas.read_csv` of every table the schema
 lists, default options, nothing checked; the project's figure is
-`presence.dataset.load_dataset`, which reads, validates every cell, key, reference and
+`presence.record.dataset.load_dataset`, which reads, validates every cell, key, reference and
 mission lifetime, and types the columns. Both are timed in the same run, alternating,
 and the medians are reported. The bar (issue 15): the ratio under 10 at 1,000,000 figures.
-For information, the consistency checks `presence validate` adds (presence.checks,
+For information, the consistency checks `presence validate` adds (presence.record.checks,
 which read several rows together) are timed once after the loads.
 """
 from __future__ import annotations
@@ -30,8 +30,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from presence.checks import run_checks
-from presence.dataset import load_dataset, load_schema
+from presence.record.checks import run_checks
+from presence.record.dataset import load_dataset, load_schema
 
 
 def plain_read(directory: Path) -> dict[str, pd.DataFrame]:

@@ -75,7 +75,7 @@ def _forget_everything() -> None:
     st.cache_data.clear()
     st.cache_resource.clear()
     try:
-        from presence import query
+        from presence.view import query
 
         getattr(query, "_MEMOS", {}).clear()
     except ImportError:

@@ -79,7 +79,7 @@ def hostile_data(target: Path) -> str:
     import csv
     import io
 
-    from presence.dataset import DEFAULT_DATA_DIR, load_dataset
+    from presence.record.dataset import DEFAULT_DATA_DIR, load_dataset
 
     shutil.copytree(DEFAULT_DATA_DIR, target)
     for table, fields in (("troops", ("note",)), ("events", ("title", "note")),
@@ -150,7 +150,7 @@ def main() -> None:
     args = parser.parse_args()
     # A curator login is configured (so the Curate page is in the menu) over an empty
     # store of this run's own, never the user's.
-    from presence.auth import make_hash
+    from presence.app.auth import make_hash
 
     scratch = tempfile.mkdtemp(prefix="url-fuzz-")
     os.environ["PRESENCE_STORE"] = os.path.join(scratch, "store.duckdb")

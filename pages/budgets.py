@@ -3,8 +3,9 @@ from types import SimpleNamespace
 
 import streamlit as st
 
-from presence import charts, normalise, query, ui
-from presence.dataset import load_schema
+from presence.app import ui
+from presence.record.dataset import load_schema
+from presence.view import charts, normalise, query
 
 ui.require_shell()
 ds = ui.dataset()

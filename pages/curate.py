@@ -1,8 +1,10 @@
 """Curate: review candidate figures pulled from articles; accept, correct or reject them."""
 import streamlit as st
 
-from presence import curate, schema, ui
-from presence.store import Store, StoreBusy
+from presence.app import ui
+from presence.desk import curate
+from presence.desk.store import Store, StoreBusy
+from presence.record import schema
 
 # A page waits only briefly for a store another process (an ingest, a curator) holds,
 # and for the data folder while another curator writes to it; then it says so on the row.

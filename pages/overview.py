@@ -3,7 +3,8 @@ from types import SimpleNamespace
 
 import streamlit as st
 
-from presence import maps, query, ui
+from presence.app import ui
+from presence.view import maps, query
 
 ui.require_shell()
 ds = ui.dataset()

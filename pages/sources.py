@@ -1,8 +1,10 @@
 """Sources: every document a figure was read from, and what it backs."""
 import streamlit as st
 
-from presence import curate, query, ui
-from presence.store import StoreBusy
+from presence.app import ui
+from presence.desk import curate
+from presence.desk.store import StoreBusy
+from presence.view import query
 
 ui.require_shell()
 ds = ui.dataset()

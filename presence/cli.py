@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from .dataset import DatasetError, data_dir, load_dataset
+from presence.record.dataset import DatasetError, data_dir, load_dataset
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -17,7 +17,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     except DatasetError as exc:
         print(exc, file=sys.stderr)
         return 1
-    from .checks import outliers, run_checks
+    from presence.record.checks import outliers, run_checks
 
     found = [p for problems in run_checks(ds).values() for p in problems]
     if found:
@@ -36,7 +36,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
-    from .coverage import report
+    from presence.record.coverage import report
 
     directory = Path(args.data or data_dir())
     try:
@@ -58,8 +58,8 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Exit status 0: every input read; 1: at least one input rejected (see the summary)."""
-    from .feed import DEFAULT_LIMITS, ingest, stderr_progress
-    from .store import Store
+    from presence.desk.feed import DEFAULT_LIMITS, ingest, stderr_progress
+    from presence.desk.store import Store
 
     limits = replace(DEFAULT_LIMITS, allow_private=args.allow_private_addresses,
                      request_seconds=args.timeout, items=args.max_items)
@@ -72,8 +72,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from .extract import candidate_id, extract
-    from .store import Store, dumps
+    from presence.desk.extract import candidate_id, extract
+    from presence.desk.store import Store, dumps
 
     if args.explain is not None:
         return _explain_files(args.explain, args.time_limit)
@@ -159,8 +159,8 @@ class _FileFailed(Exception):
 def _explain_file(name: str, time_limit: float | None):
     """(raw text, article, candidates, dropped numbers) of one raw article file, its headline
     read where it stands; a file that cannot be read or extracted raises _FileFailed."""
-    from .extract import explain
-    from .feed import InputError, parse_raw, read_file
+    from presence.desk.extract import explain
+    from presence.desk.feed import InputError, parse_raw, read_file
 
     try:
         raw = read_file(Path(name)).decode("utf-8")
@@ -204,7 +204,7 @@ def _explain_files(names: list[str], time_limit: float | None) -> int:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     import json
 
-    from .evaluate import evaluate, evaluate_corpus
+    from presence.desk.evaluate import evaluate, evaluate_corpus
 
     directory = Path(args.devset)
     if (directory / "gold.json").exists():
@@ -223,8 +223,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 def cmd_review(args: argparse.Namespace) -> int:
     import re
 
-    from .curate import DataBusy, Reviewer, ReviewError, compare, locked
-    from .store import REVIEW_WAIT_SECONDS, Store, StoreBusy, dumps
+    from presence.desk.curate import DataBusy, Reviewer, ReviewError, compare, locked
+    from presence.desk.store import REVIEW_WAIT_SECONDS, Store, StoreBusy, dumps
 
     def waiting(message: str) -> None:
         print(f"waiting: {message}", file=sys.stderr, flush=True)
@@ -291,7 +291,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 def cmd_hash_password(args: argparse.Namespace) -> int:
     import getpass
 
-    from .auth import make_hash
+    from presence.app.auth import make_hash
 
     password = getpass.getpass("Curator password: ")
     if len(password) < 8:
@@ -375,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
                              "Streamlit secrets (curator_password_hash) or PRESENCE_CURATOR_HASH")
     hashing.set_defaults(func=cmd_hash_password)
     args = parser.parse_args(argv)
-    from .store import StoreBusy
+    from presence.desk.store import StoreBusy
 
     try:
         return args.func(args)

@@ -12,8 +12,8 @@ import argparse
 import json
 import sys
 
-from presence.checks import NO_ORIGINAL
-from presence.dataset import load_dataset
+from presence.record.checks import NO_ORIGINAL
+from presence.record.dataset import load_dataset
 
 # The bar: at most this share of troop figures may cite a mirror.
 BAR = 0.03

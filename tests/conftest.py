@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from presence.dataset import DEFAULT_DATA_DIR, load_dataset
+from presence.record.dataset import DEFAULT_DATA_DIR, load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_FEED = ROOT.parent / "shared" / "feed"

@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from presence import query
-from presence.filters import Filters
+from presence.view import query
+from presence.view.filters import Filters
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard.py")
@@ -179,7 +179,7 @@ def test_curate_page_is_not_in_the_menu_without_a_curator_login(monkeypatch, tmp
 
 @pytest.mark.parametrize("where", ["environment", "secrets"])
 def test_curate_page_is_in_the_menu_with_a_curator_login(where, monkeypatch, tmp_path):
-    from presence.auth import make_hash
+    from presence.app.auth import make_hash
 
     monkeypatch.delenv("PRESENCE_CURATOR_HASH", raising=False)
     monkeypatch.setenv("PRESENCE_STORE", str(tmp_path / "s.duckdb"))
@@ -197,9 +197,9 @@ def test_curate_page_is_in_the_menu_with_a_curator_login(where, monkeypatch, tmp
 
 
 def test_curate_login_then_queue(monkeypatch, tmp_path, data_copy):
-    from presence.auth import make_hash
-    from presence.feed import ingest
-    from presence.store import Store
+    from presence.app.auth import make_hash
+    from presence.desk.feed import ingest
+    from presence.desk.store import Store
 
     store_path = tmp_path / "s.duckdb"
     with Store(store_path) as store:

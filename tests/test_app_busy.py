@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard.py")
-HOLD = ("import sys, time\nfrom presence.store import Store\n"
+HOLD = ("import sys, time\nfrom presence.desk.store import Store\n"
         "s = Store(sys.argv[1])\nprint('held', flush=True)\ntime.sleep(120)\n")
 
 
@@ -38,7 +38,7 @@ def _page(page, monkeypatch, store, data=None, params=None):
 
 
 def test_curate_page_says_the_store_is_busy(held_store, monkeypatch):
-    from presence.auth import make_hash
+    from presence.app.auth import make_hash
 
     monkeypatch.setenv("PRESENCE_CURATOR_HASH", make_hash("pw-for-tests"))
     at = _page("pages/curate.py", monkeypatch, held_store)

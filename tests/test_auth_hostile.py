@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from presence import auth
+from presence.app import auth
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = auth.make_hash("pw-for-tests", iterations=1000)

@@ -13,8 +13,8 @@ from urllib.parse import parse_qs, urlparse
 import pandas as pd
 import pytest
 
-from presence import query
-from presence.filters import Filters
+from presence.view import query
+from presence.view.filters import Filters
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -200,10 +200,10 @@ Italy keeps 1,300 soldiers in KFOR, the mission said in its statement on the pre
 
 
 def test_curate_page_shows_hostile_article_text_as_text(tmp_path, browser, data_copy):
-    from presence.auth import make_hash
-    from presence.extract import candidate_id, extract
-    from presence.feed import ingest
-    from presence.store import Store
+    from presence.app.auth import make_hash
+    from presence.desk.extract import candidate_id, extract
+    from presence.desk.feed import ingest
+    from presence.desk.store import Store
 
     article = tmp_path / "hostile.txt"
     article.write_text(HOSTILE, encoding="utf-8")

@@ -18,16 +18,16 @@ def test_validate_names_the_problem(data_copy):
 
 
 def test_coverage_report_is_current(ds):
-    from presence.coverage import report
-    from presence.dataset import DEFAULT_DATA_DIR
+    from presence.record.coverage import report
+    from presence.record.dataset import DEFAULT_DATA_DIR
 
     on_disk = (DEFAULT_DATA_DIR / "COVERAGE.md").read_text(encoding="utf-8")
     assert on_disk == report(ds), "data/ changed: run `presence coverage` and commit"
 
 
 def test_coverage_names_gaps(data_copy):
-    from presence.coverage import missions_table
-    from presence.dataset import load_dataset
+    from presence.record.coverage import missions_table
+    from presence.record.dataset import load_dataset
 
     path = data_copy / "troops.csv"
     lines = path.read_text(encoding="utf-8").splitlines()

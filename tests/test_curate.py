@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from presence import query
-from presence.curate import Reviewer
-from presence.dataset import load_dataset
-from presence.filters import Filters
-from presence.store import Store
+from presence.desk.curate import Reviewer
+from presence.desk.store import Store
+from presence.record.dataset import load_dataset
+from presence.view import query
+from presence.view.filters import Filters
 
 DEVSET = Path(__file__).parent / "devset"
 
@@ -122,7 +122,7 @@ def test_two_concurrent_accepts_both_land(desk):
 KILLER = """
 import sys
 from pathlib import Path
-from presence.curate import _write_atomic
+from presence.desk.curate import _write_atomic
 target, a, b = Path(sys.argv[1]), Path(sys.argv[2]).read_text(), Path(sys.argv[3]).read_text()
 print("ready", flush=True)
 while True:
@@ -151,7 +151,7 @@ def test_killed_writer_leaves_files_whole(data_copy, tmp_path):
 
 
 def test_compare_with_the_dataset(ds):
-    from presence.curate import compare, existing_figure
+    from presence.desk.curate import compare, existing_figure
 
     seed = {"kind": "troop_strength", "mission": "KFOR", "contributor": None,
             "as_of": "2025-03-10", "value": 4600.0, "unit": "troops"}
@@ -169,7 +169,7 @@ def test_queue_filters_and_bulk_review(desk):
     env, data, rows = desk
     with Store(env["PRESENCE_STORE"]) as store:
         ds = load_dataset(data)
-        from presence import curate
+        from presence.desk import curate
 
         queue = curate.pending_queue(store, ds)
         assert list(queue.published) == sorted(queue.published, reverse=True)

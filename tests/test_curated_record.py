@@ -1,12 +1,13 @@
 """The published record: sources resolve, rows are whole, the seed article is in,
-and the consistency checks (presence.checks) hold, each shown to fail on a crafted bad row."""
+and the consistency checks (presence.record.checks) hold, each shown to fail on a crafted bad row."""
 import csv
 
 import pytest
 
-from presence import checks, query
-from presence.dataset import load_dataset, load_schema
-from presence.filters import Filters
+from presence.record import checks
+from presence.record.dataset import load_dataset, load_schema
+from presence.view import query
+from presence.view.filters import Filters
 
 SEED = "alfapress-2025-03-10-rutte-visit"
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from presence.dataset import (
+from presence.record.dataset import (
     _ARROW_FROM_BYTES,
     DEFAULT_DATA_DIR,
     DatasetError,

@@ -17,8 +17,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from presence.dataset import (DEFAULT_DATA_DIR, Dataset, DatasetError, load_dataset, load_schema,
-                              parse_partial_date)
+from presence.record.dataset import (
+    DEFAULT_DATA_DIR,
+    Dataset,
+    DatasetError,
+    load_dataset,
+    load_schema,
+    parse_partial_date,
+)
 
 SCHEMA = load_schema(DEFAULT_DATA_DIR)
 KEEP_ROWS = 12  # enough rows of each table to damage; the shipped tables take ~1 s to load

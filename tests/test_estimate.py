@@ -1,4 +1,4 @@
-"""The best-estimate rule (presence.estimate), on small made-up series and on the record.
+"""The best-estimate rule (presence.view.estimate), on small made-up series and on the record.
 
 The made-up series are built through the same dataset loader the dashboard
 uses (a real data directory in tmp_path), so the columns the rule reads are
@@ -10,9 +10,10 @@ import shutil
 import pandas as pd
 import pytest
 
-from presence import dates, estimate, query
-from presence.dataset import DEFAULT_DATA_DIR, load_dataset
-from presence.filters import Filters
+from presence.record import dates
+from presence.record.dataset import DEFAULT_DATA_DIR, load_dataset
+from presence.view import estimate, query
+from presence.view.filters import Filters
 
 
 def record(tmp_path, figures, events=()):

@@ -6,8 +6,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from presence import charts, export, query
-from presence.filters import Filters
+from presence.view import charts, export, query
+from presence.view.filters import Filters
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,8 @@ import io
 import openpyxl
 import pytest
 
-from presence import export, query
-from presence.filters import Filters
+from presence.view import export, query
+from presence.view.filters import Filters
 
 HOSTILE = ["=HYPERLINK(\"http://evil.example\",\"click\")", "+1+1", "-2+3", "@SUM(A1:A9)",
            "\tstarts with a tab", "\rstarts with a return", "=1+1"]

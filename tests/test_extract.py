@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from presence.evaluate import evaluate
-from presence.extract import extract
-from presence.feed import ingest
-from presence.store import Store
+from presence.desk.evaluate import evaluate
+from presence.desk.extract import extract
+from presence.desk.feed import ingest
+from presence.desk.store import Store
 
 HERE = Path(__file__).parent
 SEED_DIR = HERE.parent.parent / "shared" / "feed"

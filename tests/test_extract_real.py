@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from presence.evaluate import corpus_files, evaluate_corpus
-from presence.extract import explain, extract
+from presence.desk.evaluate import corpus_files, evaluate_corpus
+from presence.desk.extract import explain, extract
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"

@@ -7,15 +7,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-from presence.feed import article_id, content_hash, parse_raw, simhash
-from presence.store import ArticleRow, Store
+from presence.desk.feed import article_id, content_hash, parse_raw, simhash
+from presence.desk.store import ArticleRow, Store
 
 DEVSET = Path(__file__).parent / "devset"
 NORMAL = DEVSET / "en_kfor_banjska.txt"
 
 
 def _add(store: Store, title: str, text: str, published: dt.datetime) -> str:
-    from presence.feed import Article
+    from presence.desk.feed import Article
 
     aid = article_id(Article(title=title, text=text, published=published, outlet="T"))
     store.add_article(ArticleRow(id=aid, url=None, title=title, outlet="T", published=published,

@@ -8,9 +8,19 @@ from pathlib import Path
 
 import pytest
 
-from presence.feed import (DEFAULT_LIMITS, NEAR_DUPLICATE_BITS, Fetcher, InputError, Report,
-                           detect_language, ingest, parse_raw, simhash, store_articles)
-from presence.store import ArticleRow, Store
+from presence.desk.feed import (
+    DEFAULT_LIMITS,
+    NEAR_DUPLICATE_BITS,
+    Fetcher,
+    InputError,
+    Report,
+    detect_language,
+    ingest,
+    parse_raw,
+    simhash,
+    store_articles,
+)
+from presence.desk.store import ArticleRow, Store
 
 DEVSET = Path(__file__).parent / "devset"
 SEED = Path(__file__).resolve().parent.parent.parent / "shared" / "feed"
@@ -165,7 +175,7 @@ def test_one_unstorable_article_is_one_rejection_and_the_batch_goes_in(store):
 
 
 def test_a_batch_is_cut_short_when_its_text_is_large(store, monkeypatch):
-    from presence import feed
+    from presence.desk import feed
 
     monkeypatch.setattr(feed, "BATCH_TEXT_CHARS", 1)  # every article fills a batch
     flushes = []
@@ -175,8 +185,8 @@ def test_a_batch_is_cut_short_when_its_text_is_large(store, monkeypatch):
 
 DIES_ON_SECOND_BATCH = """
 import os, signal, sys
-from presence.feed import ingest
-from presence.store import Store
+from presence.desk.feed import ingest
+from presence.desk.store import Store
 
 class Dies(Store):
     batches = 0

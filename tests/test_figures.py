@@ -3,8 +3,8 @@ import json
 
 import pandas as pd
 
-from presence import charts, maps, query
-from presence.filters import Filters
+from presence.view import charts, maps, query
+from presence.view.filters import Filters
 
 
 def test_strength_chart_has_a_line_per_mission_and_sources_in_hover(ds):

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from presence.filters import Filters, from_query
+from presence.view.filters import Filters, from_query
 
 
 def test_round_trip_through_the_url():

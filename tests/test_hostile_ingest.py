@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from presence.feed import DEFAULT_LIMITS, Limits, ingest
-from presence.store import Store
+from presence.desk.feed import DEFAULT_LIMITS, Limits, ingest
+from presence.desk.store import Store
 
 DEVSET = Path(__file__).parent / "devset"
 GOOD_RAW = (DEVSET / "en_kfor_banjska.txt").read_text(encoding="utf-8")
@@ -382,7 +382,7 @@ def test_cli_reports_rejections_in_the_summary_and_exit_status(tmp_path):
     assert clean.returncode == 0 and "1 duplicate" in clean.stdout
 
 
-HOLD = ("import sys, time\nfrom presence.store import Store\n"
+HOLD = ("import sys, time\nfrom presence.desk.store import Store\n"
         "s = Store(sys.argv[1])\nprint('held', flush=True)\ntime.sleep(float(sys.argv[2]))\n")
 
 

@@ -1,10 +1,10 @@
-"""presence.normalise: spending in proportion, on a crafted table and on the shipped one."""
+"""presence.view.normalise: spending in proportion, on a crafted table and on the shipped one."""
 import pandas as pd
 import pytest
 
-from presence import normalise
-from presence.dataset import load_dataset
-from presence.filters import Filters
+from presence.record.dataset import load_dataset
+from presence.view import normalise
+from presence.view.filters import Filters
 
 
 def crafted() -> pd.DataFrame:

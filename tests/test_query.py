@@ -4,12 +4,12 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from presence import query
-from presence.filters import Filters
+from presence.view import query
+from presence.view.filters import Filters
 
 
 def test_strength_at_is_the_estimate_in_force_at_the_date(ds):
-    from presence import estimate
+    from presence.view import estimate
     when = pd.Timestamp("2010-06-30")
     s = query.strength_at(ds, when, Filters()).set_index("mission_id")
     assert set(s.index) == {"KFOR", "EUFOR-ALTHEA"}  # SFOR and IFOR had ended
@@ -99,7 +99,7 @@ def test_wider_figures_stay_off_strength_and_alerts(ds):
     """A total that also counts troops outside the area (rear bases, reserves abroad)
     is shown as its own marker, never as the mission's strength or a change:
     the estimate is the same with or without those rows."""
-    from presence import charts, estimate
+    from presence.view import charts, estimate
     tot = query.troops(ds, Filters(), totals=True)
     wide, area = tot[tot.wider], query.in_area(tot)
     assert not wide.empty and len(area) == len(tot) - len(wide)

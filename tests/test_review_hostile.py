@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from presence.store import ArticleRow, Store
+from presence.desk.store import ArticleRow, Store
 
 ARTICLE = "art0000000000001"
 CANDIDATE = "cand000000000001"
@@ -144,7 +144,7 @@ def test_killed_accepts_leave_all_or_nothing_after_the_next_run(tmp_path, data_c
     import signal
     import time
 
-    from presence.dataset import load_dataset
+    from presence.record.dataset import load_dataset
 
     store_path = tmp_path / "store.duckdb"
     codes = ["ITA", "USA", "DEU", "HUN", "TUR", "POL"]
@@ -176,7 +176,7 @@ def test_killed_accepts_leave_all_or_nothing_after_the_next_run(tmp_path, data_c
     # on a busy 2-core VM fewer land inside the write phase)
     assert killed >= 1
     # The next review action repairs whatever the killed ones left half done ...
-    from presence.curate import Reviewer, locked
+    from presence.desk.curate import Reviewer, locked
 
     with Store(store_path) as store, locked(data_copy):
         repaired = Reviewer(store, data_copy).recover()
@@ -212,7 +212,7 @@ def _review_list(env):
 def test_a_rejection_stopped_between_store_and_audit_log_is_finished_by_the_next_run(desk):
     """The state a kill between the two writes of a rejection leaves: the journal, the
     store saying rejected, no audit line. `review list` finishes it."""
-    from presence.curate import JOURNAL, Reviewer, locked
+    from presence.desk.curate import JOURNAL, Reviewer, locked
 
     env, data = desk
     with Store(env["PRESENCE_STORE"]) as store:
@@ -233,7 +233,7 @@ def test_an_accept_stopped_after_its_source_row_is_undone_with_that_row(desk):
     """A kill between the source rename and the figure rename leaves a new source row
     that nothing cites; undoing the accept takes it out again, and the accept can be
     made afresh."""
-    from presence.curate import JOURNAL, Reviewer, locked, source_row
+    from presence.desk.curate import JOURNAL, Reviewer, locked, source_row
 
     env, data = desk
     sources_before = (data / "sources.csv").read_bytes()
@@ -260,7 +260,7 @@ def test_an_accept_stopped_after_its_source_row_is_undone_with_that_row(desk):
 def test_a_held_data_folder_is_waited_for_then_a_clear_error(desk):
     """Another curator (here: this process) holds data/.lock: the accept says it is
     waiting and by whom, then gives up with a named error, writing nothing."""
-    from presence.curate import locked
+    from presence.desk.curate import locked
 
     env, data = desk
     before = _snapshot(data)

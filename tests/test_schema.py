@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from presence import charts, schema
-from presence.dataset import DEFAULT_DATA_DIR, DatasetError, load_dataset
+from presence.record import schema
+from presence.record.dataset import DEFAULT_DATA_DIR, DatasetError, load_dataset
+from presence.view import charts
 
 frictionless = pytest.importorskip("frictionless", reason="frictionless is a test dependency "
                                    "(pip install -e '.[test]')")

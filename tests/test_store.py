@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from presence.store import ArticleRow, Store, default_path
+from presence.desk.store import ArticleRow, Store, default_path
 
 
 def article(i=1):

@@ -1,5 +1,5 @@
 """Load the curated dataset (data/*.csv) and hold it to the Table Schemas of
-data/datapackage.json (read by presence.schema).
+data/datapackage.json (read by presence.record.schema).
 
 Every load validates: a published figure that points at a missing source, a
 country code nobody knows, or a troop figure dated before its mission began
@@ -19,10 +19,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .schema import PACKAGE_FILE, SchemaError
-from .schema import load_schema as _package_rules
+from presence.record.schema import PACKAGE_FILE, SchemaError
+from presence.record.schema import load_schema as _package_rules
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_DIR = PACKAGE_ROOT / "data"
 TABLES = ("countries", "sources", "missions", "troops", "budgets", "rates", "indicators", "sites",
           "events")
@@ -103,7 +103,7 @@ class Dataset:
 
 
 def load_schema(directory: Path) -> dict:
-    """The column rules of data/datapackage.json (presence.schema), errors as Problems."""
+    """The column rules of data/datapackage.json (presence.record.schema), errors as Problems."""
     try:
         return _package_rules(directory)
     except SchemaError as exc:

@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .charts import LAYOUT, MISSION_COLOURS, empty_figure
+from presence.view.charts import LAYOUT, MISSION_COLOURS, empty_figure
 
-GEO_DIR = Path(__file__).resolve().parent.parent / "geo"
+GEO_DIR = Path(__file__).resolve().parents[2] / "geo"
 BLANK_STYLE = {"version": 8, "sources": {},
                "layers": [{"id": "sea", "type": "background",
                            "paint": {"background-color": "#dfe9f2"}}]}

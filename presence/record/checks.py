@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 import numpy as np
 import pandas as pd
 
-from .dataset import Dataset, Problem
+from presence.record.dataset import Dataset, Problem
 
 # Other sources' totals are rounded and dated loosely; contingents of one source may
 # exceed another source's total by this share before the sum is called implausible.

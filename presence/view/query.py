@@ -14,9 +14,10 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from . import dates, estimate
-from .dataset import Dataset
-from .filters import Filters
+from presence.record import dates
+from presence.record.dataset import Dataset
+from presence.view import estimate
+from presence.view.filters import Filters
 
 SOURCE_COLS = ["source_id", "outlet", "title", "url", "published"]
 SOURCE_RENAME = {"published": "source_published", "title": "source_title"}
@@ -271,7 +272,7 @@ def latest_date(ds: Dataset) -> DataDate:
 def estimates(ds: Dataset, f: Filters, *, totals: bool | None = True,
               until: dt.date | pd.Timestamp | None = None,
               threshold: float | None = None) -> pd.DataFrame:
-    """The best-estimate series (see presence.estimate) under the filters.
+    """The best-estimate series (see presence.view.estimate) under the filters.
 
     Built from every in-area figure of the chosen missions and nations, then
     cut to the date range, so a period at the edge of the range is judged
@@ -344,7 +345,7 @@ def _series_of(ds: Dataset, figures: pd.DataFrame, threshold: float) -> pd.DataF
 
 def strength_at(ds: Dataset, when: dt.date | pd.Timestamp, f: Filters, *,
                 series: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Each active mission's best estimate at `when` (see presence.estimate).
+    """Each active mission's best estimate at `when` (see presence.view.estimate).
 
     The estimate is judged on the whole record (a later figure may confirm a
     move), so the Overview at a past date agrees with the Troops line there;
@@ -526,7 +527,7 @@ def recent_changes(ds: Dataset, f: Filters, until: dt.date | pd.Timestamp | None
     """Reinforcements and drawdowns: moves of the best estimate, newest first.
 
     A change is a confirmed move of the estimate by `threshold` percent or more
-    (presence.estimate, rule 4), never two sources disagreeing. Each row names
+    (presence.view.estimate, rule 4), never two sources disagreeing. Each row names
     the sources on both sides (`previous_source_ids`, `source_ids`) and what
     confirmed it.
     """

@@ -26,9 +26,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import schema
-from .dataset import DatasetError, data_dir, load_dataset, parse_partial_date
-from .store import Store, StoreBusy
+from presence.desk.store import Store, StoreBusy
+from presence.record import schema
+from presence.record.dataset import (
+    DatasetError,
+    data_dir,
+    load_dataset,
+    parse_partial_date,
+)
 
 TABLE_FOR = {"troop_strength": "troops", "troop_contribution": "troops",
              "defence_budget": "budgets", "event": "events"}
@@ -494,7 +499,7 @@ def sentences_for(notes: list[str], store_path: Path | None = None,
     answers only where that store is at hand (a curator's machine). Raises
     StoreBusy when another process holds the store, so a page can say so.
     """
-    from .store import default_path
+    from presence.desk.store import default_path
 
     ids = {m.group(1) for n in notes if isinstance(n, str) for m in _CANDIDATE_NOTE.finditer(n)}
     path = store_path or default_path()

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .dataset import DEFAULT_DATA_DIR, Dataset, load_schema
-from .query import BUDGET_STATES, country_names
+from presence.record.dataset import DEFAULT_DATA_DIR, Dataset, load_schema
+from presence.view.query import BUDGET_STATES, country_names
 
 BUDGET_YEARS = range(2010, 2026)
 SNAPSHOT_MIN_NATIONS = 5
@@ -107,7 +107,7 @@ def other_table(ds: Dataset) -> pd.DataFrame:
 
 def checks_table(ds: Dataset) -> pd.DataFrame:
     """What each consistency check found (presence validate fails on any but outliers)."""
-    from .checks import OUTLIER_FACTOR, outliers, run_checks
+    from presence.record.checks import OUTLIER_FACTOR, outliers, run_checks
 
     rows = [{"check": name, "found": len(found)} for name, found in run_checks(ds).items()]
     rows.append({"check": f"mission totals over {OUTLIER_FACTOR}× away from both neighbours "

@@ -20,9 +20,9 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from .dataset import Dataset
-from .filters import Filters
-from .query import SOURCE_COLS, SOURCE_RENAME, country_names
+from presence.record.dataset import Dataset
+from presence.view.filters import Filters
+from presence.view.query import SOURCE_COLS, SOURCE_RENAME, country_names
 
 
 class Basis(NamedTuple):

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import dates
+from presence.record import dates
 
 # A move this large (percent of the current level) is worth an alert; smaller
 # moves are the normal drift of rotations and rounding in the sources.

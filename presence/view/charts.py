@@ -12,7 +12,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .estimate import CHANGE_SHARE
+from presence.view.estimate import CHANGE_SHARE
 
 MISSION_COLOURS = {"KFOR": "#1f4e79", "IFOR": "#8c564b", "SFOR": "#d9822b",
                    "EUFOR-ALTHEA": "#2a9d48"}
@@ -162,7 +162,7 @@ def strength_over_time(totals: pd.DataFrame, events: pd.DataFrame | None = None,
                        estimates: pd.DataFrame | None = None, raw: bool = True) -> go.Figure:
     """Each mission's best estimate as a line with its band, figures as faint points.
 
-    The line is the estimate (presence.estimate), not a path through every
+    The line is the estimate (presence.view.estimate), not a path through every
     figure: two sources that disagree widen the band, they do not zigzag the
     line, and the change markers sit only where the estimate moved and the
     move was confirmed. Every reported figure stays on the chart (`raw`) as

@@ -8,7 +8,7 @@ within its mission's lifetime, a source's date required unless it is a living pa
 contributor that may also be 'ALL') stand beside each field under the key "presence".
 
 `load_schema` turns that package into the column rules the project's own fast validator
-(`presence.dataset`) applies, so the app, `presence validate` and `frictionless validate`
+(`presence.record.dataset`) applies, so the app, `presence validate` and `frictionless validate`
 hold the data to the same description. The vocabularies below (event kinds, budget
 measures, qualifiers, source qualities) come from it too, with the labels the pages and
 charts show; tests/test_schema.py checks every label table covers every value.
@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 PACKAGE_FILE = "datapackage.json"
-DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 # Table Schema constraint -> the validator's own key
 _CONSTRAINTS = {"pattern": "pattern", "enum": "values", "minimum": "min", "maximum": "max"}

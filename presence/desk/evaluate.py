@@ -11,8 +11,8 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-from .extract import extract
-from .feed import parse_raw
+from presence.desk.extract import extract
+from presence.desk.feed import parse_raw
 
 FIELDS = ("kind", "mission", "contributor", "host_country", "as_of", "unit", "qualifier")
 GROUP = {"troop_strength": "troops", "troop_contribution": "troops",
@@ -72,7 +72,7 @@ def evaluate(directory: Path) -> dict:
 
 # ---- a real-text corpus: gold.json with facts, optional facts and exclusions --------------
 KINDS = ("troop_strength", "troop_contribution", "defence_budget")
-SPLIT_FILE = Path(__file__).resolve().parent.parent / "tests" / "corpus_split.json"
+SPLIT_FILE = Path(__file__).resolve().parents[2] / "tests" / "corpus_split.json"
 
 
 def _matches(found: dict, fact: dict) -> bool:
@@ -106,7 +106,7 @@ def evaluate_corpus(directory: Path, split: str = "all") -> dict:
     """Precision and recall on a labelled real-text corpus, per language (the file name's
     prefix) and per kind. A candidate that matches only an `optional` fact counts neither
     way; each candidate matches at most one fact."""
-    from .feed import parse_raw
+    from presence.desk.feed import parse_raw
 
     gold = json.loads((directory / "gold.json").read_text(encoding="utf-8"))
     tally = defaultdict(lambda: {"tp": 0, "fp": 0, "gold": 0})

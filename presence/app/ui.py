@@ -16,9 +16,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from . import export, query
-from .dataset import Dataset, DatasetError, data_dir, load_dataset
-from .filters import Filters, from_query
+from presence.record.dataset import Dataset, DatasetError, data_dir, load_dataset
+from presence.view import export, query
+from presence.view.filters import Filters, from_query
 
 EARLIEST = dt.date(1995, 1, 1)
 PLOT_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
@@ -35,7 +35,7 @@ def _load(directory: str, stamp: tuple) -> Dataset:
 
 @st.cache_data(show_spinner=False)
 def _coverage(directory: str, stamp: tuple) -> str:
-    from .coverage import report
+    from presence.record.coverage import report
 
     return report(_load(directory, stamp))
 
@@ -353,7 +353,7 @@ def now_phrase(f: Filters) -> str:
 @st.cache_resource(show_spinner="Preparing every year of the map…", max_entries=8)
 def _animation(directory: str, stamp: tuple, f: Filters, steps: tuple[str, ...],
                newest: str | None, start: int):
-    from . import maps
+    from presence.view import maps
 
     ds = _load(directory, stamp)
     labels = [query.map_label(step, list(steps), newest) for step in steps]
@@ -403,7 +403,7 @@ def curator_login_configured() -> bool:
     """Whether a curator can log in here: an OIDC provider (`[auth]` in secrets) or a
     curator password hash (secrets or PRESENCE_CURATOR_HASH). Without one, the Curate
     page is left out of the menu: it could change nothing."""
-    from . import auth
+    from presence.app import auth
 
     try:
         secrets_obj = st.secrets
@@ -420,7 +420,7 @@ def curator_login() -> str:
     With no login configured at all, the page says so and stops: the web app
     writes nothing without a curator.
     """
-    from . import auth
+    from presence.app import auth
 
     try:
         oidc = "auth" in st.secrets

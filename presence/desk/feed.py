@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple
 
-from .store import ArticleRow, Store
+from presence.desk.store import ArticleRow, Store
 
 USER_AGENT = "presence-feed/0.1 (Western Balkans security-presence dashboard; curator tool)"
 # Unrelated short articles differ in 20+ of 64 bits; a one-word edit of a
