@@ -6,7 +6,6 @@ import pytest
 from presence.record.dataset import DEFAULT_DATA_DIR, load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_FEED = ROOT.parent / "shared" / "feed"
 
 
 @pytest.fixture(scope="session")

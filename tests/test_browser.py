@@ -242,7 +242,8 @@ def test_curate_page_shows_hostile_article_text_as_text(tmp_path, browser, data_
 def test_clicking_a_country_on_the_map_filters_by_it(server, page):
     import csv
 
-    points = {r["iso_a3"]: r for r in csv.DictReader(open(ROOT / "geo" / "countries.csv"))}
+    with open(ROOT / "geo" / "countries.csv", encoding="utf-8") as f:
+        points = {r["iso_a3"]: r for r in csv.DictReader(f)}
     bih = points["BIH"]
     page.goto(f"{server}/map")
     settle(page, "Map")

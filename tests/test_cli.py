@@ -31,7 +31,7 @@ def test_coverage_names_gaps(data_copy):
 
     path = data_copy / "troops.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
-    kept = [l for l in lines if not (l.startswith("KFOR,ALL,") and ",2005" in l)]
+    kept = [line for line in lines if not (line.startswith("KFOR,ALL,") and ",2005" in line)]
     path.write_text("\n".join(kept) + "\n", encoding="utf-8")
     table = missions_table(load_dataset(data_copy), 2025).set_index("mission")
     assert "2005" in table.loc["KFOR", "years without"]

@@ -56,7 +56,7 @@ def test_accept_three_reject_two(desk):
     assert set(zip(mine.contributor, mine.value, mine.qualifier)) == {
         ("ALL", 4686, "approx"), ("ITA", 1258, "approx"), ("USA", 561, "exact")}
     assert set(mine.source_id) <= set(ds.sources.source_id)
-    audit = [json.loads(l) for l in (data / "audit.jsonl").read_text().splitlines()]
+    audit = [json.loads(line) for line in (data / "audit.jsonl").read_text().splitlines()]
     assert [a["action"] for a in audit] == ["accepted"] * 3 + ["rejected"] * 2
     assert all(a["who"] == "ana" and a["candidate"] and a["when"] for a in audit)
     assert audit[1]["before"]["qualifier"] == "exact"
@@ -73,7 +73,7 @@ def test_accept_three_reject_two(desk):
 
     # rejected and accepted candidates are not asked about again, even after re-extraction
     assert cli("extract", "--all", env=env).returncode == 0
-    pending = {json.loads(l)["id"] for l in cli("review", "list", "--json", env=env)
+    pending = {json.loads(line)["id"] for line in cli("review", "list", "--json", env=env)
                .stdout.splitlines()}
     assert not pending & {r["id"] for r in (strength, italy, usa, old, event)}
 

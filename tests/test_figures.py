@@ -198,3 +198,16 @@ def test_contingent_coverage_says_what_share_the_nations_make(ds):
         assert c.total == strength.loc[mission_id, "value"]
     text = query.describe_coverage(list(cover.values()))
     assert all(f"{c.troops:,} of about {c.total:,}" in text for c in cover.values())
+
+
+def test_text_from_the_record_is_never_markup_in_hover(ds):
+    """A source title or outlet written as HTML shows as text: Plotly would read <a href>
+    in hover text as a live link."""
+    hostile = '<a href="http://evil.example">click</a>'
+    tot = query.troops(ds, Filters(), totals=True).assign(source_title=hostile,
+                                                          outlet=hostile)
+    events = query.events(ds, Filters()).assign(title=hostile, outlet=hostile)
+    fig = charts.strength_over_time(tot, events)
+    texts = [h for t in fig.data if t.hovertext is not None for h in t.hovertext]
+    assert texts and not any("<a " in h for h in texts)
+    assert any("&lt;a href" in h for h in texts)

@@ -7,7 +7,6 @@ the run ends quickly, nothing from a local file reaches the store.
 from __future__ import annotations
 
 import os
-import socket
 import socketserver
 import subprocess
 import sys
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from presence.desk.feed import DEFAULT_LIMITS, Limits, ingest
+from presence.desk.feed import DEFAULT_LIMITS, ingest
 from presence.desk.store import Store
 
 DEVSET = Path(__file__).parent / "devset"
@@ -30,13 +29,13 @@ CASE_SECONDS = 10  # each case well under the campaign's 30 s bar
 SECRET = "TOP-SECRET-LOCAL-FILE-CONTENT"
 
 ARTICLE_HTML = (
-    "<html><head><title>KFOR strength</title>"
-    "<meta property='og:site_name' content='Test Outlet'></head><body><article>"
-    "<h1>KFOR strength</h1><p>KFOR currently has about 4,600 troops from 29 countries, the "
-    "mission said on Friday in a statement about its presence in Kosovo and the north.</p>"
-    "<p>Italy keeps the largest contingent with 1,258 soldiers, followed by the United States "
-    "and Hungary, according to the latest figures of the mission.</p></article></body></html>"
-).encode()
+    b"<html><head><title>KFOR strength</title>"
+    b"<meta property='og:site_name' content='Test Outlet'></head><body><article>"
+    b"<h1>KFOR strength</h1><p>KFOR currently has about 4,600 troops from 29 countries, the "
+    b"mission said on Friday in a statement about its presence in Kosovo and the north.</p>"
+    b"<p>Italy keeps the largest contingent with 1,258 soldiers, followed by the United States "
+    b"and Hungary, according to the latest figures of the mission.</p></article></body></html>"
+)
 
 
 def _reply(status: str, headers: list[str], body: bytes = b"") -> bytes:

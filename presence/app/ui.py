@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -304,13 +304,6 @@ def make_caption(title: str, f: Filters, frame: pd.DataFrame, date_column: str =
     return export.Caption(title=title, filters=f.describe(names),
                           data_date=query.data_date(frame, date_column),
                           sources=export.caption_sources(frame))
-
-
-def fmt_troops(low, high, qualifier: str | None = None) -> str:
-    if low is None or pd.isna(low):
-        return "no figure"
-    word = {"approx": "≈ ", "upper": "≤ ", "lower": "> "}.get(qualifier or "", "")
-    return f"{word}{int(low):,}" + (f"–{int(high):,}" if high and high != low else "")
 
 
 def filters() -> Filters:

@@ -88,9 +88,8 @@ def _matches(found: dict, fact: dict) -> bool:
     for field in ("mission", "contributor"):
         if fact.get(field) and found.get(field) != fact[field]:
             return False
-    if fact.get("as_of") and str(found.get("as_of") or "")[:4] != str(fact["as_of"])[:4]:
-        return False
-    return True
+    return not (fact.get("as_of") and
+                str(found.get("as_of") or "")[:4] != str(fact["as_of"])[:4])
 
 
 def corpus_files(directory: Path, split: str = "all") -> list[str]:

@@ -7,6 +7,7 @@ A bad input is reported with its reason and the rest still go in.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import http.client
@@ -20,10 +21,11 @@ import sys
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, NamedTuple
+from typing import NamedTuple
 
 from presence.desk.store import ArticleRow, Store
 
@@ -144,7 +146,7 @@ def parse_raw(text: str, origin: str | None = None,
     try:
         published = dt.datetime.fromisoformat(f"{day}T{clock or '00:00:00'}")
     except ValueError as exc:
-        raise InputError(f"line {non_empty[1] + 1}: bad date {day} {clock or ''}: {exc}")
+        raise InputError(f"line {non_empty[1] + 1}: bad date {day} {clock or ''}: {exc}") from None
     body_lines = non_empty[2:]
     # Sites repeat a truncated title above the body; it is not part of the text.
     if body_lines and title.startswith(lines[body_lines[0]].strip()):
@@ -156,8 +158,8 @@ def parse_raw(text: str, origin: str | None = None,
     body_lines = body_lines[:end_index]
     if not body_lines:
         raise InputError("no body text after the date line")
-    start = sum(len(l) for l in lines[:body_lines[0]])
-    end = sum(len(l) for l in lines[:body_lines[-1] + 1])
+    start = sum(len(line) for line in lines[:body_lines[0]])
+    end = sum(len(line) for line in lines[:body_lines[-1] + 1])
     body = text[start:end].rstrip()
     return Article(title=title, text=body, published=published, outlet=outlet.strip(),
                    origin=origin, offset=start)
@@ -220,7 +222,7 @@ def parse_feed(data: bytes, origin: str, fetch: Callable[[str], bytes] | None,
                 except (InputError, OSError) as exc:
                     summary = _entry_text(entry)
                     if not summary:
-                        raise InputError(f"{name}: {exc}")
+                        raise InputError(f"{name}: {exc}") from None
             if article is None:
                 text = _entry_text(entry)
                 if not text:
@@ -434,7 +436,7 @@ class Fetcher:
 
     def _follow(self, url: str, headers: dict) -> tuple[int, http.client.HTTPMessage, bytes]:
         """One request and its redirects; (status, headers, body) of the final answer."""
-        for hop in range(self.limits.redirects + 1):
+        for _hop in range(self.limits.redirects + 1):
             target = _checked_url(url)
             status, reply_headers, body = self._request(target, headers)
             if status in (301, 302, 303, 307, 308):
@@ -457,7 +459,7 @@ class Fetcher:
             raise InputError(f"{url}: HTTP {status}")
         raise InputError(f"{url}: more than {self.limits.redirects} redirects")
 
-    def _request(self, target: "_Target", headers: dict
+    def _request(self, target: _Target, headers: dict
                  ) -> tuple[int, http.client.HTTPMessage, bytes]:
         if (target.host, target.port) in self.stalled_hosts:
             raise InputError(f"{target.url}: {target.host}:{target.port} timed out earlier "
@@ -490,10 +492,8 @@ class Fetcher:
         def expire():
             expired.set()
             for sock in opened:
-                try:
+                with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
         timer = threading.Timer(self.timeout, expire)
         timer.daemon = True
@@ -857,10 +857,6 @@ def upgrade_simhashes(store: Store) -> int:
         store.set_simhashes(values)
         store.set_setting("simhash_version", SIMHASH_VERSION)
     return len(values)
-
-
-def store_article(a: Article, store: Store, report: Report) -> None:
-    store_articles([a], store, report)
 
 
 def _not_stored(name: str, exc: Exception) -> tuple[str, str]:

@@ -12,10 +12,11 @@ import json
 import os
 import re
 import time
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, NamedTuple
+from typing import NamedTuple
 
 import duckdb
 from platformdirs import user_data_dir
@@ -145,7 +146,7 @@ class Store:
         for statement in SCHEMA:
             self.db.execute(statement)
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -165,18 +166,6 @@ class Store:
             self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
-
-    def find_duplicate(self, url: str | None, content_hash: str, simhash: int,
-                       max_distance: int) -> tuple[str, str] | None:
-        """(id, why) of an article already stored that this one repeats, if any."""
-        found = self.find_duplicates([url], [content_hash], [simhash], max_distance)
-        if url and url in found.by_url:
-            return found.by_url[url], "same URL"
-        if content_hash in found.by_hash:
-            return found.by_hash[content_hash], "same text"
-        if found.near[0]:
-            return found.near[0], "nearly the same text"
-        return None
 
     def find_duplicates(self, urls: list[str | None], content_hashes: list[str],
                         simhashes: list[int], max_distance: int) -> StoredMatches:
@@ -237,9 +226,6 @@ class Store:
         return {row[0] for row in self.db.execute(
             "SELECT id FROM articles WHERE id IN (SELECT unnest(?::TEXT[]))",
             [list(ids)]).fetchall()}
-
-    def has_article(self, article_id: str) -> bool:
-        return bool(self.existing_ids([article_id]))
 
     def original_texts(self, chunk: int = 1000) -> Iterator[tuple[str, str]]:
         """(id, text) of every original article, read a chunk at a time."""

@@ -24,8 +24,6 @@ from presence.record.schema import load_schema as _package_rules
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_DIR = PACKAGE_ROOT / "data"
-TABLES = ("countries", "sources", "missions", "troops", "budgets", "rates", "indicators", "sites",
-          "events")
 
 # ASCII digits only: `\d` would take Arabic-Indic or other digits, which int() reads.
 _DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
@@ -447,7 +445,7 @@ def load_dataset(directory: Path | str | None = None) -> Dataset:
                                         coded[table])
 
     # References between tables.
-    for table, frame in raw.items():
+    for table in raw:
         for col, spec in schema["tables"][table]["columns"].items():
             if "ref" not in spec:
                 continue

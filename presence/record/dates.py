@@ -43,19 +43,6 @@ def period_key(as_of: str) -> str:
     return str(as_of)[:7]
 
 
-def clipped_span(start: pd.Timestamp, end: pd.Timestamp, life_start: pd.Timestamp | None,
-                 life_end: pd.Timestamp | None) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """The part of a figure's period that falls inside its mission's life.
-
-    "KFOR 50,000 in 1999" can only mean June to December 1999.
-    """
-    if life_start is not None and pd.notna(life_start) and start < life_start <= end:
-        start = life_start
-    if life_end is not None and pd.notna(life_end) and start <= life_end < end:
-        end = life_end
-    return start, end
-
-
 def midpoint(start: pd.Timestamp, end: pd.Timestamp) -> pd.Timestamp:
     """Where a period is drawn: its middle, at day resolution.
 

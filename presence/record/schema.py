@@ -100,8 +100,6 @@ EVENT_KINDS = values("events", "kind")
 MEASURES = values("budgets", "measure")
 QUALIFIERS = values("troops", "qualifier")
 QUALITIES = values("sources", "quality")
-SOURCE_KINDS = values("sources", "kind")
-SITE_KINDS = values("sites", "kind")
 MEASURE_DEFINITIONS: dict[str, str] = _shipped()["tables"]["budgets"]["columns"]["measure"][
     "definitions"]
 

@@ -6,6 +6,8 @@ of a point is who said so.
 """
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pandas as pd
 import plotly.express as px
@@ -75,11 +77,11 @@ def _hover(frame: pd.DataFrame) -> list[str]:
 
     as_of = column("as_of_label") if "as_of_label" in frame else column("as_of")
     return [
-        f"<b>{mission_id}</b> · {contributor_name}<br>"
+        f"<b>{mission_id}</b> · {plain(contributor_name)}<br>"
         f"{QUALIFIER_WORD.get(qualifier, '')}{int(value):,} troops · as of {when}<br>"
         + ("<i>the curator marks this figure doubtful</i><br>" if flag == "doubtful" else "")
         + ("<i>also counts troops outside the area of operations</i><br>" if wider else "")
-        + f"Source: {outlet} ({published})<br><i>{_short(title)}</i>"
+        + f"Source: {plain(outlet)} ({plain(published)})<br><i>{plain(_short(title))}</i>"
         for mission_id, contributor_name, qualifier, value, when, flag, wider, outlet,
         published, title in zip(
             column("mission_id"), column("contributor_name"), column("qualifier"),
@@ -112,6 +114,13 @@ def _broken(dates: pd.Series, values: pd.Series) -> tuple[list, list]:
         ys.append(v)
         last = d
     return xs, ys
+
+
+def plain(text) -> str:
+    """Text from the record or an article as hover text: Plotly reads <b>, <a href> and the
+    like in hover and annotation text, so what came from data is escaped (a source title
+    written as a link stays visible as text and is never a live link)."""
+    return html.escape(str(text), quote=False)
 
 
 def _short(text: str, limit: int = 70) -> str:
@@ -150,9 +159,9 @@ def _estimate_hover(rows: pd.DataFrame) -> list[str]:
         + (f" (figures range {int(r.low):,}–{int(r.high):,})" if r.low != r.high else "")
         + f"<br>{r.n_sources} source{'s' if r.n_sources != 1 else ''}, "
         + ("official series" if r.basis == "official" else "press reports")
-        + f": {_short(r.outlets, 60)}"
+        + f": {plain(_short(r.outlets, 60))}"
         + (f"<br><b>{r.alert}</b>: {int(round(r.change)):+,} from {int(r.previous_value):,} "
-           f"({r.previous_label}); confirmed by {r.confirmed_by}" if r.alert else "")
+           f"({r.previous_label}); confirmed by {plain(r.confirmed_by)}" if r.alert else "")
         for r in rows.itertuples()]
 
 
@@ -253,8 +262,8 @@ def strength_over_time(totals: pd.DataFrame, events: pd.DataFrame | None = None,
                 marker=dict(symbol=EVENT_SYMBOLS.get(kind, "circle"), size=11,
                             color=EVENT_COLOURS.get(kind, "#333")),
                 customdata=rows[["source_id"]].to_numpy(),
-                hovertext=[f"<b>{r.title}</b><br>{r.date} · {r.mission_id or ''} {r.country}"
-                           f"<br>Source: {r.outlet}" for r in rows.itertuples()],
+                hovertext=[f"<b>{plain(r.title)}</b><br>{r.date} · {r.mission_id or ''} "
+                           f"{r.country}<br>Source: {plain(r.outlet)}" for r in rows.itertuples()],
                 hoverinfo="text"), row=2, col=1)
         kinds = sorted(events.kind.unique())
         fig.update_yaxes(row=2, col=1, showgrid=False, title_text="", type="category",
@@ -289,7 +298,7 @@ def contingents_over_time(contingents: pd.DataFrame, *, top: int = 10, log: bool
     """
     if contingents.empty:
         return empty_figure("No national contingents reported for these filters")
-    panels = sorted(contingents.lineage.unique(), key=lambda l: (l != "KFOR", l))
+    panels = sorted(contingents.lineage.unique(), key=lambda name: (name != "KFOR", name))
     fig = make_subplots(rows=len(panels), cols=1, subplot_titles=panels,
                         vertical_spacing=0.12 if len(panels) > 1 else 0.05)
     given = colours or {}
@@ -416,12 +425,12 @@ def budgets_chart(budgets: pd.DataFrame, currency: str,
                 x=rows.year, y=rows.millions, mode="markers", legendgroup=label, name=label,
                 showlegend=False, marker=dict(color=colour, size=7),
                 customdata=rows[["source_id"]].to_numpy(),
-                hovertext=[f"<b>{r.country_name}</b> {r.year} · {r.measure.replace('_', ' ')}"
+                hovertext=[f"<b>{plain(r.country_name)}</b> {r.year} · {r.measure.replace('_', ' ')}"
                            f"<br>{QUALIFIER_WORD.get(r.qualifier, '')}{r.amount:,.0f} "
                            f"{r.currency}"
                            + (f" (≈ {getattr(r, column) / 1e6:,.1f} million {currency})"
                               if column != "amount" and r.currency != currency else "")
-                           + f"<br>Source: {r.outlet} ({r.source_published})"
+                           + f"<br>Source: {plain(r.outlet)} ({plain(r.source_published)})"
                            for r in rows.itertuples()],
                 hoverinfo="text"), row=row, col=1)
         fig.update_yaxes(row=row, col=1, **_y_scale(log))
@@ -447,7 +456,7 @@ def normalised_chart(frame: pd.DataFrame, unit: str, title: str, subtitle: str, 
             x=rows.year, y=rows.value, mode="lines+markers", name=rows.country_name.iloc[0],
             line=dict(color=colour, width=2), marker=dict(color=colour, size=6),
             customdata=rows[["source_id"]].to_numpy(), hoverinfo="text",
-            hovertext=[f"<b>{name}</b> {year}<br>{value:,.2f} {unit}<br>Source: {outlet}"
+            hovertext=[f"<b>{plain(name)}</b> {year}<br>{value:,.2f} {unit}<br>Source: {plain(outlet)}"
                        for name, year, value, outlet in zip(
                            rows.country_name, rows.year, rows.value, rows.outlet)]))
     fig.update_yaxes(title_text=unit, **_y_scale(log))

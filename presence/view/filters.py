@@ -8,10 +8,8 @@ or a bad date is dropped and reported, never a crash.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
-
-KEYS = ("mission", "host", "contributor", "from", "to")
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from presence.view.charts import LAYOUT, MISSION_COLOURS, empty_figure
+from presence.view.charts import LAYOUT, MISSION_COLOURS, empty_figure, plain
 
 GEO_DIR = Path(__file__).resolve().parents[2] / "geo"
 BLANK_STYLE = {"version": 8, "sources": {},
@@ -128,7 +128,7 @@ def presence_map(presence: pd.DataFrame, sites: pd.DataFrame, contingents: pd.Da
         scale_max or int(presence.troops_high.max()))
     low = presence.troops_low if "troops_low" in presence else presence.troops
     hover = [
-        f"<b>{r.name}</b><br>" + (f"≈ {r.troops:,} foreign troops ({r.missions}, {r.as_of})"
+        f"<b>{plain(r.name)}</b><br>" + (f"≈ {r.troops:,} foreign troops ({r.missions}, {r.as_of})"
                                   + (f"<br>figures range {lo:,}–{r.troops_high:,}"
                                      if lo != r.troops_high else "")
                                   if r.troops else "no international mission reported")
@@ -180,10 +180,10 @@ def presence_map(presence: pd.DataFrame, sites: pd.DataFrame, contingents: pd.Da
             fig.add_trace(go.Scattermap(
                 lat=rows.lat, lon=rows.lon, mode="markers", name=kind.capitalize(),
                 marker=dict(size=size, color=colour, opacity=0.9),
-                hovertext=[f"<b>{r.name}</b> ({r.mission_id})<br>"
+                hovertext=[f"<b>{plain(r.name)}</b> ({r.mission_id})<br>"
                            f"{'opened ' + r.opened if isinstance(r.opened, str) else ''}"
                            f"{' · closed ' + r.closed if isinstance(r.closed, str) else ''}"
-                           f"<br>Source: {r.outlet}" for r in rows.itertuples()],
+                           f"<br>Source: {plain(r.outlet)}" for r in rows.itertuples()],
                 hoverinfo="text"))
 
     fig.update_layout(**{**LAYOUT, "margin": dict(l=0, r=0, t=50, b=0)}, title=title,
@@ -226,7 +226,7 @@ def _frame_traces(presence: pd.DataFrame, sites: pd.DataFrame, contingents: pd.D
     the boundaries would make the page megabytes heavier.
     """
     pts = country_points()
-    hover = [f"<b>{r.name}</b><br>" + (f"≈ {r.troops:,} foreign troops ({r.missions}, {r.as_of})"
+    hover = [f"<b>{plain(r.name)}</b><br>" + (f"≈ {r.troops:,} foreign troops ({r.missions}, {r.as_of})"
                                        if r.troops else "no international mission reported")
              for r in presence.itertuples()]
     shades = [max(float(np.log10(v)), zmin) if v > 0 else zmin for v in presence.troops]
@@ -257,7 +257,7 @@ def _frame_traces(presence: pd.DataFrame, sites: pd.DataFrame, contingents: pd.D
     traces.append(go.Scattermap(
         lat=list(sites.lat) or [None], lon=list(sites.lon) or [None],
         marker=dict(color=colours or "#333", size=sizes or 10),
-        hovertext=[f"<b>{r.name}</b> ({r.mission_id}, {r.kind})" for r in sites.itertuples()]
+        hovertext=[f"<b>{plain(r.name)}</b> ({r.mission_id}, {r.kind})" for r in sites.itertuples()]
         if not sites.empty else None, hoverinfo="text"))
     return traces
 
@@ -290,7 +290,7 @@ def presence_animation(frames: list, labels: list[str], *, scale_max: int, title
                     marker=dict(size=12, color="#5b6770", opacity=0.55))
     i = 2
     for mission_id in missions:
-        for low, high, width in ARC_CLASSES:
+        for low, _high, width in ARC_CLASSES:
             first[i].update(mode="lines", hoverinfo="skip", opacity=0.55,
                             line=dict(width=width, color=MISSION_COLOURS[mission_id]),
                             name=f"{mission_id} contingents", legendgroup=mission_id,

@@ -127,7 +127,8 @@ def _all_troops(ds: Dataset) -> pd.DataFrame:
     t = ds.troops
     names = country_names(ds)
     missions = ds.missions.set_index("mission_id")
-    # A figure's period cut to its mission's life (dates.clipped_span, vectorised).
+    # A figure's period cut to its mission's life ("KFOR 50,000 in 1999" can only mean June to
+    # December 1999).
     life_start = t.mission_id.map(missions["started_start"])
     life_end = t.mission_id.map(missions["ended_end"])
     span_start = t.as_of_start.where(~((t.as_of_start < life_start) & (life_start <= t.as_of_end)),

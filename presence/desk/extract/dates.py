@@ -134,7 +134,7 @@ def _clean(low: str, at: int, glue: str) -> bool:
 def _since(low: str, at: int) -> bool:
     before = low[max(0, at - 22):at]
     m = None
-    for m in _SINCE.finditer(before):
+    for m in _SINCE.finditer(before):  # noqa: B007 - the last match is the one wanted
         pass
     if not m:
         return False

@@ -12,7 +12,6 @@ from .vocab import HOST, words
 # The order decides a sentence with words of two kinds: the first kind listed wins.
 KINDS = ("reinforcement", "drawdown", "visit", "mandate", "handover", "deployment")
 _TRIGGERS = [(kind, words(f"event_{kind}")) for kind in KINDS]
-MAX_QUOTE = 240
 _DIGIT = re.compile(r"\d")
 
 
