@@ -4,6 +4,7 @@ from types import SimpleNamespace
 import streamlit as st
 
 from presence.app import ui
+from presence.record import schema
 from presence.record.dataset import load_schema
 from presence.view import charts, normalise, query
 
@@ -17,10 +18,7 @@ st.caption("Budgets as reported, in the reported currency. A conversion to EUR o
            "converted view rather than guessed. Host and contributor filters narrow the "
            "countries shown.")
 
-MEASURES = {"": "All measures", "ministry_budget": "Defence ministry budget",
-            "nato_expenditure": "Defence expenditure (NATO definition)",
-            "sipri_expenditure": "Military expenditure (SIPRI)",
-            "defence_allocation": "Total defence allocations (beyond the ministry's line)"}
+MEASURES = {"": "All measures", **schema.MEASURE_LABEL}
 SHOW_AS = {"nominal": "Money (as budgeted)",
            **{key: b.label for key, b in normalise.BASES.items()}}
 basis = st.radio("Show as", list(SHOW_AS), format_func=SHOW_AS.get, horizontal=True,

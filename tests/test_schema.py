@@ -85,6 +85,7 @@ def test_a_broken_descriptor_is_a_named_error(tmp_path):
 @pytest.mark.parametrize("values, table", [
     (schema.MEASURES, schema.MEASURE_LABEL),
     (schema.MEASURES, schema.MEASURE_DEFINITIONS),
+    (schema.MEASURES, schema.MEASURE_SHORT),
     (schema.MEASURES, charts.MEASURE_DASH),
     (schema.QUALIFIERS, schema.QUALIFIER_LABEL),
     (schema.QUALIFIERS, charts.QUALIFIER_SYMBOL),

@@ -107,7 +107,11 @@ MEASURE_DEFINITIONS: dict[str, str] = _shipped()["tables"]["budgets"]["columns"]
 MEASURE_LABEL = {"ministry_budget": "Defence ministry budget",
                  "nato_expenditure": "Defence expenditure (NATO definition)",
                  "sipri_expenditure": "Military expenditure (SIPRI)",
-                 "defence_allocation": "Total defence allocation"}
+                 "defence_allocation": "Total defence allocations (beyond the ministry's line)"}
+# in a chart's legend and hover, beside the country's name
+MEASURE_SHORT = {"ministry_budget": "ministry budget", "nato_expenditure": "NATO expenditure",
+                 "sipri_expenditure": "SIPRI expenditure",
+                 "defence_allocation": "total defence allocations"}
 QUALIFIER_LABEL = {"exact": "as stated", "approx": "about", "upper": "up to",
                    "lower": "more than"}
 QUALITY_LABEL = {"primary": "primary", "secondary": "secondary", "mirror": "copy (mirror)"}

@@ -14,6 +14,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from presence.record.schema import MEASURE_SHORT
 from presence.view.estimate import CHANGE_SHARE
 
 MISSION_COLOURS = {"KFOR": "#1f4e79", "IFOR": "#8c564b", "SFOR": "#d9822b",
@@ -413,7 +414,7 @@ def budgets_chart(budgets: pd.DataFrame, currency: str,
         for (country, measure), rows in here.groupby(["country", "measure"]):
             rows = rows.sort_values("year")
             colour = COUNTRY_COLOURS.get(country, "#555")
-            label = f"{rows.country_name.iloc[0]} · {measure.replace('_', ' ')}"
+            label = f"{rows.country_name.iloc[0]} · {MEASURE_SHORT.get(measure, measure)}"
             line = rows.groupby("year", as_index=False).millions.median()
             fig.add_trace(go.Scatter(
                 x=line.year, y=line.millions, mode="lines", legendgroup=label, name=label,
@@ -425,7 +426,7 @@ def budgets_chart(budgets: pd.DataFrame, currency: str,
                 x=rows.year, y=rows.millions, mode="markers", legendgroup=label, name=label,
                 showlegend=False, marker=dict(color=colour, size=7),
                 customdata=rows[["source_id"]].to_numpy(),
-                hovertext=[f"<b>{plain(r.country_name)}</b> {r.year} · {r.measure.replace('_', ' ')}"
+                hovertext=[f"<b>{plain(r.country_name)}</b> {r.year} · {MEASURE_SHORT.get(r.measure, r.measure)}"
                            f"<br>{QUALIFIER_WORD.get(r.qualifier, '')}{r.amount:,.0f} "
                            f"{r.currency}"
                            + (f" (≈ {getattr(r, column) / 1e6:,.1f} million {currency})"
