@@ -59,3 +59,19 @@ def test_plain_negative_numbers_in_text_columns_are_left_alone():
     out = export.neutralised(pd.DataFrame({"text": ["-12.5", "-1+2", "ok"],
                                            "n": [-1, 2, 3]}))
     assert out.text.tolist() == ["-12.5", "'-1+2", "ok"] and out.n.tolist() == [-1, 2, 3]
+
+
+def test_only_web_addresses_become_links_and_none_is_a_formula(hostile):
+    """A URL cell is a link only when it is http(s): a hostile 'url' stays inert text."""
+    frame, sources, caption = hostile
+    frame = frame.copy()
+    frame["url"] = ["javascript:alert(1)", "=HYPERLINK(\"http://evil.example\")",
+                    "file:///etc/passwd", "https://example.org/a b", "http://example.org/ok",
+                    "HTTPS://EXAMPLE.ORG/OK", ""]
+    book = openpyxl.load_workbook(io.BytesIO(export.excel_bytes(frame, caption, sources)))
+    data = book["data"]
+    header = [c.value for c in data[1]]
+    cells = [row[header.index("url")] for row in data.iter_rows(min_row=2)]
+    linked = [c.value for c in cells if c.hyperlink is not None]
+    assert linked == ["http://example.org/ok", "HTTPS://EXAMPLE.ORG/OK"]
+    assert cells[1].value == "'=HYPERLINK(\"http://evil.example\")" and cells[1].data_type != "f"

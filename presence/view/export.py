@@ -8,8 +8,10 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
+import datetime as dt
 import io
 import json
+import os
 import re
 import threading
 from dataclasses import dataclass
@@ -98,6 +100,23 @@ def figure_bytes(fig: go.Figure, fmt: str, caption: Caption) -> bytes:
 
 class ExportUnavailable(RuntimeError):
     """An image export cannot be drawn on this machine; the message says why and what to do."""
+
+
+def check_images() -> None:
+    """Raise ExportUnavailable now when there is no browser to draw images with.
+
+    A download is built in Streamlit's deferred callback, where an exception only
+    reaches the reader as "Failed to generate file": the page calls this while it
+    runs, so it can say what to install instead. Looks where kaleido looks
+    (BROWSER_PATH, then Chromium or Chrome on PATH and in their usual places).
+    """
+    if RENDERER.running():
+        return
+    from choreographer.browsers.chromium import Chromium
+
+    path = Chromium.find_browser(skip_local=False)
+    if not path or not os.access(path, os.X_OK) or os.path.isdir(path):
+        raise ExportUnavailable(NO_CHROMIUM)
 
 
 # Starting Chromium takes seconds (about 10 on the 2-core test machine) and a render
@@ -206,13 +225,55 @@ def citation(caption: Caption) -> str:
     return f"{PROJECT}: {caption.title} ({caption.filters}), data as of {caption.data_date}."
 
 
-def about(caption: Caption, frame: pd.DataFrame) -> dict:
-    """What an export is: title, filters, data date, sources, licence, citation, columns."""
-    return {"title": caption.title, "filters": caption.filters,
+def about(caption: Caption, frame: pd.DataFrame,
+          shown: pd.DataFrame | None = None) -> dict:
+    """What an export is: title, filters, data date, sources, licence, citation, columns;
+    with `shown` (the displayed-data frame), its rows and columns too."""
+    meta = {"title": caption.title, "filters": caption.filters,
             "data_as_of": caption.data_date, "rows": len(frame),
             "columns": [str(c) for c in _public(frame).columns],
             "sources": list(caption.sources), "sources_line": caption.sources_line(),
             "licence": LICENCE, "citation": citation(caption), "published_by": PROJECT}
+    if shown is not None:
+        meta["displayed"] = {"rows": len(shown), "columns": list(shown.columns),
+                             "what": DISPLAYED_NOTE}
+    return meta
+
+
+# The points a troop chart draws, one row each: the columns a reader re-plotting the
+# chart needs, in the order they read it.
+DISPLAYED_COLUMNS = ["date", "period", "mission_id", "entity", "estimate", "low", "high",
+                     "n_sources", "source_ids"]
+DISPLAYED_NOTE = ("One row per point the chart draws: each series' best estimate for a "
+                  "period (date is the point's position, period the date as precise as its "
+                  "sources), the low-high range of the figures behind it and how many "
+                  "sources gave them. The full data holds every figure with its source.")
+
+
+def displayed(estimates: pd.DataFrame) -> pd.DataFrame:
+    """What a troop chart shows, from query.estimates: the 'level' periods its line
+    and band run through (a held or bound period is not drawn), one row each.
+
+    `entity` is the mission for a mission total, the contributing nation for a
+    contingent (the mission stays in `mission_id`). An estimate is a median, so
+    it can fall on a half; a series of whole numbers is written as integers.
+    """
+    if estimates.empty:
+        return pd.DataFrame(columns=DISPLAYED_COLUMNS)
+    drawn = estimates[estimates.status == "level"]
+    entity = drawn.mission_id.where(drawn.contributor == "ALL", drawn.get(
+        "contributor_name", drawn.contributor))
+    value = drawn.value.astype(float)
+    if (value.dropna() % 1 == 0).all():
+        value = value.round().astype("Int64")
+    out = pd.DataFrame({"date": pd.to_datetime(drawn.date), "period": drawn.label,
+                        "mission_id": drawn.mission_id, "entity": entity,
+                        "estimate": value, "low": drawn.low.astype("Int64"),
+                        "high": drawn.high.astype("Int64"),
+                        "n_sources": drawn.n_sources.astype("Int64"),
+                        "source_ids": drawn.source_ids})
+    return out.sort_values(["mission_id", "entity", "date"], kind="stable") \
+        .reset_index(drop=True)
 
 
 def _about(caption: Caption, frame: pd.DataFrame) -> pd.DataFrame:
@@ -224,15 +285,17 @@ def _about(caption: Caption, frame: pd.DataFrame) -> pd.DataFrame:
                                    meta["citation"]]})
 
 
-def _public(frame: pd.DataFrame) -> pd.DataFrame:
+def _public(frame: pd.DataFrame, *, text_dates: bool = True) -> pd.DataFrame:
     """Drop helper columns the dataset does not publish (derived period bounds, and the
-    'wider' flag, which repeats the published `scope` column)."""
+    'wider' flag, which repeats the published `scope` column). Dates become
+    YYYY-MM-DD text for a CSV; a workbook keeps them as dates (`text_dates=False`)."""
     drop = [c for c in frame.columns
             if c.endswith(("_start", "_end")) or c in ("customdata", "wider")]
     out = frame.drop(columns=drop)
-    for col in out.columns:
-        if pd.api.types.is_datetime64_any_dtype(out[col]):
-            out[col] = out[col].dt.strftime("%Y-%m-%d")
+    if text_dates:
+        for col in out.columns:
+            if pd.api.types.is_datetime64_any_dtype(out[col]):
+                out[col] = out[col].dt.strftime("%Y-%m-%d")
     return out
 
 
@@ -272,19 +335,67 @@ def csv_bytes(frame: pd.DataFrame, caption: Caption | None = None) -> bytes:
         .encode("utf-8")
 
 
-def about_json_bytes(frame: pd.DataFrame, caption: Caption) -> bytes:
-    """The sidecar of a CSV export: `about` as JSON."""
-    return json.dumps(about(caption, frame), ensure_ascii=False, indent=2).encode("utf-8")
+def about_json_bytes(frame: pd.DataFrame, caption: Caption,
+                     shown: pd.DataFrame | None = None) -> bytes:
+    """The sidecar of the CSV exports: `about` as JSON."""
+    return json.dumps(about(caption, frame, shown), ensure_ascii=False, indent=2) \
+        .encode("utf-8")
 
 
-def excel_bytes(frame: pd.DataFrame, caption: Caption, sources: pd.DataFrame) -> bytes:
-    """Workbook: the data, the sources it cites, and what the export is."""
+# Text columns holding a date as precise as its source ("1999", "1999-06", "1999-06-21"):
+# in a workbook, a full day becomes a date cell; a year or month stays text, never
+# a made-up 1 January.
+_DATE_TEXT_COLUMNS = ("as_of", "published", "source_published")
+_FULL_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_WEB_LINK = re.compile(r"https?://\S+", re.IGNORECASE)
+
+
+def _sheet_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame as a workbook sheet holds it: published columns, formulas neutralised,
+    datetimes and full-day date text as days (`datetime.date`, which openpyxl writes
+    as a date cell shown yyyy-mm-dd; every date of ours is a day, none a time)."""
+    out = neutralised(_public(frame, text_dates=False)).astype(object)
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame.get(col, pd.Series(dtype=object))):
+            out[col] = [v.date() if isinstance(v, pd.Timestamp) else None for v in out[col]]
+        elif col in _DATE_TEXT_COLUMNS:
+            out[col] = [dt.date.fromisoformat(v) if isinstance(v, str) and _FULL_DAY.fullmatch(v)
+                        else v for v in out[col]]
+    return out
+
+
+def _finish_sheet(sheet, *, links: bool = True) -> None:
+    """Header frozen, a filter on every column, web addresses clickable."""
+    if sheet.max_row < 1 or sheet.max_column < 1:
+        return
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    header = [cell.value for cell in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if (links and header[cell.column - 1] == "url" and isinstance(cell.value, str)
+                  and _WEB_LINK.fullmatch(cell.value)):
+                cell.hyperlink = cell.value
+                cell.style = "Hyperlink"
+
+
+def excel_bytes(frame: pd.DataFrame, caption: Caption, sources: pd.DataFrame,
+                shown: pd.DataFrame | None = None) -> bytes:
+    """Workbook: the data, the points the chart draws (`shown`, when given), the sources
+    it cites and what the export is. Dates are date cells, source URLs are links (only
+    http and https: a cell is never a link to run something), the header row is
+    frozen and every column has a filter."""
     buf = io.BytesIO()
     cited = sources[sources.source_id.isin(frame.get("source_id", pd.Series(dtype=str)))]
     with pd.ExcelWriter(buf, engine="openpyxl") as xl:
-        neutralised(_public(frame)).to_excel(xl, sheet_name="data", index=False)
-        neutralised(_public(cited)).to_excel(xl, sheet_name="sources", index=False)
+        _sheet_frame(frame).to_excel(xl, sheet_name="data", index=False)
+        if shown is not None:
+            _sheet_frame(shown).to_excel(xl, sheet_name="displayed", index=False)
+        _sheet_frame(cited).to_excel(xl, sheet_name="sources", index=False)
         neutralised(_about(caption, frame)).to_excel(xl, sheet_name="about", index=False)
+        for name, sheet in xl.sheets.items():
+            if name != "about":
+                _finish_sheet(sheet)
     return buf.getvalue()
 
 
