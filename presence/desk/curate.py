@@ -5,6 +5,10 @@ under an exclusive lock, through temporary files renamed into place, and only
 after the whole dataset, changed, still validates. Every action is appended to
 data/audit.jsonl: who, when, what, and the row before and after. Sentences
 from articles stay in the store; data/ gets the figure and the citation.
+
+One module, though long: it is the one writer of data/, and the lock, the decision
+journal, the validation before the rename and the repair after a kill must be read
+together to see that a decision is all or nothing.
 """
 from __future__ import annotations
 

@@ -4,6 +4,10 @@ Every article gets a stable id, its metadata, a detected language and its
 clean text. The same article again (same URL, same text, or nearly the same
 text from another outlet) is linked to the first copy instead of stored twice.
 A bad input is reported with its reason and the rest still go in.
+
+One module, though long: parsing, the guarded fetcher (schemes, addresses, redirects,
+sizes and times all limited) and the batched store step share the limits and the
+rejection report, and a reader checking what the feed can be made to do reads it whole.
 """
 from __future__ import annotations
 

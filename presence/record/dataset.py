@@ -4,6 +4,10 @@ data/datapackage.json (read by presence.record.schema).
 Every load validates: a published figure that points at a missing source, a
 country code nobody knows, or a troop figure dated before its mission began
 is a curation error, and the curator needs the file, line and field to fix it.
+
+One module, though long: reading (size limits, pyarrow where it reads as pandas does)
+and the per-value rules, keys and references all produce the same Problem list in one
+order, which the tests compare whole.
 """
 from __future__ import annotations
 

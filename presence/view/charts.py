@@ -3,6 +3,9 @@
 Tests call these without Streamlit; pages only render what comes back.
 Hover text always names the source, because the first thing an analyst asks
 of a point is who said so.
+
+One module, though long: the charts share colours, symbols, scales, hover and the
+escaping of text from data, and each is one function to copy for the next.
 """
 from __future__ import annotations
 

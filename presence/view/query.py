@@ -4,6 +4,10 @@ Pages ask here and nowhere else, so every view answers the same question the
 same way. A figure is what a source reported on a date: when two sources give
 different values for the same date, both rows come through (and `low`/`high`
 say how far apart they are); nothing is averaged.
+
+One module, though long: every page's question is answered here so the answers agree,
+and the per-dataset memo (what depends on the record alone, computed once) serves them
+all.
 """
 from __future__ import annotations
 

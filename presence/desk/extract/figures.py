@@ -5,6 +5,10 @@ currency, the list it stands in); is it a level (not a change, a plan, a share, 
 count, casualties, another force, troops elsewhere); whose is it (mission and
 contributing nation, or the budget's country); when (year anchoring). Every kept
 candidate carries `why`, the rules that produced it; every dropped number a reason.
+
+One module, though long: the rules read one article's state (the money carried from
+the amount before, the last list item, the dates read per unit) in order, and splitting
+them would pass that state through every call.
 """
 from __future__ import annotations
 
