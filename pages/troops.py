@@ -37,7 +37,8 @@ def troops_view(version, f, log: bool, raw: bool):
     conts = query.troops(ds, f, totals=False)
     table = ui.link_columns(query.troops(ds, f))
     return SimpleNamespace(
-        totals=totals, best=best, conts=conts, table=table.assign(scope=table.scope.fillna("")),
+        totals=totals, best=best, shown=export.displayed(best), conts=conts,
+        table=table.assign(scope=table.scope.fillna("")),
         strength=charts.strength_over_time(totals, query.events(ds, f), log=log,
                                            title="Troop strength by mission", estimates=best,
                                            raw=raw),
@@ -52,7 +53,8 @@ def troops_view(version, f, log: bool, raw: bool):
 
 
 view = troops_view(ui.data_version(), f, log, raw)
-ui.chart(view.strength, key="troops_strength", frame=view.totals, caption=view.caption)
+ui.chart(view.strength, key="troops_strength", frame=view.totals, caption=view.caption,
+         displayed=view.shown)
 st.download_button("Best-estimate series (CSV)", key="troops_estimate_csv", on_click="ignore",
                    data=lambda: export.csv_bytes(view.best, view.best_caption),
                    file_name="troops-best-estimate.csv", mime="text/csv",
