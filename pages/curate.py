@@ -5,6 +5,7 @@ from presence.app import ui
 from presence.desk import curate
 from presence.desk.store import Store, StoreBusy
 from presence.record import schema
+from presence.view import text
 
 # A page waits only briefly for a store another process (an ingest, a curator) holds,
 # and for the data folder while another curator writes to it; then it says so on the row.
@@ -22,7 +23,7 @@ try:
     with Store(wait=PAGE_STORE_WAIT_SECONDS) as store:
         queue = curate.pending_queue(store, ds)
 except StoreBusy as exc:
-    st.warning(f"The curator's store is busy: {ui.md_escape(str(exc))}. The review queue "
+    st.warning(f"The curator's store is busy: {text.md_escape(str(exc))}. The review queue "
                "shows again when that run has finished; reload the page in a moment.",
                icon="⏳")
     st.stop()
@@ -56,12 +57,12 @@ st.caption(f"{len(view)} of {len(queue)} pending candidates shown, newest first;
 detail_id = st.selectbox("Read a candidate in its sentence", list(view.id),
                          format_func=lambda i: f"{i} · {view.set_index('id').loc[i, 'kind']}")
 row = view.set_index("id").loc[detail_id]
-st.markdown(f"**{ui.md_escape(row.title)}** — {ui.md_escape(row.outlet)}, "
+st.markdown(f"**{text.md_escape(row.title)}** — {text.md_escape(row.outlet)}, "
             f"{row.published:%Y-%m-%d}")
-st.html(ui.highlighted(row.quote, row.figure or ""))
+st.html(text.highlighted(row.quote, row.figure or ""))
 if getattr(row, "why", None):
     st.caption("Why the extractor proposed it: " + "; ".join(
-        ui.md_escape(line) for line in str(row.why).splitlines()))
+        text.md_escape(line) for line in str(row.why).splitlines()))
 url = st.text_input("Article address (cited as the source)", value=row.url or "",
                     key=f"cur_url_{detail_id}")
 extra = {"url": url} if url else {}

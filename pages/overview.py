@@ -4,7 +4,7 @@ from types import SimpleNamespace
 import streamlit as st
 
 from presence.app import ui
-from presence.view import maps, query
+from presence.view import maps, query, text
 
 ui.require_shell()
 ds = ui.dataset()
@@ -55,7 +55,7 @@ else:
             band = f" · range {int(r.low):,}–{int(r.high):,}" if r.low != r.high else ""
             col.markdown(
                 f"{r.label} · {r.n_sources} source{'s' if r.n_sources > 1 else ''}{band} · "
-                f"[{ui.md_escape(r.outlets.split(', ')[0])}]"
+                f"[{text.md_escape(r.outlets.split(', ')[0])}]"
                 f"({ui.source_link(r.source_ids.split(', ')[0])})")
             if isinstance(r.held_label, str):
                 col.caption(f"Newer figure not adopted: {int(r.held_value):,} "

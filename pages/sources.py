@@ -4,7 +4,7 @@ import streamlit as st
 from presence.app import ui
 from presence.desk import curate
 from presence.desk.store import StoreBusy
-from presence.view import query
+from presence.view import query, text
 
 ui.require_shell()
 ds = ui.dataset()
@@ -32,11 +32,11 @@ if chosen and chosen not in set(ds.sources.source_id):
     st.warning(f"No source with id '{chosen}'.")
 elif chosen:
     src = ds.sources.set_index("source_id").loc[chosen]
-    st.subheader(ui.md_escape(src.title))
-    st.markdown(f"**{ui.md_escape(src.outlet)}**, {src.published} · {src.kind} · "
-                f"language: {src.language}  \n[{ui.md_escape(src.url)}]({src.url})")
+    st.subheader(text.md_escape(src.title))
+    st.markdown(f"**{text.md_escape(src.outlet)}**, {src.published} · {src.kind} · "
+                f"language: {src.language}  \n[{text.md_escape(src.url)}]({src.url})")
     if isinstance(src.note, str):
-        st.caption(ui.md_escape(src.note))
+        st.caption(text.md_escape(src.note))
     backed = query.figures_for_source(ds, chosen)
     for name, frame in backed.items():
         st.markdown(f"**{name}** ({len(frame)})")

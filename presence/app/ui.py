@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from presence.record.dataset import Dataset, DatasetError, data_dir, load_dataset
-from presence.view import export, query
+from presence.view import export, query, text
 from presence.view.filters import Filters, from_query
 
 EARLIEST = dt.date(1995, 1, 1)
@@ -150,7 +150,7 @@ def sidebar_filters(ds: Dataset) -> Filters:
     if st.session_state.get("f_dropped"):
         # Plain text: the link's own words must never render as a link or an image.
         sb.warning("Parts of the link were ignored: "
-                   + md_escape("; ".join(st.session_state.f_dropped)))
+                   + text.md_escape("; ".join(st.session_state.f_dropped)))
     sb.multiselect("Mission", list(missions), key="f_mission",
                    format_func=lambda m: f"{m} — {missions[m]}")
     sb.multiselect("Host country", hosts, key="f_host", format_func=lambda c: names.get(c, c),
@@ -263,8 +263,8 @@ def show_selected_sources(event) -> None:
     for source_id in ids[:10]:
         if source_id in sources.index:
             s = sources.loc[source_id]
-            lines.append(f"- {md_escape(s.outlet)} ({s.published or 'n.d.'}): "
-                         f"*{md_escape(s.title)}* — "
+            lines.append(f"- {text.md_escape(s.outlet)} ({s.published or 'n.d.'}): "
+                         f"*{text.md_escape(s.title)}* — "
                          f"[in this dashboard]({source_link(source_id)}) · [original]({s.url})")
     st.markdown("**Source of the selected point" + ("s" if len(lines) > 1 else "") + ":**\n"
                 + "\n".join(lines))
@@ -473,7 +473,7 @@ def curator_login() -> str:
         auth.parse_hash(stored)
     except auth.HashError as exc:  # a configuration error, not a wrong password
         st.error("The curator login is misconfigured: "
-                 + md_escape(str(exc)).replace("$", "\\$") + ". Fix "
+                 + text.md_escape(str(exc)).replace("$", "\\$") + ". Fix "
                  "`curator_password_hash` (or PRESENCE_CURATOR_HASH); this page writes nothing "
                  "until then.")
         st.stop()
@@ -486,21 +486,3 @@ def curator_login() -> str:
                 st.rerun()
             st.error("Name and curator password are both needed, and must be right.")
     st.stop()
-
-
-def md_escape(text) -> str:
-    """Text from a source (titles, outlets) made inert inside st.markdown."""
-    import re
-
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~])", r"\\\1", str(text))
-
-
-def highlighted(quote: str, figure: str) -> str:
-    """Article text as escaped HTML with the figure marked: never markup of its own."""
-    import html
-
-    safe = html.escape(quote)
-    mark = html.escape(figure)
-    if mark and mark in safe:
-        safe = safe.replace(mark, f"<mark>{mark}</mark>", 1)
-    return f"<div style='font-size:1.05rem;line-height:1.5'>{safe}</div>"

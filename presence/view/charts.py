@@ -9,8 +9,6 @@ escaping of text from data, and each is one function to copy for the next.
 """
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import pandas as pd
 import plotly.express as px
@@ -19,6 +17,7 @@ from plotly.subplots import make_subplots
 
 from presence.record.schema import MEASURE_SHORT
 from presence.view.estimate import CHANGE_SHARE
+from presence.view.text import plain
 
 MISSION_COLOURS = {"KFOR": "#1f4e79", "IFOR": "#8c564b", "SFOR": "#d9822b",
                    "EUFOR-ALTHEA": "#2a9d48"}
@@ -118,13 +117,6 @@ def _broken(dates: pd.Series, values: pd.Series) -> tuple[list, list]:
         ys.append(v)
         last = d
     return xs, ys
-
-
-def plain(text) -> str:
-    """Text from the record or an article as hover text: Plotly reads <b>, <a href> and the
-    like in hover and annotation text, so what came from data is escaped (a source title
-    written as a link stays visible as text and is never a live link)."""
-    return html.escape(str(text), quote=False)
 
 
 def _short(text: str, limit: int = 70) -> str:

@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from presence.view.charts import LAYOUT, MISSION_COLOURS, empty_figure, plain
+from presence.view.charts import LAYOUT, MISSION_COLOURS, empty_figure
+from presence.view.text import plain
 
 GEO_DIR = Path(__file__).resolve().parents[2] / "geo"
 BLANK_STYLE = {"version": 8, "sources": {},
