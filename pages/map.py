@@ -49,18 +49,16 @@ side = st.container()
 @ui.cached_view
 def map_at(version, f, at: str, title: str, bars_title: str):
     ds = ui.dataset()
-    presence = query.host_presence_at(ds, at, f)
-    site_rows = query.sites(ds, f, at)
-    conts = query.contingents_at(ds, at, f)
-    used = query.figures_at(ds, at, f)
+    layers = query.map_layers(ds, at, f)
     return SimpleNamespace(
-        presence=presence, site_rows=site_rows, site_table=ui.link_columns(site_rows),
-        used=used,
-        map=maps.presence_map(presence, site_rows, conts, selected=f.hosts,
+        presence=layers.presence, site_rows=layers.sites,
+        site_table=ui.link_columns(layers.sites), used=layers.used,
+        map=maps.presence_map(*layers[:3], selected=f.hosts,
                               scale_max=query.presence_scale(ds, f), title=title),
-        caption=ui.make_caption(title, f, used),
-        bars=charts.contingents_bar(conts, bars_title),
-        coverage=query.describe_coverage(query.contingent_coverage(ds, at, f, conts)))
+        caption=ui.make_caption(title, f, layers.used),
+        bars=charts.contingents_bar(layers.contingents, bars_title),
+        coverage=query.describe_coverage(
+            query.contingent_coverage(ds, at, f, layers.contingents)))
 
 
 at = st.session_state.map_at

@@ -15,17 +15,15 @@ when = ui.chosen_date(f)
 @ui.cached_view
 def overview(version, f, when):
     ds = ui.dataset()
-    presence = query.host_presence_at(ds, when, f)
-    site_rows = query.sites(ds, f, when)
-    conts = query.contingents_at(ds, when, f)
-    used = query.figures_at(ds, when, f)
+    layers = query.map_layers(ds, when, f)
     return SimpleNamespace(
-        strength=query.strength_at(ds, when, f), presence=presence, site_rows=site_rows,
-        used=used,
-        map=maps.presence_map(presence, site_rows, conts, selected=f.hosts, height=480,
+        strength=query.strength_at(ds, when, f), presence=layers.presence,
+        site_rows=layers.sites, used=layers.used,
+        map=maps.presence_map(*layers[:3], selected=f.hosts, height=480,
                               scale_max=query.presence_scale(ds, f),
                               title=f"Foreign troops, {ui.now_label(f)}"),
-        map_caption=ui.make_caption(f"Foreign troops in the Western Balkans, {when}", f, used),
+        map_caption=ui.make_caption(f"Foreign troops in the Western Balkans, {when}", f,
+                                    layers.used),
         changes=ui.link_columns(query.recent_changes(ds, f, until=when, limit=8, totals=None)),
         events=ui.link_columns(query.events(ds, f, until=when, newest_first=8)))
 

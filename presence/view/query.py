@@ -474,6 +474,19 @@ def unhosted(ds: Dataset, f: Filters) -> list[str]:
     return [c for c in f.hosts if c not in hosts]
 
 
+class MapLayers(NamedTuple):
+    """What the presence map of a date draws, for the Overview's map and the Map page's."""
+    presence: pd.DataFrame     # each host: the missions' best estimates at the date
+    sites: pd.DataFrame        # camps and headquarters open at the date
+    contingents: pd.DataFrame  # each nation's newest figure by the date (the arcs)
+    used: pd.DataFrame         # the figures behind it all (the export's data)
+
+
+def map_layers(ds: Dataset, when: dt.date | pd.Timestamp | str, f: Filters) -> MapLayers:
+    return MapLayers(host_presence_at(ds, when, f), sites(ds, f, when),
+                     contingents_at(ds, when, f), figures_at(ds, when, f))
+
+
 def figures_at(ds: Dataset, when: dt.date | pd.Timestamp, f: Filters) -> pd.DataFrame:
     """The troop rows a map at `when` is drawn from: latest totals and contingents."""
     when = pd.Timestamp(when)
