@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlparse
 import pandas as pd
 import pytest
 
-from presence.view import query
+from presence.view import export, query
 from presence.view.filters import Filters
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,7 +158,13 @@ def test_png_export_arrives_with_sources_and_csv_has_rows(server, page, tmp_path
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert dl.value.suggested_filename == "troops-strength.png"
     with page.expect_download(timeout=60_000) as dl:
-        page.get_by_role("button", name="CSV", exact=True).first.click()
+        page.get_by_role("button", name="Displayed data (CSV)", exact=True).first.click()
+    assert dl.value.suggested_filename == "troops-strength-displayed.csv"
+    drawn = pd.read_csv(dl.value.path())  # what the chart draws: one row a plotted point
+    best = export.displayed(query.estimates(ds, Filters(missions=("KFOR",)), totals=True))
+    assert len(drawn) == len(best) > 20 and set(drawn.mission_id) == {"KFOR"}
+    with page.expect_download(timeout=60_000) as dl:
+        page.get_by_role("button", name="Full data (CSV)", exact=True).first.click()
     assert dl.value.suggested_filename == "troops-strength.csv"
     csv_path = tmp_path / dl.value.suggested_filename
     dl.value.save_as(csv_path)
