@@ -2,8 +2,6 @@
 import streamlit as st
 
 from presence.app import ui
-from presence.desk import curate
-from presence.desk.store import StoreBusy
 from presence.view import query, text
 
 ui.require_shell()
@@ -43,12 +41,18 @@ elif chosen:
         st.dataframe(frame.drop(columns=["source_id"]), hide_index=True,
                      width="stretch")
     notes = [n for frame in backed.values() for n in frame.get("note", [])]
-    try:
-        sentences = curate.sentences_for(notes)
-    except StoreBusy:
-        sentences = {}
-        st.caption("The sentences behind these figures are in the curator's store, which "
-                   "another process is using; reload the page in a moment to see them.")
+    sentences = {}
+    if any("candidate " in str(n) for n in notes):
+        # Only a figure accepted from the feed has a sentence, kept in the curator's store:
+        # the public page loads the desk's code (and DuckDB) only for such a figure.
+        from presence.desk import curate
+        from presence.desk.store import StoreBusy
+        try:
+            sentences = curate.sentences_for(notes)
+        except StoreBusy:
+            st.caption("The sentences behind these figures are in the curator's store, "
+                       "which another process is using; reload the page in a moment to see "
+                       "them.")
     for cid, sentence in sentences.items():
         st.caption(f"Sentence behind the figure from candidate {cid}:")
         st.text(sentence)  # article text: shown as text, never as markup
