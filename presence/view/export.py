@@ -243,7 +243,7 @@ def about(caption: Caption, frame: pd.DataFrame,
 # The points a troop chart draws, one row each: the columns a reader re-plotting the
 # chart needs, in the order they read it.
 DISPLAYED_COLUMNS = ["date", "period", "mission_id", "entity", "estimate", "low", "high",
-                     "n_sources", "source_ids"]
+                     "n_sources", "estimate_source_ids"]
 DISPLAYED_NOTE = ("One row per point the chart draws: each series' best estimate for a "
                   "period (date is the point's position, period the date as precise as its "
                   "sources), the low-high range of the figures behind it and how many "
@@ -257,6 +257,9 @@ def displayed(estimates: pd.DataFrame) -> pd.DataFrame:
     `entity` is the mission for a mission total, the contributing nation for a
     contingent (the mission stays in `mission_id`). An estimate is a median, so
     it can fall on a half; a series of whole numbers is written as integers.
+    `n_sources` counts every source behind the range (low to high); the estimate itself
+    rests on the best-ranked of them (presence.view.estimate), listed in
+    `estimate_source_ids`, so the list can be shorter than the count.
     """
     if estimates.empty:
         return pd.DataFrame(columns=DISPLAYED_COLUMNS)
@@ -271,7 +274,7 @@ def displayed(estimates: pd.DataFrame) -> pd.DataFrame:
                         "estimate": value, "low": drawn.low.astype("Int64"),
                         "high": drawn.high.astype("Int64"),
                         "n_sources": drawn.n_sources.astype("Int64"),
-                        "source_ids": drawn.source_ids})
+                        "estimate_source_ids": drawn.source_ids})
     return out.sort_values(["mission_id", "entity", "date"], kind="stable") \
         .reset_index(drop=True)
 
