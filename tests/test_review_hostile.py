@@ -93,20 +93,26 @@ def test_formula_like_text_is_kept_as_text_and_the_good_correction_is_written(de
     assert '=HYPERLINK(""http://evil"")' in troops  # kept as text; exports neutralise it
 
 
-def test_concurrent_curators_queue_for_the_store_instead_of_failing(tmp_path, data_copy):
-    """Four accepts at once on one store and one data folder: all land, none is a traceback."""
-    store_path = tmp_path / "store.duckdb"
-    contributors = ["ITA", "USA", "DEU", "HUN"]
+def _contingents_store(store_path, ids, codes) -> None:
+    """A real store with one article and a KFOR contingent candidate per (id, nation)."""
     with Store(store_path) as store:
         store.add_article(ArticleRow(
             id=ARTICLE, url="https://example.org/kfor", title="KFOR contingents",
             outlet="Outlet", published=dt.datetime(2025, 4, 25), language="en", text="x" * 50,
             content_hash="h", simhash=1, duplicate_of=None, origin="test"))
         store.replace_candidates(ARTICLE, [
-            {"id": f"conc{i:012d}", "kind": "troop_contribution", "mission": "KFOR",
-             "contributor": code, "host_country": "XKX", "as_of": "2025-04-25",
-             "value": 100.0 + i, "unit": "troops", "qualifier": "approx", "confidence": 0.9,
-             "quote": "x", "start": 0, "end": 1} for i, code in enumerate(contributors)])
+            {"id": cid, "kind": "troop_contribution", "mission": "KFOR", "contributor": code,
+             "host_country": "XKX", "as_of": "2025-04-25", "value": 100.0 + i,
+             "unit": "troops", "qualifier": "approx", "confidence": 0.9, "quote": "x",
+             "start": 0, "end": 1} for i, (cid, code) in enumerate(zip(ids, codes))])
+
+
+def test_concurrent_curators_queue_for_the_store_instead_of_failing(tmp_path, data_copy):
+    """Four accepts at once on one store and one data folder: all land, none is a traceback."""
+    store_path = tmp_path / "store.duckdb"
+    contributors = ["ITA", "USA", "DEU", "HUN"]
+    _contingents_store(store_path, [f"conc{i:012d}" for i in range(len(contributors))],
+                       contributors)
     env = {**os.environ, "PRESENCE_STORE": str(store_path), "PRESENCE_DATA": str(data_copy)}
     runs = [subprocess.Popen([sys.executable, "-m", "presence.cli", "review", "accept",
                               f"conc{i:012d}"], env=env, stdout=subprocess.PIPE,
@@ -149,16 +155,7 @@ def test_killed_accepts_leave_all_or_nothing_after_the_next_run(tmp_path, data_c
     store_path = tmp_path / "store.duckdb"
     codes = ["ITA", "USA", "DEU", "HUN", "TUR", "POL"]
     ids = [f"kill{i:012d}" for i in range(len(codes))]
-    with Store(store_path) as store:
-        store.add_article(ArticleRow(
-            id=ARTICLE, url="https://example.org/kfor", title="KFOR contingents",
-            outlet="Outlet", published=dt.datetime(2025, 4, 25), language="en", text="x" * 50,
-            content_hash="h", simhash=1, duplicate_of=None, origin="test"))
-        store.replace_candidates(ARTICLE, [
-            {"id": cid, "kind": "troop_contribution", "mission": "KFOR", "contributor": code,
-             "host_country": "XKX", "as_of": "2025-04-25", "value": 100.0 + i,
-             "unit": "troops", "qualifier": "approx", "confidence": 0.9, "quote": "x",
-             "start": 0, "end": 1} for i, (cid, code) in enumerate(zip(ids, codes))])
+    _contingents_store(store_path, ids, codes)
     env = {**os.environ, "PRESENCE_STORE": str(store_path), "PRESENCE_DATA": str(data_copy)}
     started = time.monotonic()
     full = _accept(env, ids[-1])  # how long one whole accept takes here
