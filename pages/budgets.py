@@ -5,7 +5,6 @@ import streamlit as st
 
 from presence.app import ui
 from presence.record import schema
-from presence.record.dataset import load_schema
 from presence.view import charts, normalise, query
 
 ui.require_shell()
@@ -101,9 +100,8 @@ if nominal and currency != "reported":
                 f"for {', '.join(sorted(set(missing.currency + ' ' + missing.year.astype(str))))}.")
 
 with st.expander("What each measure counts"):
-    definitions = load_schema(ds.directory)["tables"]["budgets"]["columns"]["measure"]
     st.markdown("\n".join(f"- **{MEASURES.get(m, m)}**: {text}"
-                           for m, text in definitions.get("definitions", {}).items()))
+                           for m, text in schema.MEASURE_DEFINITIONS.items()))
 
 st.subheader("Figures and change year on year")
 table = view.table
