@@ -4,7 +4,7 @@ Run with `streamlit run dashboard.py`.
 """
 import streamlit as st
 
-from presence.app import ui
+from presence.app import data, login, shell, state
 
 st.set_page_config(page_title="Western Balkans security presence", page_icon="assets/icon.png",
                    layout="wide")
@@ -21,10 +21,10 @@ pages = [
     st.Page("pages/budgets.py", title="Budgets", icon=":material/payments:", url_path="budgets"),
     st.Page("pages/sources.py", title="Sources", icon=":material/menu_book:", url_path="sources"),
 ]
-if ui.curator_login_configured():  # the public menu has no Curate page without a login
+if login.curator_login_configured():  # the public menu has no Curate page without a login
     pages.append(st.Page("pages/curate.py", title="Curate", icon=":material/rule:",
                          url_path="curate"))
 page = st.navigation(pages)
-ds = ui.dataset()
-st.session_state["filters"] = filters = ui.sidebar_filters(ds)
-ui.run_page(page, filters)
+ds = data.dataset()
+st.session_state["filters"] = filters = state.sidebar_filters(ds)
+shell.run_page(page, filters)

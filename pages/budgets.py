@@ -3,13 +3,13 @@ from types import SimpleNamespace
 
 import streamlit as st
 
-from presence.app import ui
+from presence.app import data, links, shell, state, widgets
 from presence.record import schema
 from presence.view import charts, normalise, query
 
-ui.require_shell()
-ds = ui.dataset()
-f = ui.filters()
+shell.require_shell()
+ds = data.dataset()
+f = state.filters()
 
 st.title("Defence budgets")
 st.caption("Budgets as reported, in the reported currency. A conversion to EUR or USD uses a "
@@ -44,22 +44,22 @@ log = c3.toggle("Log scale", value=False, key="budgets_log",
                      "scale keeps the smaller states' trends readable.")
 
 
-@ui.cached_view
+@data.cached_view
 def budgets_view(version, f, measure: str, currency: str, log: bool):
-    ds = ui.dataset()
+    ds = data.dataset()
     b = query.budgets(ds, f, measure or None)
     dated = b.assign(date=b.year.astype(str))
     return SimpleNamespace(
-        budgets=b, dated=dated, table=ui.link_columns(b),
+        budgets=b, dated=dated, table=links.link_columns(b),
         chart=charts.budgets_chart(b, currency, title=f"{MEASURES[measure]} by country"
                                    + ("" if currency == "reported" else f", in {currency}"),
                                    log=log),
-        caption=ui.make_caption(f"{MEASURES[measure]} by country", f, dated))
+        caption=widgets.make_caption(f"{MEASURES[measure]} by country", f, dated))
 
 
-@ui.cached_view
+@data.cached_view
 def normalised_view(version, f, basis: str, log: bool):
-    ds = ui.dataset()
+    ds = data.dataset()
     n = normalise.for_filters(ds, f, basis)
     dated = n.assign(date=n.year.astype(str))
     spec = normalise.BASES[basis]
@@ -67,7 +67,7 @@ def normalised_view(version, f, basis: str, log: bool):
     return SimpleNamespace(
         frame=n, dated=dated, basis=spec.basis,
         chart=charts.normalised_chart(n, spec.unit, title, spec.basis, log=log),
-        caption=ui.make_caption(f"{title} ({spec.unit})", f, dated),
+        caption=widgets.make_caption(f"{title} ({spec.unit})", f, dated),
         known=normalise.countries_with_data(ds, basis))
 
 
@@ -78,21 +78,21 @@ def nothing_to_show(what: str, known: list[str]) -> None:
             "clear the filter.")
 
 
-view = budgets_view(ui.data_version(), f, measure, currency, log)
+view = budgets_view(data.data_version(), f, measure, currency, log)
 b = view.budgets
 if not nominal:
-    shown = normalised_view(ui.data_version(), f, basis, log)
+    shown = normalised_view(data.data_version(), f, basis, log)
     if shown.frame.empty:
         nothing_to_show(normalise.BASES[basis].title, shown.known)
     else:
-        ui.chart(shown.chart, key="budgets_normalised_chart", frame=shown.dated,
+        widgets.chart(shown.chart, key="budgets_normalised_chart", frame=shown.dated,
                  caption=shown.caption)
         st.caption(f"{shown.basis} {normalise.NO_CONSTANT_PRICES}")
 elif b.empty:
     nothing_to_show(MEASURES[measure] if measure else "A defence budget",
                     normalise.countries_with_data(ds, "nominal", measure or None))
 else:
-    ui.chart(view.chart, key="budgets_chart", frame=view.dated, caption=view.caption)
+    widgets.chart(view.chart, key="budgets_chart", frame=view.dated, caption=view.caption)
 if nominal and currency != "reported":
     missing = b[b[f"amount_{currency.lower()}"].isna()]
     if not missing.empty:
@@ -108,7 +108,7 @@ table = view.table
 st.dataframe(
     table[["country_name", "year", "measure", "amount", "currency", "amount_eur", "amount_usd",
            "change_pct", "qualifier", "flag", "outlet", "source", "note"]],
-    column_config={"source": ui.SOURCE_COLUMN, "country_name": "country",
+    column_config={"source": links.SOURCE_COLUMN, "country_name": "country",
                    "amount": st.column_config.NumberColumn(format="%,.0f"),
                    "amount_eur": st.column_config.NumberColumn("EUR", format="%,.0f"),
                    "amount_usd": st.column_config.NumberColumn("USD", format="%,.0f"),

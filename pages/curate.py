@@ -1,7 +1,7 @@
 """Curate: review candidate figures pulled from articles; accept, correct or reject them."""
 import streamlit as st
 
-from presence.app import ui
+from presence.app import data, login, shell
 from presence.desk import curate
 from presence.desk.store import Store, StoreBusy
 from presence.record import schema
@@ -12,10 +12,10 @@ from presence.view import text
 PAGE_STORE_WAIT_SECONDS = 2
 PAGE_LOCK_WAIT = 10
 
-ui.require_shell()
-ds = ui.dataset()
+shell.require_shell()
+ds = data.dataset()
 st.title("Curate")
-who = ui.curator_login()
+who = login.curator_login()
 st.caption(f"Logged in as **{who}**. Accepting writes the figure and its article into data/; "
            "every action goes to data/audit.jsonl.")
 

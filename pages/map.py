@@ -3,13 +3,13 @@ from types import SimpleNamespace
 
 import streamlit as st
 
-from presence.app import ui
+from presence.app import data, links, shell, state, widgets
 from presence.view import charts, maps, query
 
-ui.require_shell()
-ds = ui.dataset()
-f = ui.filters()
-position = query.map_position(ds, f, ui.chosen_date(f), st.query_params.get("at"))
+shell.require_shell()
+ds = data.dataset()
+f = state.filters()
+position = query.map_position(ds, f, state.chosen_date(f), st.query_params.get("at"))
 steps = position.steps
 newest = None if f.end else query.latest_date(ds).label
 
@@ -40,22 +40,22 @@ slider_col.select_slider("Date shown", options=steps, key="map_at",
 play = play_col.toggle("▶ Play years", key="map_play",
                        help="Every year of the date range on one map, with Play and Pause "
                             "buttons that run in the browser")
-ui.set_page_query(at=st.session_state.map_at)
+state.set_page_query(at=st.session_state.map_at)
 
 placeholder = st.empty()
 side = st.container()
 
 
-@ui.cached_view
+@data.cached_view
 def map_at(version, f, at: str, title: str, bars_title: str):
-    ds = ui.dataset()
+    ds = data.dataset()
     layers = query.map_layers(ds, at, f)
     return SimpleNamespace(
         presence=layers.presence, site_rows=layers.sites,
-        site_table=ui.link_columns(layers.sites), used=layers.used,
+        site_table=links.link_columns(layers.sites), used=layers.used,
         map=maps.presence_map(*layers[:3], selected=f.hosts,
                               scale_max=query.presence_scale(ds, f), title=title),
-        caption=ui.make_caption(title, f, layers.used),
+        caption=widgets.make_caption(title, f, layers.used),
         bars=charts.contingents_bar(layers.contingents, bars_title),
         coverage=query.describe_coverage(
             query.contingent_coverage(ds, at, f, layers.contingents)))
@@ -63,20 +63,20 @@ def map_at(version, f, at: str, title: str, bars_title: str):
 
 at = st.session_state.map_at
 title = f"Foreign troops in the Western Balkans, {label(at)}"
-view = map_at(ui.data_version(), f, at, title,
+view = map_at(data.data_version(), f, at, title,
               f"Contingents, newest figure of each nation by {label(at)}")
 if play:
-    placeholder.plotly_chart(ui.map_animation(f, tuple(steps), newest, steps.index(at)),
-                             config=ui.PLOT_CONFIG, key="map_animation")
+    placeholder.plotly_chart(data.map_animation(f, tuple(steps), newest, steps.index(at)),
+                             config=widgets.PLOT_CONFIG, key="map_animation")
 else:
     with placeholder.container():
-        ui.chart(view.map, key="map_main", frame=view.used, caption=view.caption,
+        widgets.chart(view.map, key="map_main", frame=view.used, caption=view.caption,
                  geojson=lambda: maps.presence_geojson(view.presence, view.site_rows, at),
-                 on_select=ui.map_select_handler("map_main"))
+                 on_select=state.map_select_handler("map_main"))
 
 with side:
     left, right = st.columns(2)
-    left.plotly_chart(view.bars, config=ui.PLOT_CONFIG, key="map_bars")
+    left.plotly_chart(view.bars, config=widgets.PLOT_CONFIG, key="map_bars")
     left.caption("Covers " + (view.coverage or "no nation with a figure from the two years "
                                                "before.")
                  + " National figures of different dates do not add up to a total.")
@@ -87,5 +87,5 @@ with side:
         else:
             st.dataframe(view.site_table[["name", "kind", "mission_id", "opened",
                                                      "closed", "source"]],
-                         column_config={"source": ui.SOURCE_COLUMN}, hide_index=True,
+                         column_config={"source": links.SOURCE_COLUMN}, hide_index=True,
                          width="stretch")

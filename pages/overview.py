@@ -3,36 +3,36 @@ from types import SimpleNamespace
 
 import streamlit as st
 
-from presence.app import ui
+from presence.app import data, links, shell, state, widgets
 from presence.view import maps, query, text
 
-ui.require_shell()
-ds = ui.dataset()
-f = ui.filters()
-when = ui.chosen_date(f)
+shell.require_shell()
+ds = data.dataset()
+f = state.filters()
+when = state.chosen_date(f)
 
 
-@ui.cached_view
+@data.cached_view
 def overview(version, f, when):
-    ds = ui.dataset()
+    ds = data.dataset()
     layers = query.map_layers(ds, when, f)
     return SimpleNamespace(
         strength=query.strength_at(ds, when, f), presence=layers.presence,
         site_rows=layers.sites, used=layers.used,
         map=maps.presence_map(*layers[:3], selected=f.hosts, height=480,
                               scale_max=query.presence_scale(ds, f),
-                              title=f"Foreign troops, {ui.now_label(f)}"),
-        map_caption=ui.make_caption(f"Foreign troops in the Western Balkans, {when}", f,
+                              title=f"Foreign troops, {state.now_label(f)}"),
+        map_caption=widgets.make_caption(f"Foreign troops in the Western Balkans, {when}", f,
                                     layers.used),
-        changes=ui.link_columns(query.recent_changes(ds, f, until=when, limit=8, totals=None)),
-        events=ui.link_columns(query.events(ds, f, until=when, newest_first=8)))
+        changes=links.link_columns(query.recent_changes(ds, f, until=when, limit=8, totals=None)),
+        events=links.link_columns(query.events(ds, f, until=when, newest_first=8)))
 
 
-view = overview(ui.data_version(), f, when)
+view = overview(data.data_version(), f, when)
 
 st.title("Western Balkans security presence")
 st.caption(f"International military missions and defence budgets, as reported by named "
-           f"sources. Figures {ui.now_phrase(f)}. Each headline is the best estimate drawn "
+           f"sources. Figures {state.now_phrase(f)}. Each headline is the best estimate drawn "
            f"from the figures that disagree (the rule is below the headlines).")
 
 strength = view.strength
@@ -46,7 +46,7 @@ else:
             delta = (f"{int(r.change):+,} in {r.change_label} "
                      f"(from {int(r.prev_value):,} in {r.prev_label})")
         col.metric(f"{r.mission_id} in {query.country_names(ds)[r.host_country]}",
-                   ui.fmt_estimate(r.value, r.low, r.high, getattr(r, "qualifier", None)),
+                   widgets.fmt_estimate(r.value, r.low, r.high, getattr(r, "qualifier", None)),
                    delta, delta_color="off",
                    help="Last confirmed change of the estimate" if delta else None)
         if r.n_sources:
@@ -54,7 +54,7 @@ else:
             col.markdown(
                 f"{r.label} · {r.n_sources} source{'s' if r.n_sources > 1 else ''}{band} · "
                 f"[{text.md_escape(r.outlets.split(', ')[0])}]"
-                f"({ui.source_link(r.source_ids.split(', ')[0])})")
+                f"({links.source_link(r.source_ids.split(', ')[0])})")
             if isinstance(r.held_label, str):
                 col.caption(f"Newer figure not adopted: {int(r.held_value):,} "
                             f"({r.held_label}), one source, not confirmed.")
@@ -64,9 +64,9 @@ with st.expander("How the best estimate is chosen"):
 
 left, right = st.columns([3, 2])
 with left:
-    ui.chart(view.map, key="overview_map", frame=view.used, caption=view.map_caption,
+    widgets.chart(view.map, key="overview_map", frame=view.used, caption=view.map_caption,
              geojson=lambda: maps.presence_geojson(view.presence, view.site_rows, str(when)),
-             on_select=ui.map_select_handler("overview_map"))
+             on_select=state.map_select_handler("overview_map"))
 with right:
     st.subheader("Recent changes in strength")
     st.caption(f"Moves of the best estimate by {query.ALERT_SHARE:.0f}% or more, confirmed by "
@@ -80,7 +80,7 @@ with right:
                                                "from_label", "to", "change", "alert",
                                                "confirmed_by", "outlet", "source",
                                                "previous_source_ids"]],
-                     column_config={"source": ui.SOURCE_COLUMN, "mission_id": "mission",
+                     column_config={"source": links.SOURCE_COLUMN, "mission_id": "mission",
                                     "label": "when", "from_label": "from (when)",
                                     "confirmed_by": "confirmed by",
                                     "previous_source_ids": "sources of the 'from' figure",
@@ -94,5 +94,5 @@ with right:
         st.write("No events under these filters.")
     else:
         st.dataframe(ev[["date", "kind", "title", "source"]],
-                     column_config={"source": ui.SOURCE_COLUMN}, hide_index=True,
+                     column_config={"source": links.SOURCE_COLUMN}, hide_index=True,
                      width="stretch")

@@ -1,18 +1,18 @@
 """Sources: every document a figure was read from, and what it backs."""
 import streamlit as st
 
-from presence.app import ui
+from presence.app import data, links, shell, state
 from presence.view import query, text
 
-ui.require_shell()
-ds = ui.dataset()
+shell.require_shell()
+ds = data.dataset()
 
 st.title("Sources")
 st.caption("Every figure in the dashboard names one of these documents. Select a row, or "
            "follow a 'source' link from any table, to see what it backs.")
 
 with st.expander("What the record covers, and its gaps"):
-    st.markdown(ui.coverage_report())
+    st.markdown(data.coverage_report())
 
 search = st.text_input("Search titles and outlets", key="source_search")
 table = query.sources(ds, search)
@@ -20,7 +20,7 @@ table = query.sources(ds, search)
 wanted = st.query_params.get("source")
 event = st.dataframe(
     table[["source_id", "published", "outlet", "title", "kind", "language", "figures", "url"]],
-    column_config={"url": ui.URL_COLUMN,
+    column_config={"url": links.URL_COLUMN,
                    "figures": st.column_config.NumberColumn(help="Figures this source backs")},
     hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
     key="sources_table")
@@ -56,4 +56,4 @@ elif chosen:
     for cid, sentence in sentences.items():
         st.caption(f"Sentence behind the figure from candidate {cid}:")
         st.text(sentence)  # article text: shown as text, never as markup
-    ui.set_page_query(source=chosen)
+    state.set_page_query(source=chosen)

@@ -3,12 +3,12 @@ from types import SimpleNamespace
 
 import streamlit as st
 
-from presence.app import ui
+from presence.app import data, links, shell, state, widgets
 from presence.view import charts, export, query
 
-ui.require_shell()
-ds = ui.dataset()
-f = ui.filters()
+shell.require_shell()
+ds = data.dataset()
+f = state.filters()
 
 st.title("Troops")
 st.caption("The line is each mission's best estimate, the shaded band the range of figures "
@@ -29,31 +29,31 @@ raw = raw_col.toggle("Show every reported figure", value=True, key="troops_raw",
                           "estimate drawn from them.")
 
 
-@ui.cached_view
+@data.cached_view
 def troops_view(version, f, log: bool, raw: bool):
-    ds = ui.dataset()
+    ds = data.dataset()
     totals = query.troops(ds, f, totals=True)
     best = query.estimates(ds, f, totals=True)
     conts = query.troops(ds, f, totals=False)
-    table = ui.link_columns(query.troops(ds, f))
+    table = links.link_columns(query.troops(ds, f))
     return SimpleNamespace(
         totals=totals, best=best, shown=export.displayed(best), conts=conts,
         table=table.assign(scope=table.scope.fillna("")),
         strength=charts.strength_over_time(totals, query.events(ds, f), log=log,
                                            title="Troop strength by mission", estimates=best,
                                            raw=raw),
-        caption=ui.make_caption("Troop strength by mission", f, totals),
-        best_caption=ui.make_caption("Best estimate of troop strength by mission", f, totals),
+        caption=widgets.make_caption("Troop strength by mission", f, totals),
+        best_caption=widgets.make_caption("Best estimate of troop strength by mission", f, totals),
         nations=charts.contingents_over_time(
             conts, log=log, colours=charts.nation_colours(query.nation_order(ds)),
             estimates=query.estimates(ds, f, totals=False)),
-        nations_caption=ui.make_caption("Contingents by contributing nation", f, conts),
+        nations_caption=widgets.make_caption("Contingents by contributing nation", f, conts),
         heatmap=charts.contingents_heatmap(conts),
-        heatmap_caption=ui.make_caption("Contingents at each reported date", f, conts))
+        heatmap_caption=widgets.make_caption("Contingents at each reported date", f, conts))
 
 
-view = troops_view(ui.data_version(), f, log, raw)
-ui.chart(view.strength, key="troops_strength", frame=view.totals, caption=view.caption,
+view = troops_view(data.data_version(), f, log, raw)
+widgets.chart(view.strength, key="troops_strength", frame=view.totals, caption=view.caption,
          displayed=view.shown)
 st.download_button("Best-estimate series (CSV)", key="troops_estimate_csv", on_click="ignore",
                    data=lambda: export.csv_bytes(view.best, view.best_caption),
@@ -64,9 +64,9 @@ st.download_button("Best-estimate series (CSV)", key="troops_estimate_csv", on_c
 st.subheader("By contributing nation")
 tab_lines, tab_grid = st.tabs(["Largest contributors over time", "All nations, every snapshot"])
 with tab_lines:
-    ui.chart(view.nations, key="troops_nations", frame=view.conts, caption=view.nations_caption)
+    widgets.chart(view.nations, key="troops_nations", frame=view.conts, caption=view.nations_caption)
 with tab_grid:
-    ui.chart(view.heatmap, key="troops_heatmap", frame=view.conts, caption=view.heatmap_caption)
+    widgets.chart(view.heatmap, key="troops_heatmap", frame=view.conts, caption=view.heatmap_caption)
 
 st.subheader("The figures behind these charts")
 table = view.table
@@ -74,7 +74,7 @@ st.dataframe(
     table[
         ["as_of_label", "mission_id", "contributor_name", "value", "qualifier", "flag", "scope", "outlet",
          "source", "url", "note"]],
-    column_config={"source": ui.SOURCE_COLUMN, "url": ui.URL_COLUMN,
+    column_config={"source": links.SOURCE_COLUMN, "url": links.URL_COLUMN,
                    "value": st.column_config.NumberColumn("troops", format="localized"),
                    "contributor_name": "contributor", "as_of_label": "as of",
                    "scope": st.column_config.TextColumn(
