@@ -19,6 +19,7 @@ from presence.desk.feed import (
     parse_raw,
     simhash,
     store_articles,
+    unmistakable_language,
 )
 from presence.desk.store import ArticleRow, Store
 
@@ -97,6 +98,45 @@ def test_language_detection():
     assert detect_language("KFOR-i ka aktualisht rreth 4.686 ushtarë nga 28 vende.") == "sq"
     assert detect_language("KFOR has about 4,500 troops from 27 countries.") == "en"
     assert detect_language("КФОР тренутно има око 4.686 војника из 28 земаља.") == "sr"
+
+
+def test_the_alphabet_decides_only_where_it_cannot_be_wrong():
+    """Sentences we wrote: each language's own letters decide; BCS in Latin script,
+    mixed or unaccented non-English text are left to the detector (None)."""
+    assert unmistakable_language("Во КФОР служат 40 македонски војници, рече министерот "
+                                 "за одбрана, кој ги посети во кампот ѓаковица.") == "mk"
+    assert unmistakable_language("Министар одбране је рекао да ће војска добити нова "
+                                 "средства, а ђаци ће посетити касарну.") == "sr"
+    assert unmistakable_language("Ministria e Mbrojtjes tha se buxheti për vitin e ardhshëm "
+                                 "do të jetë më i madh se sivjet.") == "sq"
+    assert unmistakable_language("The minister said that the force has about 4,500 troops "
+                                 "and that the mission is in its third decade.") == "en"
+    assert unmistakable_language("Ministar obrane rekao je da će vojska dobiti više novca.") \
+        is None
+    assert unmistakable_language("Ministrija ka thënë që Vojska Srbije ima više vojnika.") \
+        is None  # Albanian and BCS letters together
+    assert unmistakable_language("Der Bundestag hat das Mandat fuer die KFOR verlaengert.") \
+        is None  # unaccented, but not English
+    assert unmistakable_language("") is None
+
+
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus is not beside the project")
+def test_the_alphabet_agrees_with_the_detector_on_real_texts():
+    """Where the letters decide a real text's language, the detector says the same."""
+    from presence.desk.feed import LANGUAGE_CODES, LANGUAGE_SAMPLE_CHARS, _detector
+
+    decided = 0
+    for path in sorted(CORPUS.glob("*.txt")):
+        lines = path.read_text(encoding="utf-8").split("\n")
+        sample = (lines[0] + "\n" + "\n".join(lines[3:]))[:LANGUAGE_SAMPLE_CHARS]
+        quick = unmistakable_language(sample)
+        if quick:
+            decided += 1
+            assert quick == LANGUAGE_CODES[_detector().detect_language_of(sample).name], path.name
+    assert decided >= 40
 
 
 def test_simhash_is_stable_and_close_for_near_copies():

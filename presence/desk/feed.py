@@ -375,8 +375,56 @@ def detect_language(text: str) -> str | None:
     if len(text) > LANGUAGE_SAMPLE_CHARS:
         cut = max(sample.rfind(" "), sample.rfind("\n"))
         sample = sample[:cut] if cut > LANGUAGE_SAMPLE_CHARS // 2 else sample
+    known = unmistakable_language(sample)
+    if known:
+        return known
     found = _detector().detect_language_of(sample)
     return LANGUAGE_CODES.get(found.name) if found else None
+
+
+_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+_LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
+_MACEDONIAN_ONLY = re.compile(r"[ѓќѕЃЌЅ]")
+_SERBIAN_ONLY = re.compile(r"[ђћЂЋ]")
+_BCS_LATIN = re.compile(r"[čćđšžČĆĐŠŽ]")
+_ACCENTED = re.compile(r"[\u00C0-\u024F]")
+_ENGLISH_WORDS = re.compile(r"\b(?:the|and|of|to|in|is|was|has|have|with|for|that|are|on)\b")
+_WORD = re.compile(r"[^\W\d_]+")
+# Shares a language's own text never falls below and a text in another never reaches:
+# in the corpus's Albanian texts ë is 4.5-11% of the letters of the first 400
+# characters; in English news these common words are a quarter to a third of the words.
+ALBANIAN_E_SHARE = 0.03
+ENGLISH_WORD_SHARE = 0.15
+
+
+def unmistakable_language(sample: str) -> str | None:
+    """The language where the letters alone decide it, else None (the detector decides).
+
+    Lingua is most of what ingesting an article costs, and for most articles the
+    answer is in the alphabet: Cyrillic with ѓ, ќ or ѕ and no ђ or ћ is Macedonian
+    (the reverse is Serbian); Latin text dense with ë and without č, ć, đ, š, ž is
+    Albanian; unaccented text made largely of English function words is English.
+    On the corpus's 123 real texts this decides 70, each as lingua does, and leaves
+    Latin-script BCS (Bosnian, Croatian or Serbian: lingua's call) and mixed texts alone.
+    """
+    cyrillic, latin = len(_CYRILLIC.findall(sample)), len(_LATIN.findall(sample))
+    if cyrillic > latin:
+        macedonian, serbian = _MACEDONIAN_ONLY.search(sample), _SERBIAN_ONLY.search(sample)
+        if macedonian and not serbian:
+            return "mk"
+        if serbian and not macedonian:
+            return "sr"
+        return None
+    if cyrillic or not latin:
+        return None
+    if (sample.count("ë") + sample.count("Ë") >= ALBANIAN_E_SHARE * latin
+            and not _BCS_LATIN.search(sample)):
+        return "sq"
+    words = _WORD.findall(sample.lower())
+    if (words and not _ACCENTED.search(sample)
+            and len(_ENGLISH_WORDS.findall(sample.lower())) >= ENGLISH_WORD_SHARE * len(words)):
+        return "en"
+    return None
 
 
 # -- HTTP ---------------------------------------------------------------------
