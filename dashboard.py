@@ -18,6 +18,7 @@ pages = [
             visibility="hidden"),
     st.Page("pages/map.py", title="Map", icon=":material/map:", url_path="map"),
     st.Page("pages/troops.py", title="Troops", icon=":material/groups:", url_path="troops"),
+    st.Page("pages/tables.py", title="Tables", icon=":material/table_chart:", url_path="tables"),
     st.Page("pages/budgets.py", title="Budgets", icon=":material/payments:", url_path="budgets"),
     st.Page("pages/sources.py", title="Sources", icon=":material/menu_book:", url_path="sources"),
 ]

@@ -51,62 +51,75 @@ CELL_COLUMNS = ["year", "read_on", "mission_id", "contributor", "entity", "name"
 class YearTable:
     """One table's cells (one row a cell that has an estimate) and the years it spans.
 
-    `kind` names the rows: missions, or nations within `mission_id`. `years`
-    are every year some row could have a cell in (the mission ran, the filters
-    allow it), so a year without any estimate still shows as an empty column.
+    `kind` says what the series are: missions, or nations within `mission_id`.
+    `years` are every year some series could have a cell in (the mission ran,
+    the filters allow it), so a year without any estimate still shows, empty.
     """
 
     kind: str
     cells: pd.DataFrame
     years: tuple[int, ...]
-    names: dict[str, str]  # entity -> name, in the order the rows are shown
+    names: dict[str, str]  # entity -> name, in the order the series are shown
     mission_id: str | None = None
 
-    @property
-    def columns(self) -> list[str]:
-        return [str(y) for y in self.years]
+    def label(self, entity: str) -> str:
+        """The name a reader knows a series by: KFOR (not "Kosovo Force"), France (not FRA)."""
+        return entity if self.kind == MISSION else self.names.get(entity, entity)
 
-    def wide(self) -> pd.DataFrame:
-        """Entities as rows, years as columns (as text, "1999"), empty where no estimate."""
-        return self._pivot("estimate").astype({c: "Int64" for c in self.columns})
+    @property
+    def labels(self) -> dict[str, str]:
+        """Column label -> entity, in the order the series are shown."""
+        return {self.label(e): e for e in self.names}
+
+    def by_year(self) -> pd.DataFrame:
+        """A row a year, a column a series (its label), empty where there is no estimate.
+
+        Time runs down the rows as it runs along the Troops chart, and it is the
+        shape a charting tool reads (Datawrapper, Excel: the first column the
+        year, one column a line).
+        """
+        return self._grid("estimate").astype({c: "Int64" for c in self.labels})
 
     def carried(self) -> pd.DataFrame:
-        """The shape of `wide()`: True where the cell's estimate dates from an earlier year."""
-        grid = self._pivot("carried")
-        return grid.astype({c: bool for c in self.columns}) if grid.empty else \
-            grid.fillna({c: False for c in self.columns}).astype({c: bool for c in self.columns})
+        """The shape of `by_year()`: True where the estimate dates from an earlier year."""
+        grid = self._grid("carried")
+        return grid.fillna({c: False for c in self.labels}).astype(
+            {c: bool for c in self.labels}) if len(grid) else grid
 
-    def _pivot(self, value: str) -> pd.DataFrame:
-        entities = list(self.names)
-        grid = pd.DataFrame(index=entities, columns=self.columns, dtype=object)
+    def _grid(self, value: str) -> pd.DataFrame:
+        labels = list(self.labels)
+        grid = pd.DataFrame(index=list(self.years), columns=labels, dtype=object)
         if not self.cells.empty:
-            cells = self.cells.assign(column=self.cells.year.astype(str))
-            spread = cells.pivot(index="entity", columns="column", values=value)
-            grid = spread.reindex(index=entities, columns=self.columns)
-        grid = grid.rename_axis(index=None, columns=None)
-        out = grid.reset_index(drop=True)
-        out.insert(0, "name", [self.names[e] for e in entities])
-        out.insert(0, self.kind, entities)
-        return out
+            cells = self.cells.assign(column=self.cells.entity.map(self.label))
+            grid = cells.pivot(index="year", columns="column", values=value) \
+                .reindex(index=list(self.years), columns=labels)
+        out = grid.rename_axis(index="year", columns=None).reset_index()
+        return out.astype({"year": int})
 
     def change(self, first: int, last: int) -> pd.DataFrame:
-        """Each row's estimate in `first` and `last`, the change and the change in percent.
+        """A row a series: its estimate in `first` and `last`, the change and the change
+        in percent.
 
-        Rows with neither value are left out; a change needs both, so it is
+        Series with neither value are left out; a change needs both, so it is
         empty where one is missing (a nation that joined or left, a mission that
         ended), never counted from 0.
         """
         if first == last:
             raise ValueError("the change between two years needs two different years")
-        wide = self.wide()
-        empty = pd.Series(pd.NA, index=wide.index, dtype="Int64")
-        a, b = wide.get(str(first), empty), wide.get(str(last), empty)
+        entities = list(self.names)
+        values = self.cells.pivot(index="entity", columns="year", values="estimate") \
+            .reindex(index=entities) if not self.cells.empty else pd.DataFrame(index=entities)
+        empty = pd.Series(pd.NA, index=values.index, dtype="Int64")
+        a = values[first].astype("Int64") if first in values else empty
+        b = values[last].astype("Int64") if last in values else empty
         change = (b - a).astype("Int64")
         pct = (change.astype("Float64") / a.astype("Float64") * 100).round(1)
-        out = pd.DataFrame({self.kind: wide[self.kind], "name": wide["name"],
-                            str(first): a, str(last): b, "change": change,
-                            "change_pct": pct.astype(float)})
-        return out[a.notna() | b.notna()].reset_index(drop=True)
+        out = pd.DataFrame({self.kind: entities, "name": [self.names[e] for e in entities],
+                            str(first): a.to_numpy(), str(last): b.to_numpy(),
+                            "change": change.to_numpy(),
+                            "change_pct": pct.astype(float).to_numpy()})
+        out = out.astype({str(first): "Int64", str(last): "Int64", "change": "Int64"})
+        return out[(a.notna() | b.notna()).to_numpy()].reset_index(drop=True)
 
     def cell(self, entity: str, year: int) -> dict | None:
         """One cell as a record (its estimate, range, date and sources), or None."""
@@ -217,7 +230,8 @@ def mission_table(ds: Dataset, f: Filters, now: dt.date) -> YearTable:
 
 def nation_table(ds: Dataset, f: Filters, mission_id: str, now: dt.date) -> YearTable:
     """Each nation's contingent in one mission, year by year up to `now`, under the
-    host and contributor filters; nations with the largest contingent first."""
+    host and contributor filters; nations with the largest contingent in the last
+    year first."""
     missions = ds.missions[ds.missions.mission_id == mission_id]
     if missions.empty:
         raise ValueError(f"no mission '{mission_id}' in the record")
@@ -227,8 +241,10 @@ def nation_table(ds: Dataset, f: Filters, mission_id: str, now: dt.date) -> Year
     series = query.estimates(ds, scope, totals=False)
     rows = _read(series, _plan(missions, years, now), newest=True, window=NATION_WINDOW)
     country = query.country_names(ds)
+    # Today's largest contingents first, then those that have left, largest first.
     peak = rows.groupby("contributor").estimate.max()
-    order = sorted(peak.index, key=lambda c: (-peak[c], country.get(c, c)))
+    latest = rows[rows.year == max(years, default=0)].set_index("contributor").estimate
+    order = sorted(peak.index, key=lambda c: (-latest.get(c, -1), -peak[c], country.get(c, c)))
     names = {c: country.get(c, c) for c in order}
     return YearTable(NATION, _cells(rows, "contributor", names), tuple(years), names,
                      mission_id=mission_id)
@@ -271,7 +287,7 @@ def describe_cell(table: YearTable, cell: dict) -> str:
     """A cell in one sentence: what it is, which day it was read on, how old its
     figures are, their range and how many sources gave them (plain text)."""
     read_on = pd.Timestamp(cell["read_on"])
-    where = f"{cell['name']} in {table.mission_id}" if table.kind == NATION else cell["name"]
+    where = f"{cell['name']} in {table.mission_id}" if table.kind == NATION else cell["entity"]
     when = "31 Dec" if (read_on.month, read_on.day) == (12, 31) else f"{read_on:%-d %b}"
     line = (f"{where}, {cell['year']}: {cell['estimate']:,} — the best estimate on "
             f"{when} {read_on.year}, from figures of {cell['as_of']}")
