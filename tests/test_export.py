@@ -1,4 +1,5 @@
 """Exports carry title, filters, sources and data date, and open as what they claim."""
+import dataclasses
 import io
 import json
 
@@ -111,4 +112,166 @@ def test_the_kept_browser_draws_what_plotly_draws(kfor):
     """The PNG is byte for byte the one plotly's own `to_image` makes (a fresh browser)."""
     fig, _, caption = kfor
     ours = export.figure_bytes(fig, "png", caption)
-    assert ours == export.captioned(fig, caption).to_image(format="png", scale=2)
+    assert ours == export.captioned(fig, caption).to_image(format="png", scale=1)
+
+
+# The export panel: how an image is framed (title, subtitle, clean or analyst, size, series,
+# footer with link, licence and citation), checked on the figure the Troops page draws.
+
+LINK = "http://127.0.0.1:8501/troops?mission=KFOR&from=2005-01-01"
+
+
+@pytest.fixture(scope="module")
+def strength(ds):
+    """The Troops page's strength chart for KFOR: estimates, every figure, events."""
+    f = Filters(missions=("KFOR",))
+    totals = query.troops(ds, f, totals=True)
+    fig = charts.strength_over_time(totals, query.events(ds, f), estimates=query.estimates(
+        ds, f, totals=True), title="Troop strength by mission")
+    caption = export.Caption(title="Troop strength by mission", filters=f.describe(),
+                             data_date=query.data_date(totals),
+                             sources=export.caption_sources(totals))
+    return fig, caption
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and png[12:16] == b"IHDR"
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def test_clean_mode_keeps_the_series_and_band_only(strength):
+    fig, _ = strength
+    analyst = export.prepared(fig, "analyst")
+    assert len(analyst.data) == len(fig.data)
+    assert any(t.yaxis == "y2" for t in analyst.data)  # the events strip
+    clean = export.prepared(fig, "clean")
+    names = [t.name for t in clean.data]
+    assert names == ["KFOR range", "KFOR", "KFOR estimate"], names
+    assert not any((t.yaxis or "y") != "y" for t in clean.data)  # no events strip
+    assert clean.layout.yaxis2.visible is False and list(clean.layout.yaxis.domain) == [0, 1]
+    assert clean.layout.xaxis.showticklabels is True
+    keys = [a.text for a in clean.layout.annotations]
+    assert keys == ["line: best estimate · shaded: range of the figures"]
+    assert export.has_analyst_layers(fig) and not export.has_analyst_layers(clean)
+    with pytest.raises(ValueError, match="unknown export mode"):
+        export.prepared(fig, "pretty")
+
+
+def test_png_has_the_size_asked_for(strength):
+    fig, caption = strength
+    for name, size in export.SIZES.items():
+        png = export.figure_bytes(fig, "png", caption, export.Framing(size=name, link=LINK))
+        assert _png_size(png) == size.pixels, name
+    assert export.SIZES["article"].pixels == (1200, 675)
+    assert export.SIZES["print"].pixels == (2400, 1350)  # the article layout at scale 2
+
+
+def test_a4_pdf_is_an_a4_landscape_page(strength):
+    import re
+
+    fig, caption = strength
+    pdf = export.figure_bytes(fig, "pdf", caption, export.Framing(size="a4"))
+    box = re.search(rb"MediaBox\s*\[\s*0 0 ([0-9.]+) ([0-9.]+)", pdf)
+    width_pt, height_pt = float(box.group(1)), float(box.group(2))
+    assert abs(width_pt - 842) < 2 and abs(height_pt - 595) < 2  # 297 x 210 mm
+
+
+def test_title_subtitle_and_footer(strength):
+    """The reader's title and subtitle replace the chart's; the footer names the sources,
+    the data date, the licence, a citation with that title, and the link to the view."""
+    fig, caption = strength
+    framing = export.Framing(title="KFOR in Kosovo, 1999 to now",
+                             subtitle="Troops, best estimate", mode="clean", size="article",
+                             link=LINK)
+    out = export.captioned(fig, caption, framing)
+    assert out.layout.title.text == "<b>KFOR in Kosovo, 1999 to now</b>"
+    assert out.layout.title.subtitle.text == "Troops, best estimate"
+    assert (out.layout.width, out.layout.height) == (1200, 675)
+    footer = out.layout.annotations[-1].text
+    assert "Sources: " in footer and f"Data as of {caption.data_date}" in footer
+    assert f"Licence: {export.LICENCE_SHORT}" in footer and export.LICENCE_SHORT == "CC BY 4.0"
+    assert "Cite as: " + export.PROJECT + ": KFOR in Kosovo, 1999 to now" in footer
+    assert '<a href="http://127.0.0.1:8501/troops?mission=KFOR&amp;from=2005-01-01">' in footer
+    svg = export.figure_bytes(fig, "svg", caption, framing).decode()
+    for text in ("KFOR in Kosovo, 1999 to now", "Troops, best estimate", "CC BY 4.0",
+                 "troops?mission=KFOR&amp;from=2005-01-01", caption.data_date):
+        assert text in svg, text
+    assert "event:" not in svg and ">deployment<" not in svg  # no events strip, no key
+    analyst = export.figure_bytes(fig, "svg", caption, export.Framing(
+        title="x", mode="analyst", link=LINK)).decode()
+    assert "event: deployment" in analyst and ">deployment<" in analyst
+
+
+def test_default_title_and_subtitle_come_from_the_caption(strength):
+    fig, caption = strength
+    out = export.captioned(fig, caption)
+    assert out.layout.title.text == "<b>Troop strength by mission</b>"
+    assert out.layout.title.subtitle.text == "Filters: mission: KFOR"
+    noted = dataclasses.replace(caption, note="Share of GDP, current prices")
+    assert export.captioned(fig, noted).layout.title.subtitle.text == \
+        "Share of GDP, current prices · Filters: mission: KFOR"
+    assert export.captioned(fig, caption, export.Framing(subtitle="")).layout.title \
+        .subtitle.text == ""
+
+
+def test_typed_title_is_text_not_markup(strength):
+    fig, caption = strength
+    framing = export.Framing(title='<a href="http://evil.example/">KFOR</a>', link="javascript:x")
+    out = export.captioned(fig, caption, framing)
+    assert "<a href" not in out.layout.title.text and "&lt;a href" in out.layout.title.text
+    footer = out.layout.annotations[-1].text
+    assert "View: javascript:x" in footer and 'href="javascript' not in footer
+
+
+def test_series_to_include(ds):
+    """The browser keeps the legend clicks to itself, so the panel asks which series to
+    export; a series left out takes its band and points with it."""
+    f = Filters()
+    totals = query.troops(ds, f, totals=True)
+    fig = charts.strength_over_time(totals, query.events(ds, f),
+                                    estimates=query.estimates(ds, f, totals=True))
+    clean = export.series(fig, "clean")
+    assert clean == ["KFOR", "IFOR", "SFOR", "EUFOR-ALTHEA"]
+    assert "event: visit" in export.series(fig, "analyst")
+    kept = export.prepared(fig, "clean", ("KFOR",))
+    assert {t.legendgroup for t in kept.data} == {"KFOR"}
+    assert [t.name for t in kept.data] == ["KFOR range", "KFOR", "KFOR estimate"]
+    analyst = export.prepared(fig, "analyst", ("KFOR", "event: visit"))
+    names = {t.name for t in analyst.data}
+    assert {"KFOR figures", "event: visit"} <= names and "event: mandate" not in names
+    assert "SFOR figures" not in names
+    # One series: nothing to choose (the heat map has no legend at all)
+    assert export.series(charts.contingents_heatmap(query.troops(ds, f, totals=False))) == []
+
+
+def test_frame_leaves_room_for_the_plot_at_every_size(ds):
+    """With every mission and event kind in the legend, the title, legend, key and
+    footer still leave the plot at least a third of the image."""
+    f = Filters()
+    totals = query.troops(ds, f, totals=True)
+    fig = charts.strength_over_time(totals, query.events(ds, f),
+                                    estimates=query.estimates(ds, f, totals=True))
+    caption = export.Caption(title="Troop strength by mission", filters=f.describe(),
+                             data_date=query.data_date(totals),
+                             sources=export.caption_sources(totals))
+    for name, size in export.SIZES.items():
+        out = export.captioned(fig, caption, export.Framing(mode="analyst", size=name,
+                                                            link=LINK))
+        plot = size.height - out.layout.margin.t - out.layout.margin.b
+        assert plot >= size.height / 3, (name, plot)
+
+
+def test_view_link_and_embed_code():
+    link = export.view_link("http://example.org/troops", {"mission": "KFOR,SFOR",
+                                                          "from": "2005-01-01"})
+    assert link == "http://example.org/troops?mission=KFOR,SFOR&from=2005-01-01"
+    assert export.view_link("http://example.org/troops?old=1#x", {}) == \
+        "http://example.org/troops"
+    assert export.view_link(None, {"mission": "KFOR"}) == "?mission=KFOR"  # relative
+    code = export.embed_code(link, 'KFOR "strength"')
+    assert code.startswith("<iframe ") and code.endswith("></iframe>")
+    assert 'src="http://example.org/troops?mission=KFOR,SFOR&amp;from=2005-01-01&amp;' \
+           'embed=true"' in code
+    assert 'title="KFOR &quot;strength&quot;"' in code
+    assert 'src="http://example.org/troops?embed=true"' in export.embed_code(
+        "http://example.org/troops", "t")

@@ -32,6 +32,13 @@ QUALIFIER_SYMBOL = {"exact": "circle", "approx": "circle-open", "upper": "triang
 QUALIFIER_WORD = {"exact": "", "approx": "about ", "upper": "up to ", "lower": "more than "}
 NATION_PALETTE = px.colors.qualitative.Dark24 + px.colors.qualitative.Light24
 
+# What only an analyst's copy of a chart shows (the reported figures behind the line, the
+# events strip, change markers, the key to their symbols): such a trace has this `meta`,
+# such an annotation or shape this `name`. The export's "clean" mode drops them, keeping the
+# series and its band, and applies the figure's `layout.meta["clean"]` (a layout update:
+# the events strip's axes hidden, the plot grown into their room). The dashboard draws all.
+ANALYST = "analyst"
+
 
 def nation_colours(codes) -> dict[str, str]:
     """One colour per nation, keyed by code, the same in every view and filter.
@@ -224,7 +231,7 @@ def strength_over_time(totals: pd.DataFrame, events: pd.DataFrame | None = None,
             flagged = doubtful[rows.index]
             fig.add_trace(go.Scatter(
                 x=rows[x_of], y=rows.value, mode="markers", name=f"{mission_id} figures",
-                legendgroup=mission_id, showlegend=False, opacity=0.45,
+                legendgroup=mission_id, showlegend=False, opacity=0.45, meta=ANALYST,
                 marker=dict(color=colour, size=7, line=dict(width=1.2, color=colour),
                             symbol=_symbols(["x-open" if d else QUALIFIER_SYMBOL.get(q, "circle")
                                              for q, d in zip(rows.qualifier.tolist(),
@@ -235,6 +242,7 @@ def strength_over_time(totals: pd.DataFrame, events: pd.DataFrame | None = None,
         rows = totals[wider]
         fig.add_trace(go.Scatter(
             x=rows[x_of], y=rows.value, mode="markers", name="counts troops outside the area",
+            meta=ANALYST,
             marker=dict(symbol="x-thin", size=11, line=dict(width=2, color="#8e8e8e")),
             customdata=rows[["source_id"]].to_numpy(), hovertext=_hover(rows),
             hoverinfo="text"), row=1, col=1)
@@ -242,7 +250,7 @@ def strength_over_time(totals: pd.DataFrame, events: pd.DataFrame | None = None,
         moved = estimates[estimates.alert != ""]
         if not moved.empty:
             fig.add_trace(go.Scatter(
-                x=moved.date, y=moved.value, mode="markers",
+                x=moved.date, y=moved.value, mode="markers", meta=ANALYST,
                 name=f"confirmed change ≥ {CHANGE_SHARE:.0f}%",
                 marker=dict(symbol=["triangle-up" if a == "reinforcement" else "triangle-down"
                                     for a in moved.alert], size=15, color="rgba(0,0,0,0)",
@@ -254,7 +262,7 @@ def strength_over_time(totals: pd.DataFrame, events: pd.DataFrame | None = None,
         for kind, rows in events.groupby("kind"):
             fig.add_trace(go.Scatter(
                 x=rows.when, y=[kind] * len(rows), mode="markers", name=f"event: {kind}",
-                legendgroup="events", legendgrouptitle_text="Events",
+                legendgroup="events", legendgrouptitle_text="Events", meta=ANALYST,
                 marker=dict(symbol=EVENT_SYMBOLS.get(kind, "circle"), size=11,
                             color=EVENT_COLOURS.get(kind, "#333")),
                 customdata=rows[["source_id"]].to_numpy(),
@@ -266,13 +274,24 @@ def strength_over_time(totals: pd.DataFrame, events: pd.DataFrame | None = None,
                          categoryorder="array", categoryarray=kinds, tickmode="array",
                          tickvals=kinds, tickfont=dict(size=10))
     fig.update_yaxes(row=1, col=1, title_text="Troops", **_y_scale(log))
+    # Without the events strip the strength panel takes the whole plot (clean export).
+    clean = {"yaxis": {"domain": [0, 1]}, "xaxis": {"showticklabels": True, "matches": None},
+             "xaxis2": {"visible": False}, "yaxis2": {"visible": False}} if has_events else {}
     fig.update_layout(**LAYOUT, title=title, height=560 if has_events else 460,
-                      legend=dict(orientation="v", x=1.01, y=1), hovermode="closest")
+                      legend=dict(orientation="v", x=1.01, y=1), hovermode="closest",
+                      meta={"clean": clean})
+    fig.update_layout(margin_t=84)
+    # The key, in lines just above the plot (placed in pixels, so an export of any size
+    # keeps it there): the line and band, then the faint points' symbols over it.
+    key = dict(showarrow=False, xref="paper", yref="paper", x=0, xanchor="left", y=1,
+               yanchor="bottom", font=dict(size=11, color="#666"))
+    banded = estimates is not None and not estimates.empty
+    if banded:
+        fig.add_annotation(text="line: best estimate · shaded: range of the figures",
+                           yshift=3, **key)
     if raw:
-        fig.add_annotation(text="line: best estimate, shaded: range of figures · faint: "
-                                "● exact  ○ about  ▽ up to  △ more than  ⊗ doubtful",
-                           showarrow=False, xref="paper", yref="paper", x=0, y=1.05,
-                           xanchor="left", font=dict(size=11, color="#666"))
+        fig.add_annotation(text="faint: ● exact  ○ about  ▽ up to  △ more than  ⊗ doubtful",
+                           yshift=19 if banded else 3, name=ANALYST, **key)
     return fig
 
 

@@ -9,16 +9,22 @@ import asyncio
 import atexit
 import contextlib
 import datetime as dt
+import html
 import io
 import json
 import os
 import re
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
+
+from presence.view.charts import ANALYST
+from presence.view.text import plain
 
 IMAGE_FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 MAX_SOURCES_PRINTED = 6
@@ -30,6 +36,7 @@ class Caption:
     filters: str
     data_date: str
     sources: tuple[str, ...]  # "Outlet (date)" strings, most used first
+    note: str = ""  # what the chart's numbers are, when its title does not say (a unit, a basis)
 
     def sources_line(self) -> str:
         shown = list(self.sources[:MAX_SOURCES_PRINTED])
@@ -48,53 +55,301 @@ def caption_sources(frame: pd.DataFrame) -> tuple[str, ...]:
                  for (_, outlet, published) in counts.index)
 
 
-def _wrap(text: str, width: int = 150) -> str:
-    words, lines, line = text.split(), [], ""
-    for w in words:
-        if len(line) + len(w) + 1 > width:
+# The sizes a chart is published at. Each is the image's exact size in pixels at scale 1
+# (kaleido draws a layout of width x height CSS pixels, times `scale`); "print" is the
+# article layout drawn at twice the pixels. A4 is 297 x 210 mm at 96 pixels an inch, so the
+# PDF's page is A4 landscape.
+@dataclass(frozen=True)
+class Size:
+    label: str
+    width: int
+    height: int
+    scale: int = 1
+
+    @property
+    def pixels(self) -> tuple[int, int]:
+        return self.width * self.scale, self.height * self.scale
+
+
+SIZES = {
+    "article": Size("Article or social post, 1200×675", 1200, 675),
+    "square": Size("Square, 1080×1080", 1080, 1080),
+    "phone": Size("Phone, 800×1000", 800, 1000),
+    "a4": Size("A4 landscape, for PDF (1123×794)", 1123, 794),
+    "print": Size("Print, 2400×1350 (the article layout at 2×)", 1200, 675, 2),
+}
+MODES = {"clean": "Clean: the series and its band",
+         "analyst": "Analyst: every figure, events, change markers"}
+
+
+@dataclass(frozen=True)
+class Framing:
+    """How one export is framed: what the reader chose in the chart's export panel.
+
+    `title` empty means the caption's title; `subtitle` None means the filters line
+    (empty means none). `series` names the legend entries kept (None: all).
+    `link` is the address that reopens the view, printed in the footer.
+    """
+    title: str = ""
+    subtitle: str | None = None
+    mode: str = "clean"
+    size: str = "article"
+    series: tuple[str, ...] | None = None
+    link: str = ""
+
+    def title_for(self, caption: Caption) -> str:
+        return self.title.strip() or caption.title
+
+    def subtitle_for(self, caption: Caption) -> str:
+        return default_subtitle(caption) if self.subtitle is None else self.subtitle.strip()
+
+
+def default_subtitle(caption: Caption) -> str:
+    """The chart's own note (its unit or basis, when it has one), then the filters."""
+    return " · ".join(p for p in (caption.note, f"Filters: {caption.filters}") if p)
+
+
+def _lines(text: str, width: int) -> list[str]:
+    """Words packed into lines of at most `width` characters (a longer word stands alone)."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + len(word) + 1 > width:
             lines.append(line)
-            line = w
+            line = word
         else:
-            line = f"{line} {w}".strip()
-    lines.append(line)
-    return "<br>".join(lines)
+            line = f"{line} {word}".strip()
+    return lines + [line] if line else lines
 
 
-def captioned(fig: go.Figure, caption: Caption) -> go.Figure:
-    """A copy of `fig` with title, filters, data date and sources printed on it."""
-    out = go.Figure(fig)
-    foot = _wrap(f"{caption.sources_line()}  ·  Filters: {caption.filters}  ·  "
-                 f"Data as of {caption.data_date}  ·  Western Balkans security-presence dashboard")
-    n_lines = foot.count("<br>") + 1
-    height = (out.layout.height or 500) + 30 + 16 * n_lines
-    out.update_layout(
-        title={"text": f"<b>{caption.title}</b>", "x": 0.01, "xanchor": "left"},
-        height=height, width=out.layout.width or 1100,
-        margin={"t": 80, "b": 60 + 16 * n_lines, "l": 70, "r": 30},
-        paper_bgcolor="white")
-    out.add_annotation(text=foot, showarrow=False, xref="paper", yref="paper", x=0,
-                       y=0, yshift=-(40 + 16 * n_lines), xanchor="left", yanchor="bottom",
-                       align="left", font={"size": 11, "color": "#333"})
+def _link_lines(link: str, width: int) -> list[str]:
+    """A long address broken after its '&' or '?' (it has no spaces to break at)."""
+    parts = re.split(r"(?<=[?&])", link)
+    lines, line = [], ""
+    for part in parts:
+        if line and len(line) + len(part) > width:
+            lines.append(line)
+            line = part
+        else:
+            line += part
+    return lines + [line] if line else lines
+
+
+def _is_analyst(item) -> bool:
+    return getattr(item, "meta", None) == ANALYST or getattr(item, "name", None) == ANALYST
+
+
+def _legend_entries(traces) -> dict[str, str]:
+    """Legend entry name -> its legend group, for the traces that draw an entry."""
+    entries: dict[str, str] = {}
+    for t in traces:
+        if t.type not in _LEGEND_TYPES or t.showlegend is False or not t.name:
+            continue
+        entries.setdefault(t.name, t.legendgroup or t.name)
+    return entries
+
+
+_LEGEND_TYPES = ("scatter", "scattergl", "bar", "scattermap", "scattergeo", "scattermapbox")
+
+
+def series(fig: go.Figure, mode: str = "analyst") -> list[str]:
+    """The legend entries a reader can keep or leave out of an export, in legend order.
+
+    The browser does not tell the server which entries the reader hid with a click
+    on the legend, so the export panel asks again with these."""
+    if fig.layout.showlegend is False:
+        return []
+    traces = [t for t in fig.data if mode == "analyst" or not _is_analyst(t)]
+    return list(_legend_entries(traces))
+
+
+def _selected(traces: list, keep: tuple[str, ...]) -> list:
+    """The traces of the kept entries, with their unlabelled parts (a band, the points
+    of a line): a trace without an entry goes with its legend group."""
+    entries = _legend_entries(traces)
+    kept_groups = {g for name, g in entries.items() if name in keep}
+    dropped_groups = {g for name, g in entries.items() if name not in keep} - kept_groups
+    out = []
+    for t in traces:
+        if t.name in entries and t.type in _LEGEND_TYPES and t.showlegend is not False:
+            if t.name in keep:
+                out.append(t)
+        elif (t.legendgroup or t.name) not in dropped_groups:
+            out.append(t)
     return out
 
 
-def figure_bytes(fig: go.Figure, fmt: str, caption: Caption) -> bytes:
+def prepared(fig: go.Figure, mode: str = "analyst",
+             keep: tuple[str, ...] | None = None) -> go.Figure:
+    """A copy of `fig` as the export draws it: in "clean" mode without the analyst's
+    layers (charts.ANALYST) and with the figure's own clean layout; with `keep`, only
+    those legend entries."""
+    if mode not in MODES:
+        raise ValueError(f"unknown export mode '{mode}' ({' or '.join(MODES)})")
+    traces = list(fig.data)
+    layout = go.Layout(fig.layout)
+    if mode == "clean":
+        traces = [t for t in traces if not _is_analyst(t)]
+        layout.annotations = [a for a in layout.annotations if not _is_analyst(a)]
+        layout.shapes = [s for s in layout.shapes if not _is_analyst(s)]
+        meta = layout.meta if isinstance(layout.meta, dict) else {}
+        layout.update(meta.get("clean") or {})
+    if keep is not None:
+        traces = _selected(traces, tuple(keep))
+    return go.Figure(data=traces, layout=layout)
+
+
+def has_analyst_layers(fig: go.Figure) -> bool:
+    """Whether "clean" and "analyst" differ for this figure (charts.ANALYST)."""
+    layout = fig.layout
+    return any(_is_analyst(item) for item in (*fig.data, *layout.annotations, *layout.shapes))
+
+
+def view_link(url: str | None, params: Mapping[str, str]) -> str:
+    """The address that reopens a view: the page's URL (without a query of its own)
+    with the view's query; only the query, which a browser reads against the page it
+    is on, when the URL is not known."""
+    query = urlencode(dict(params), safe=",")
+    base = (url or "").split("?", 1)[0].split("#", 1)[0]
+    return f"{base}?{query}" if query else (base or "?")
+
+
+def embed_code(link: str, title: str, height: int = 720) -> str:
+    """An <iframe> showing the view in Streamlit's embed mode (`embed=true`: no menu,
+    no sidebar, no toolbar); the filters ride in the same query."""
+    sep = "" if link.endswith("?") else "&" if "?" in link else "?"
+    src = f"{link}{sep}embed=true"
+    return (f'<iframe src="{html.escape(src, quote=True)}" title="{html.escape(title, quote=True)}"'
+            f' width="100%" height="{int(height)}" style="border:0" loading="lazy"></iframe>')
+
+
+# Type in the frame: sizes in pixels and the width of an average character at each size
+# (DejaVu Sans), to wrap text before Plotly draws it (it does not wrap on its own).
+TITLE_PX, SUBTITLE_PX, LEGEND_PX, FOOT_PX = 22, 14, 12, 11
+CHAR_WIDTH = 0.6  # of the font size
+PAD = 16
+
+
+def _chars(width: float, font_px: int) -> int:
+    return max(int(width / (font_px * CHAR_WIDTH)), 20)
+
+
+def footer_lines(caption: Caption, framing: Framing, width: int) -> list[str]:
+    """The footer of an image or page, as lines of Plotly text: the sources, the data's
+    date, the licence, the citation and the link that reopens the view."""
+    chars = _chars(width - 2 * PAD, FOOT_PX)
+    title = framing.title_for(caption)
+    lines = _lines(caption.sources_line(), chars)
+    lines += _lines(f"Data as of {caption.data_date} · Licence: {LICENCE_SHORT} (the "
+                    f"curated figures; each source keeps its own terms)", chars)
+    lines += _lines(f"Cite as: {citation(caption, title)}", chars)
+    out = [plain(line) for line in lines]
+    link = framing.link or ""
+    if link:
+        live = link.startswith(("http://", "https://"))
+        href = html.escape(link, quote=True)
+        for i, part in enumerate(_link_lines(link, chars - len("View: "))):
+            shown = plain(part)
+            # A live link in SVG, PDF and HTML (a PNG shows it as text), however it breaks.
+            shown = f'<a href="{href}">{shown}</a>' if live else shown
+            out.append(("View: " if i == 0 else "") + shown)
+    return out
+
+
+def captioned(fig: go.Figure, caption: Caption, framing: Framing | None = None) -> go.Figure:
+    """`fig` framed for publishing: its size, the title and subtitle over it, the legend
+    under them, and the footer (sources, data date, licence, citation, link) under it.
+
+    Every height is counted in pixels from the text it holds, so the title, legend,
+    plot and footer never overlap at any of the SIZES.
+    """
+    framing = framing or Framing()
+    size = SIZES[framing.size]
+    out = prepared(fig, framing.mode, framing.series)
+    width, height = size.width, size.height
+    title = _lines(plain(framing.title_for(caption)), _chars(width - 2 * PAD, TITLE_PX))
+    subtitle = _lines(plain(framing.subtitle_for(caption)),
+                      _chars(width - 2 * PAD, SUBTITLE_PX))
+    entries = _legend_entries(out.data) if out.layout.showlegend is not False else {}
+    left, right = _left_margin(out), 30
+    # Plotly fits a horizontal legend to the plot's width, not the image's.
+    legend_rows = _legend_rows(list(entries), width - left - right) if len(entries) > 1 else 0
+    foot = footer_lines(caption, framing, width)
+
+    title_h = round(TITLE_PX * 1.3) * len(title)
+    subtitle_h = round(SUBTITLE_PX * 1.4) * len(subtitle)
+    legend_top = PAD + title_h + subtitle_h + 8
+    legend_h = 22 * legend_rows
+    top = legend_top + legend_h + 40  # room for a subplot title or two lines of key
+    foot_h = round(FOOT_PX * 1.35) * len(foot)
+    axis_h = 40  # the x axis' tick labels
+    bottom = axis_h + foot_h + PAD
+    for t in out.data:  # a horizontal legend flows; a group's title would stack it instead
+        if getattr(t, "legendgrouptitle", None) is not None:
+            t.legendgrouptitle = None
+    out.update_layout(
+        width=width, height=height, paper_bgcolor="white", autosize=False,
+        margin={"t": top, "b": bottom, "l": left, "r": right, "autoexpand": True},
+        title={"text": "<br>".join(f"<b>{line}</b>" for line in title), "x": PAD / width,
+               "xref": "container", "xanchor": "left", "y": 1 - PAD / height,
+               "yref": "container", "yanchor": "top", "font": {"size": TITLE_PX},
+               "subtitle": {"text": "<br>".join(subtitle),
+                            "font": {"size": SUBTITLE_PX, "color": "#444"}}},
+        legend={"orientation": "h", "x": PAD / width, "xref": "container", "xanchor": "left",
+                "y": 1 - legend_top / height, "yref": "container", "yanchor": "top",
+                "font": {"size": LEGEND_PX}, "title": {"text": ""}, "traceorder": "normal"},
+        showlegend=bool(legend_rows))
+    out.add_annotation(text="<br>".join(foot), showarrow=False, xref="paper", yref="paper",
+                       x=0, xshift=PAD - left, y=0, yshift=-axis_h, xanchor="left",
+                       yanchor="top", align="left", font={"size": FOOT_PX, "color": "#333"})
+    return out
+
+
+def _left_margin(fig: go.Figure) -> int:
+    """Room for the y axes' title and tick labels, from the longest label the figure
+    names (a category axis, text ticks, the rows of a bar chart or heat map); numbers
+    take about seven characters. Plotly would widen the margin itself, but then the
+    footer, placed from the plot's left edge, would move with it."""
+    labels: list = []
+    for name in fig.layout:
+        axis = fig.layout[name] if name.startswith("yaxis") else None
+        if axis is not None and axis.visible is not False:
+            labels += list(axis.ticktext or ()) + list(axis.categoryarray or ())
+    for t in fig.data:
+        if t.type in ("bar", "heatmap") and getattr(t, "y", None) is not None:
+            labels += [y for y in t.y if isinstance(y, str)]
+    longest = max([7] + [len(str(label)) for label in labels])
+    return int(34 + longest * 12 * CHAR_WIDTH)
+
+
+def _legend_rows(names: list[str], width: int) -> int:
+    """Rows a horizontal legend of these entries takes: Plotly lines its entries up in
+    columns as wide as the widest, as many as fit the width."""
+    widest = 40 + LEGEND_PX * CHAR_WIDTH * max(len(name) for name in names)
+    columns = max(int(width // widest), 1)
+    return -(-len(names) // columns)
+
+
+def figure_bytes(fig: go.Figure, fmt: str, caption: Caption,
+                 framing: Framing | None = None) -> bytes:
     """Build one export file. Called only when the user asks for it.
 
     Images are drawn by the process's one kaleido browser (`RENDERER`), opened on
     the first image export and kept for the next; ExportUnavailable says what to
-    install when there is no Chromium.
+    install when there is no Chromium. A PNG is the size's pixels exactly
+    (`Size.pixels`: width and height times its scale).
     """
-    out = captioned(fig, caption)
+    framing = framing or Framing()
+    out = captioned(fig, caption, framing)
     if fmt == "html":
         # Plotly's JS is embedded so the file opens offline.
         return out.to_html(include_plotlyjs=True, full_html=True,
                            config={"displaylogo": False}).encode("utf-8")
     if fmt not in IMAGE_FORMATS:
         raise ValueError(f"unknown export format '{fmt}' (png, svg, pdf or html)")
+    size = SIZES[framing.size]
     # What plotly's `to_image` hands kaleido: the figure as a dict, drawn at its own size.
-    opts = {"format": fmt, "width": out.layout.width, "height": out.layout.height,
-            "scale": 2 if fmt == "png" else 1}
+    opts = {"format": fmt, "width": size.width, "height": size.height,
+            "scale": size.scale if fmt == "png" else 1}
     return RENDERER.render(out.to_dict(), opts)
 
 
@@ -215,14 +470,16 @@ RENDERER = Renderer()
 # The dataset's terms, printed in every data export's metadata (the JSON sidecar and the
 # workbook's `about` sheet). The figures are facts recorded with their citation; the
 # articles and documents they come from keep their own terms.
-LICENCE = ("CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/) for the curated "
+LICENCE_SHORT = "CC BY 4.0"
+LICENCE = (f"{LICENCE_SHORT} (https://creativecommons.org/licenses/by/4.0/) for the curated "
            "figures; each source's own terms apply to its text")
 PROJECT = "Western Balkans security-presence dashboard"
 
 
-def citation(caption: Caption) -> str:
-    """One line to cite an export by."""
-    return f"{PROJECT}: {caption.title} ({caption.filters}), data as of {caption.data_date}."
+def citation(caption: Caption, title: str | None = None) -> str:
+    """One line to cite an export by (`title`: the one the reader gave the image)."""
+    return (f"{PROJECT}: {title or caption.title} ({caption.filters}), data as of "
+            f"{caption.data_date}.")
 
 
 def about(caption: Caption, frame: pd.DataFrame,
