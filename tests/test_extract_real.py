@@ -133,6 +133,29 @@ def test_money_compared_named_for_defence_or_for_another_ministry():
     assert {v for *_, v, u in facts(text, day=day)} == {2.05e8}
 
 
+def test_a_series_of_dated_levels_each_with_its_own_year():
+    """The size as the force's predicate, each year with its own number, a thousands
+    group typed with a space after the comma, and the plan of the last clause kept to it."""
+    text = ("Over the years SFOR shrank. In 2000 the force was 21,000, in 2003 12, 000 and "
+            "by the end of 2005 the force will be about 5,000 personnel.")
+    got = facts(text, day=dt.datetime(2004, 1, 10))
+    assert ("troop_strength", "SFOR", None, "2000", 21000, "troops") in got
+    assert ("troop_strength", "SFOR", None, "2003", 12000, "troops") in got
+    assert not any(v == 5000 for *_, v, _ in got)
+    text = "IFOR was replaced by SFOR. By 2003, they totalled 12,000."
+    assert ("troop_strength", "SFOR", None, "2003", 12000, "troops") in facts(
+        text, day=dt.datetime(2010, 5, 1))
+
+
+def test_a_noun_left_out_after_the_first_figure_keeps_its_subject():
+    text = ("The Slovenian contingent in KFOR was once up to 400 soldiers; "
+            "today there are about 250.")
+    got = facts(text)
+    assert ("troop_contribution", "KFOR", "SVN", "2025-04-25", 250, "troops") in got
+    table = "KFOR contributing nations, May 2024\nGreece 120 2\nItaly 1,100 4\n"
+    assert not any(v in (2, 4) for *_, v, _ in facts(table))
+
+
 def test_every_candidate_says_why_and_every_dropped_number_says_why_not():
     found, dropped = explain("KFOR has about 4,500 troops from 27 countries; 30 soldiers were "
                              "injured.", DAY)

@@ -82,6 +82,9 @@ _MONTH_YEAR = re.compile(r"(?P<m>" + _MONTH_ALT + r")\.?,?\s+(?:of\s+|t[eë] vit
 _NUMERIC = re.compile(r"(?:(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>(?:19|20)\d{2})|"
                       r"(?P<y2>(?:19|20)\d{2})-(?P<m2>\d{2})-(?P<d2>\d{2}))(?!\d)")
 _SINCE = words("year_since")
+# "By 2004, they totalled 7,000": a year set off by a comma after "by" says when the
+# sentence holds ("by 2025 the force will be" has no comma and stays a deadline)
+_AS_OF_BY = re.compile(r"(?<!\w)by (?:early |late |mid-?)?(?:19|20)\d{2},")
 RELATIVE = [(-1, words("relative_last")), (0, words("relative_this")),
             (1, words("relative_next"))]
 
@@ -121,7 +124,9 @@ def mentions(low: str, start: int, end: int) -> list[When]:
     for m in years:
         if any(a <= m.start() < b for a, b in taken):
             continue
-        found.append(When(m.start(), m.end(), int(m.group("y")), None, _since(low, m.start())))
+        since = _since(low, m.start()) and not _AS_OF_BY.search(low, max(0, m.start() - 10),
+                                                                 min(len(low), m.end() + 1))
+        found.append(When(m.start(), m.end(), int(m.group("y")), None, since))
     found.sort()
     return found
 

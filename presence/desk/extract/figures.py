@@ -428,6 +428,12 @@ class Reader:
                 why_noun = "one end of a change in a sentence about troops ('from 6,500 to 2,500')"
             elif self.nation_right_after(ui, a) and self.unit_has_troops(ui):
                 why_noun = "a nation named right after it in a sentence about troops ('760 Français')"
+            elif self.series_item(ui, a):
+                why_noun = ("the next dated item of a series of troop figures "
+                            "('in 1999 the force was 33,000, in 2002 16,000')")
+            elif self.elided_noun(ui, a, after):
+                why_noun = ("the troop noun of the sentence's other figure, left out "
+                            "('up to 500 soldiers, currently there are about 300')")
             elif a.word:
                 return "a number word with no troop noun"
             else:
@@ -470,7 +476,12 @@ class Reader:
             S.PRESENT.search(low, noun_end, min(u.end, noun_end + 15))
         own_year = [w for w in self.dates_in(ui, noun_end, min(u.end, noun_end + 15))
                      if not w.since]
-        planned = (plan or S.PLAN_AFTER.search(low, noun_end, min(u.end, noun_end + S.PLAN_AFTER_REACH)))
+        # a plan word after the number counts in its own clause only: "16,000 and by June
+        # 2004 the force will be 7,000" plans the 7,000
+        plan_end = min(u.end, noun_end + S.PLAN_AFTER_REACH)
+        next_clause = _NEXT_CLAUSE.search(low, noun_end, plan_end)
+        planned = plan or S.PLAN_AFTER.search(low, noun_end,
+                                              next_clause.start() if next_clause else plan_end)
         if change == "from" and not planned and not own_year and not present:
             return "the level before a change ('from A to B')"
         strong_now = "strong" in why_noun and re.search(r"(?:its|their|the)\s+$", low[max(u.start, a.start - 8):a.start])
@@ -528,6 +539,13 @@ class Reader:
         # whose ---------------------------------------------------------------------
         contributor, who_how = self.contributor(ui, a, noun_end, mission, item, listed,
                                                 alias_nation)
+        lead = self._troop_figure_before(ui, a) if "left out" in why_noun or "series" in why_noun \
+            else None
+        if lead and lead.mission == mission and lead.contributor != contributor:
+            # an item that borrows the lead figure's noun is that figure's series: same force
+            contributor = lead.contributor
+            who_how = (f"contributor {contributor}: the sentence's lead figure's" if contributor
+                       else "the mission's total: like the sentence's lead figure")
         why.append(who_how)
         q, q_words = S.qualifier(low, a.start, a.plus, a.upper is not None, after)
         if q != "exact":
@@ -554,6 +572,30 @@ class Reader:
                 S.CONTINGENT.search(low, u.start, u.end)) or bool(
                 self.doc.missions_in(u.start, u.end) and S.STRENGTH_WORD.search(low, u.start, u.end))
         return self._may_count[ui]
+
+    def _troop_figure_before(self, ui: int, a: Amount) -> Candidate | None:
+        """The sentence's last troop figure before this number, if any."""
+        u = self.doc.units[ui]
+        before = [c for c in self.found
+                  if c.unit == "troops" and c.quote == (u.start, u.end) and c.end <= a.start]
+        return before[-1] if before else None
+
+    def series_item(self, ui: int, a: Amount) -> bool:
+        """A bare number right after a date, in a sentence whose earlier figure was troops."""
+        low = self.doc.low
+        return any(0 <= a.start - w.end <= 3 and not low[w.end:a.start].strip(" ,:")
+                   and w.month is None and _IN_YEAR.search(low, max(0, w.start - 5), w.start)
+                   for w in self.dates_in(ui)) and self._troop_figure_before(ui, a)
+
+    def elided_noun(self, ui: int, a: Amount, after: str) -> bool:
+        """A bare number closing its clause after a troop figure of the same sentence: the
+        noun is not said twice ('was up to 500 soldiers, currently there are about 300')."""
+        lead = self._troop_figure_before(ui, a)
+        if not (lead and _CLAUSE_ENDS.match(after)):
+            return False
+        between = self.doc.low[lead.end:a.start]  # a clause of its own, with words in it
+        return bool(re.search(r"[,;]|\s(?:and|i|a|e|dhe|und|et)\s", between)
+                    and re.search(r"[^\W\d_]{3}", between))
 
     def paired_with_troops(self, ui: int, a: Amount) -> bool:
         """'cut to under 2,000 from more than 2,300', 'out of today's 6,800': a number that
@@ -646,10 +688,18 @@ class Reader:
         found = [w for w in found if not (w.end <= a.start and a.start - w.end > 60 and
                                           re.search(r"\d{1,2}\.?\s*$", low[max(0, w.start - 6):w.start]))]
         if found:
+            # a year just after the number is its date, unless a number follows that
+            # year: "the force was 33,000, in 2002 16,000" gives 2002 to 16,000
             near_after = [w for w in found if 0 <= w.start - noun_end <= 25
-                          and not re.search(r"[).;]", low[noun_end:w.start])]
+                          and not re.search(r"[).;]", low[noun_end:w.start])
+                          and not _NUMBER_NEXT.match(low, w.end, min(u.end, w.end + 6))
+                          and not _NEXT_CLAUSE.search(low, noun_end, w.start)]
             before = [w for w in found if w.end <= a.start]
-            pick = near_after[0] if near_after else before[-1] if before else found[0]
+            # "in 2003 12,000": the year written right before the number is its own
+            right_before = [w for w in before if a.start - w.end <= 3
+                            and not low[w.end:a.start].strip(" ,:")]
+            pick = right_before[-1] if right_before else near_after[0] if near_after else \
+                before[-1] if before else found[0]
             if pub and pick.year == pub.year and not pick.month:
                 return pub.date().isoformat(), f"date: the date line (year {pick.year} named)", True
             return pick.iso(), f"date {pick.iso()}: in the sentence", True
@@ -788,6 +838,10 @@ class Reader:
         return nearest.code, f"contributor {nearest.code}: the clause's subject"
 
 
+_NEXT_CLAUSE = re.compile(r"[;]|\s(?:and|but|while|whereas|und|aber|et|mais|dhe|por|i|a|ali|e|ma)\s")
+_IN_YEAR = re.compile(r"(?:in|en|im|u|n[eë]|nel|vo|at)\s+$")
+_CLAUSE_ENDS = re.compile(r"\s*(?:[,.;)]|$)")
+_NUMBER_NEXT = re.compile(r"[\s,:]*\d")
 _PREPOSITION = re.compile(r"(?:^|\s)(?:to|in|within|of|for|with|u|na|n[eë]|t[eë]|at|zu|im|in der|"
                           r"au|à la|dans|nella|nel|alla)\s+(?:the\s+)?(?:nato\S*\s+)?$", re.IGNORECASE)
 

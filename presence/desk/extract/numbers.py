@@ -25,13 +25,16 @@ from .vocab import CURRENCY_WORDS, FLAGS, NUMBER_WORDS, WORDS, alternation, lite
 
 MAX_DIGITS = 15  # a trillion in any currency unit; longer digit runs are ids or garbage
 
+# "16, 000" (a comma and a space, as some NATO pages type thousands) is one number only
+# when the group is 000: "12, 345" stays a list of two.
 # No look-behind first (it would make the engine test every position): a match glued to a
 # word or a number before it is dropped by `_starts_clean` instead.
 # The first digit stands outside the alternatives (\d{1,3} written \d\d{0,2}, \d+ as \d\d*,
 # the same tries in the same order): a pattern that starts with a character class lets the
 # engine skip in C to the next digit, instead of trying the alternatives at every position.
 _DIGITS = re.compile(
-    r"(?P<int>\d(?:\d{0,2}(?:(?:[.,'’](?=\d{3}(?!\d))|[ \u00a0\u202f](?=\d{3}(?![\d]|[.,]\d)))"
+    r"(?P<int>\d(?:\d{0,2}(?:(?:[.,'’](?=\d{3}(?!\d))|[ \u00a0\u202f](?=\d{3}(?![\d]|[.,]\d))|"
+    r",[ \u00a0\u202f](?=000(?![\d]|[.,]\d)))"
     r"\d{3})+(?![.,]\d{3})|\d*))(?:[.,](?P<dec>\d+)(?![.,]\d))?(?P<plus>\+)?", FLAGS)
 _NON_DIGIT = re.compile(r"\D")
 # Number words are tried only where a word starts: the look-behind fails at once inside a

@@ -47,7 +47,7 @@ WORDS = {
     "thousand": [r"tausend"],
     "million": [r"mio\.?", r"million\w*"],
     "billion": [r"mrd\.?", r"milliard\w*"],
-    "strength_before": [r"st[aä]rke von", r"umfasst", r"z[aä]hlt", r"kontingent\w* von"],
+    "strength_before": [r"st[aä]rke von", r"umfasste?", r"z[aä]hlte?", r"kontingent\w* von"],
     "contingent": [r"kontingent\w*"],
     "compare": [r"gegen[uü]ber", r"von", r"als"],
 }

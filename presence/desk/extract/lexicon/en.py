@@ -98,7 +98,12 @@ WORDS = {
     "billion": [r"billions?", r"bn\b", r"b\b"],
     "strength_before": [r"strength(?: of)?:?", r"troop strength:?", r"total strength:?",
                         r"troop level of", r"numbers?", r"numbering", r"a force of",
-                        r"contingent of", r"troop contribution:?", r"personnel:?"],
+                        r"contingent of", r"troop contribution:?", r"personnel:?",
+                        # the force as subject, the size as its predicate: "in 1999 the force
+                        # was 33,000", "they totalled 7,000", "the current level of 160"
+                        r"totall?(?:ed|s|ing)", r"stood at", r"stands? at", r"comprised",
+                        r"comprises", r"(?:force|mission|contingent) (?:was|is|were|are)",
+                        r"(?:current |present )?levels? of"],
     "contingent": [r"contingents?", r"detachments?", r"troop contribution", r"units?\b",
                    r"battalions?"],
     # words that make a dated sentence an event of that kind (events.py)

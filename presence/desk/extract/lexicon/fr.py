@@ -44,7 +44,7 @@ WORDS = {
     "thousand": [r"mille"],
     "million": [r"millions?"],
     "billion": [r"milliards?"],
-    "strength_before": [r"effectif\w* (?:de|:)", r"compte", r"contingent\w* de", r"fort de",
+    "strength_before": [r"effectif\w* (?:de|:)", r"compte", r"comptai[te]", r"comptent", r"contingent\w* de", r"fort de",
                         r"forte de"],
     "contingent": [r"contingent\w*", r"d[eé]tachement\w*"],
     "compare": [r"contre", r"par rapport [aà]", r"que"],

@@ -59,7 +59,7 @@ WORDS = {
     "thousand": [r"mij[eë]\w*"],
     "million": [r"milion\w*", r"mln\.?", r"mil\."],
     "billion": [r"miliard\w*", r"mld\.?"],
-    "strength_before": [r"numri i \w+ [eë]sht[eë]", r"num[eë]ron", r"kontingjent\w* (?:prej|me)"],
+    "strength_before": [r"numri i \w+ [eë]sht[eë]", r"num[eë]ron(?:te)?", r"kontingjent\w* (?:prej|me)"],
     "contingent": [r"kontingjent\w*"],
     # words that make a dated sentence an event of that kind (events.py)
     "event_reinforcement": [r"p[eë]rforc\w*", r"rrit\w* (?:numrin|pranin)\w*"],
