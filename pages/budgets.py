@@ -67,7 +67,7 @@ def normalised_view(version, f, basis: str, log: bool):
     return SimpleNamespace(
         frame=n, dated=dated, basis=spec.basis,
         chart=charts.normalised_chart(n, spec.unit, title, spec.basis, log=log),
-        caption=widgets.make_caption(f"{title} ({spec.unit})", f, dated),
+        caption=widgets.make_caption(f"{title} ({spec.unit})", f, dated, note=spec.basis),
         known=normalise.countries_with_data(ds, basis))
 
 

@@ -275,3 +275,34 @@ def test_view_link_and_embed_code():
     assert 'title="KFOR &quot;strength&quot;"' in code
     assert 'src="http://example.org/troops?embed=true"' in export.embed_code(
         "http://example.org/troops", "t")
+
+
+def test_the_panel_under_a_chart(ds):
+    """The Troops page's strength chart, run by AppTest: the panel offers the title and
+    subtitle (defaults from the chart), the style, the sizes, the link and embed code."""
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    root = Path(__file__).resolve().parent.parent
+    at = AppTest.from_file(str(root / "dashboard.py"), default_timeout=120)
+    at.query_params["mission"] = "KFOR"
+    at.run()
+    at.query_params["mission"] = "KFOR"
+    at.switch_page(str(root / "pages" / "troops.py")).run()
+    assert not at.exception, [e.message for e in at.exception]
+    title = next(t for t in at.text_input if t.key.startswith("troops_strength_title_"))
+    subtitle = next(t for t in at.text_input if t.key.startswith("troops_strength_subtitle_"))
+    assert title.value == "Troop strength by mission"
+    assert subtitle.value == "Filters: mission: KFOR"
+    style = at.radio(key="troops_strength_mode")
+    assert style.value == "clean" and style.options == ["Clean", "Analyst"]
+    size = at.selectbox(key="troops_strength_size")
+    assert size.value == "article" and len(size.options) == len(export.SIZES)
+    # KFOR alone: one series, nothing to choose; with every mission, all four offered
+    assert not [m for m in at.multiselect if m.key and m.key.startswith("troops_strength_")]
+    codes = [c.value for c in at.code]
+    assert "?mission=KFOR" in codes  # AppTest knows no URL: the link is relative
+    assert any(c.startswith("<iframe") and "mission=KFOR&amp;embed=true" in c for c in codes)
+    # The heat map has no analyst layers: no style to choose
+    assert not [r for r in at.radio if r.key == "troops_heatmap_mode"]

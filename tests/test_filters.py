@@ -35,3 +35,12 @@ def test_swapped_dates_are_put_right():
 def test_describe_names_countries():
     f = Filters(hosts=("XKX",))
     assert f.describe({"XKX": "Kosovo"}) == "host: Kosovo"
+
+
+def test_embed_mode_keys_are_not_reported_as_ignored():
+    """An embed code's link adds Streamlit's `embed` and `embed_options`: the filters
+    read around them and say nothing was ignored."""
+    f = from_query({"mission": "KFOR", "embed": "true", "embed_options": ["light_theme",
+                                                                          "show_padding"]},
+                   missions={"KFOR"}, countries={"XKX"})
+    assert f.missions == ("KFOR",) and f.dropped == ()

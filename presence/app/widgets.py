@@ -1,9 +1,12 @@
 """A chart as a page draws it: the Plotly figure, the sources of a clicked
-point, and under it the export buttons (images, CSV, workbook, About JSON),
-whose files are built only on click.
+point, and under it its export panel: the image framed for publishing (title,
+subtitle, clean or analyst style, size, series), the files (images, CSV,
+workbook, About JSON), whose bytes are built only on click, and the view's
+link and embed code.
 """
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable
 
 import pandas as pd
@@ -12,6 +15,7 @@ import streamlit as st
 
 from presence.app.data import dataset
 from presence.app.links import source_link
+from presence.app.state import filters
 from presence.view import export, query, text
 from presence.view.filters import Filters
 
@@ -63,25 +67,29 @@ def show_selected_sources(event) -> None:
 def export_buttons(fig: go.Figure, *, key: str, caption: export.Caption, frame: pd.DataFrame,
                    geojson: Callable[[], dict] | None = None,
                    displayed: pd.DataFrame | None = None) -> None:
-    """Download buttons; `geojson` is a function, so the map's GeoJSON is built on click.
+    """The chart's export panel: how the image is framed, the files, the link and embed.
 
-    Image buttons are greyed out, with the reason, when this machine has no
-    browser to draw them: inside the download callback the reader would only
-    see "Failed to generate file".
+    Files are built on click (a download button given a function); `geojson` is a
+    function too, so the map's GeoJSON is built only then. Image buttons are greyed
+    out, with the reason, when this machine has no browser to draw them: inside the
+    download callback the reader would only see "Failed to generate file".
     """
     stem = key.replace("_", "-")
-    with st.expander("Export this chart or its data", expanded=False):
+    with st.expander("Export this chart or its data · share or embed it", expanded=False):
         try:
             export.check_images()
             images = True
         except export.ExportUnavailable as exc:
             st.warning(str(exc))
             images = False
-        st.caption("The chart")
+        link = view_link()
+        framing = framing_controls(fig, key=key, caption=caption, link=link)
+        st.caption("The chart, framed as above, with its sources, data date, link, licence "
+                   "and citation printed under it")
         cols = st.columns(4)
         for col, fmt in zip(cols, ["png", "svg", "pdf", "html"]):
             col.download_button(
-                fmt.upper(), data=lambda fmt=fmt: export.figure_bytes(fig, fmt, caption),
+                fmt.upper(), data=lambda fmt=fmt: export.figure_bytes(fig, fmt, caption, framing),
                 file_name=f"{stem}.{fmt}", key=f"{key}_{fmt}", on_click="ignore",
                 mime=export.IMAGE_FORMATS.get(fmt, "text/html"),
                 disabled=fmt in export.IMAGE_FORMATS and not images)
@@ -113,19 +121,85 @@ def export_buttons(fig: go.Figure, *, key: str, caption: export.Caption, frame: 
                 "GeoJSON", data=lambda: export.geojson_bytes(geojson(), caption),
                 file_name=f"{stem}.geojson", mime="application/geo+json",
                 key=f"{key}_geojson", on_click="ignore")
-        st.caption("Images and HTML carry the title, filters, sources and data date. The CSV "
-                   "files are plain (one header line): the displayed data is what the chart "
-                   "draws, the full data every figure with its source. Their title, filters, "
-                   "sources, licence and citation are in the JSON beside them and in the "
-                   "workbook's `about` sheet.")
+        st.caption("The CSV files are plain (one header line): the displayed data is what "
+                   "the chart draws, the full data every figure with its source. Their title, "
+                   "filters, sources, licence and citation are in the JSON beside them and in "
+                   "the workbook's `about` sheet.")
+        share(link, framing.title_for(caption))
 
 
-def make_caption(title: str, f: Filters, frame: pd.DataFrame, date_column: str = "date") -> \
-        export.Caption:
+def framing_controls(fig: go.Figure, *, key: str, caption: export.Caption,
+                     link: str) -> export.Framing:
+    """Title, subtitle, style, size and series of the exported image.
+
+    A field's key carries a digest of its default, so a title that follows the
+    filters (the map's date) starts again from the new default when they change,
+    and the series list starts again from all when the chart's series change.
+    """
+    title_default, subtitle_default = caption.title, export.default_subtitle(caption)
+    top = st.columns(2)
+    title = top[0].text_input("Title", value=title_default,
+                              key=f"{key}_title_{_digest(title_default)}")
+    subtitle = top[1].text_input("Subtitle", value=subtitle_default,
+                                 key=f"{key}_subtitle_{_digest(subtitle_default)}",
+                                 help="Empty for none. The filters are in the footer's "
+                                      "citation whatever this says.")
+    cols = st.columns([2, 3, 4])
+    mode = "clean"
+    if export.has_analyst_layers(fig):
+        mode = cols[0].radio(
+            "Style", list(export.MODES), key=f"{key}_mode", horizontal=True,
+            format_func=lambda m: m.capitalize(),
+            help=" · ".join(export.MODES.values()) + ". The chart on this page is the "
+                 "analyst's view.")
+    size = cols[1].selectbox("Size", list(export.SIZES), key=f"{key}_size",
+                             format_func=lambda s: export.SIZES[s].label,
+                             help="The PNG has exactly these pixels; PDF and SVG the same "
+                                  "layout, drawn as vectors.")
+    options = export.series(fig, mode)
+    keep = None
+    if len(options) > 1:
+        chosen = cols[2].multiselect(
+            "Series to include", options, default=options,
+            key=f"{key}_series_{_digest(' | '.join(options))}",
+            help="A series hidden by clicking the chart's legend is hidden in your browser "
+                 "only: the export cannot see it. Leave it out here.")
+        keep = None if chosen == options else tuple(chosen)
+    return export.Framing(title=title, subtitle=subtitle, mode=mode, size=size, series=keep,
+                          link=link)
+
+
+def share(link: str, title: str) -> None:
+    """The view's link and an embed code, each in a code block with a copy button."""
+    left, right = st.columns(2)
+    left.caption("**Copy link**: reopens this page with these filters")
+    left.code(link, language=None, wrap_lines=True)
+    right.caption("**Copy embed code**: this page in an article, without the app's menu "
+                  "and toolbar (Streamlit's embed mode); in a frame narrower than a tablet "
+                  "the filters' sidebar starts folded")
+    right.code(export.embed_code(link, title), language="html", wrap_lines=True)
+
+
+def view_link() -> str:
+    """The address that reopens this view: the page's URL (st.context.url, without its
+    query) with the filters and the page's own keys, as the shell will write them into
+    the address bar at the end of this run. Relative when the URL is unknown (AppTest)."""
+    params = {**filters().to_query(), **st.session_state.get("page_query", {})}
+    return export.view_link(st.context.url, params)
+
+
+def _digest(text: str) -> str:
+    return f"{zlib.crc32(text.encode('utf-8')):08x}"
+
+
+def make_caption(title: str, f: Filters, frame: pd.DataFrame, date_column: str = "date", *,
+                 note: str = "") -> export.Caption:
+    """What an export prints about a chart; `note` says what its numbers are when the
+    title does not (a unit, a basis), and opens the exported image's subtitle."""
     names = query.country_names(dataset())
     return export.Caption(title=title, filters=f.describe(names),
                           data_date=query.data_date(frame, date_column),
-                          sources=export.caption_sources(frame))
+                          sources=export.caption_sources(frame), note=note)
 
 
 def fmt_estimate(value, low, high, qualifier: str | None = None) -> str:
