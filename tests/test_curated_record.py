@@ -266,3 +266,60 @@ def test_presence_validate_runs_the_checks(data_copy):
     failed = validate()
     assert failed.returncode == 1
     assert f"troops.csv, line {line}: repeats line" in failed.stderr
+
+
+# --- mirrors: originals found, figures withdrawn, the share ---------------------------------
+
+def _withdrawn(directory):
+    """(mission, date, figure, former source) of each row of data/WITHDRAWN.md's table;
+    a row whose former source reads "same ..." has the source of the row above."""
+    import re
+
+    out, source = [], None
+    for line in (directory / "WITHDRAWN.md").read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 6 or not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", cells[2]):
+            continue
+        figure = int(re.search(r"\d[\d,]*", cells[3]).group().replace(",", ""))
+        named = re.search(r"`([^`]+)`", cells[4])
+        source = named.group(1) if named else source
+        out.append((cells[0], cells[2], figure, source))
+    return out
+
+
+def test_withdrawn_figures_stay_out_of_the_record(ds):
+    """Each figure data/WITHDRAWN.md lists is gone, and what covers it cites no mirror."""
+    from pathlib import Path
+
+    withdrawn = _withdrawn(Path(ds.directory))
+    assert len(withdrawn) >= 18
+    t = ds.troops
+    for mission, as_of, figure, source in withdrawn:
+        back = t[(t.mission_id == mission) & (t.as_of == as_of) & (t.value == figure)
+                 & (t.source_id == source)]
+        assert back.empty, (mission, as_of, figure, source)
+
+
+def test_mirror_share_is_reported_and_every_mirror_row_says_so(ds):
+    import subprocess
+    import sys
+
+    from presence.record.checks import NO_ORIGINAL
+
+    quality = ds.troops.source_id.map(ds.sources.set_index("source_id").quality)
+    mirror = ds.troops[quality == "mirror"]
+    assert mirror.note.str.lower().str.contains(NO_ORIGINAL, regex=False).all()
+    assert len(mirror) / len(ds.troops) < 0.07  # 10.9% before issue 12's pass
+    run = subprocess.run([sys.executable, "scripts/mirror_share.py", "--data",
+                          str(ds.directory)], capture_output=True, text=True)
+    assert f'"mirror_figures": {len(mirror)}' in run.stdout
+
+
+def test_kfor_february_2025_snapshot_adds_up_to_its_total(ds):
+    """NATO's 4,686 of early 2025 by nation, as relayed with Bild's report of 19 February."""
+    t = ds.troops[ds.troops.source_id == "kfornat-balkanview-2025-02"]
+    total = t[t.contributor == "ALL"].value
+    nations = t[t.contributor != "ALL"]
+    assert list(total) == [4686] and len(nations) == 29
+    assert nations.value.sum() == 4686
+    assert nations.set_index("contributor").value[["ITA", "USA"]].tolist() == [1258, 602]
