@@ -156,6 +156,33 @@ def test_a_noun_left_out_after_the_first_figure_keeps_its_subject():
     assert not any(v in (2, 4) for *_, v, _ in facts(table))
 
 
+def test_now_in_the_numbers_own_clause_and_a_year_that_labels_a_name():
+    text = ("Con oltre 40.000 soldati nel 1999, oggi la missione Kfor conta circa 4.000 militari.")
+    assert ("troop_strength", "KFOR", None, "2025-04-25", 4000, "troops") in facts(text)
+    text = "Fort de 700 hommes, EUFOR Althea veille au respect des accords de Dayton (1995)."
+    assert ("troop_strength", "EUFOR-ALTHEA", None, "2025-04-25", 700, "troops") in facts(text)
+
+
+def test_a_scale_abbreviation_and_a_share_restated_as_money():
+    text = ("Das Verteidigungsbudget Sloweniens? Nein: das Militärbudget Montenegros wird sich "
+            "heuer auf 1,5 Prozent des BIP, bzw. 90,5 Mio. Euro belaufen.")
+    got = facts(text, day=dt.datetime(2021, 3, 2))
+    assert ("defence_budget", None, "MNE", "2021", 90500000, "EUR") in got
+
+
+def test_whose_troops_from_the_unit_they_belong_to_and_from_the_sentence_before():
+    text = ("Between May and November 2006, 480 soldiers of the 14th Austrian Contingent served "
+            "in the Kosovo Force.")
+    assert ("troop_contribution", "KFOR", "AUT", "2006-11", 480, "troops") in facts(
+        text, day=dt.datetime(2006, 12, 1))
+    text = ("Les soldats français au Kosovo\n\nLa France, contributeur de la KFOR, y compte "
+            "environ 400 hommes. En 2010 la KFOR est devenue une force de dissuasion. "
+            "Elle est ainsi passée à 9 000 hommes en mars 2010.")
+    got = facts(text, title="Les soldats français au Kosovo", day=dt.datetime(2012, 5, 1))
+    assert ("troop_contribution", "KFOR", "FRA", "2012-05-01", 400, "troops") in got
+    assert ("troop_strength", "KFOR", None, "2010-03", 9000, "troops") in got
+
+
 def test_every_candidate_says_why_and_every_dropped_number_says_why_not():
     found, dropped = explain("KFOR has about 4,500 troops from 27 countries; 30 soldiers were "
                              "injured.", DAY)

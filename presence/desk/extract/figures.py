@@ -37,6 +37,7 @@ RELATIVE_REACH = 60      # "this year's amended budget" dates the amount beside 
 GDP_REACH = 15           # "GDP of 12 billion"; "1.85% of GDP in 2023 (EUR 274 million)" is the budget
 START_REACH = 120        # "Ursprünglich beteiligten sich ... mit einer Truppenstärke von etwa 48.000"
 PRESENT_REACH = 40       # "its current Stabilization Force of 12,000 troops"
+PRESENT_CLAUSE = 90      # how far back "now" reaches within the number's clause
 HEADING_CHARS = 100      # a heading or a list's lead line; longer is a sentence with its own subject
 NEVER_CONTRIBUTES = {"XKX", "BIH", "SRB"}  # hosts, and Serbia, which sent troops to neither
 # Confidence: a base, and what each piece of evidence adds (a curator sorts by it).
@@ -48,6 +49,9 @@ NOTHING_AFTER = re.compile(r"\s*(?:[,.;:)\]–-]|$|(?:in|n[eë]|u|na|vo|v|sot|to
 _AFTER_A_NUMBER = re.compile(r"\d[\s\u00a0]?$")
 _ORDINAL = re.compile(r"\.\s?[a-zà-ž]")  # "das 38. deutsche Einsatzkontingent"
 _FROM_AFTER_NOUN = re.compile(r"^\s*(?:from|iz|nga|aus|de|da|dall\w*|dalla|dei|del|des|du|od)\s+$")
+# "525 soldiers of the 12th Austrian contingent": the nation's adjective before its unit
+_OF_CONTINGENT = re.compile(r"\s*(?:of|from|in|des|du|del|della|i|t[eë]|e)\s+(?:the\s+|its\s+)?"
+                            r"(?:\d+\w*\s+|\w+\s+)?$")
 
 
 @dataclass
@@ -192,7 +196,10 @@ class Reader:
             return "money too small to be a defence budget"
         if too_large:
             return "money too large to be a Balkan defence budget (an alliance's or a GDP)"
-        gdp = S.near(S.GDP, low, a.start - GDP_REACH, a.start) or S.GDP.match(
+        gdp_before = S.near(S.GDP, low, a.start - GDP_REACH, a.start)
+        if gdp_before and _RESTATED.fullmatch(low, gdp_before.end(), a.start):
+            gdp_before = None  # "1.67% of GDP, or EUR 80.19 million": the same money as an amount
+        gdp = gdp_before or S.GDP.match(
             low, a.end, min(u.end, a.end + 25)) or re.match(r"\s*(?:of|të|od)?\s*(?:gdp|bdp|pbb|bpv)",
                                                             low[a.end:a.end + 12])
         if gdp:
@@ -608,6 +615,12 @@ class Reader:
         return self.unit_has_troops(ui) or bool(S.CONTINGENT.search(text)) or bool(
             doc.missions_in(u.start, u.end) and S.STRENGTH_WORD.search(text))
 
+    def mission_is_antecedent(self, ui: int, never: set[str]) -> bool:
+        """The sentence names a mission and no contributing nation."""
+        u = self.doc.units[ui]
+        return bool(self.doc.missions_in(u.start, u.end)) and not any(
+            c.code not in never for c in self.doc.countries(ui))
+
     def nation_counts_troops(self, nation: str) -> bool:
         """The article counts this nation's soldiers somewhere (not only its politics)."""
         if nation not in self._nation_counts:
@@ -673,10 +686,16 @@ class Reader:
         pub = doc.published
         next_number = re.search(r"\d", low[noun_end:min(u.end, noun_end + 25)])
         after_end = noun_end + (next_number.start() if next_number else 25)
-        present = S.PRESENT.search(low, max(u.start, a.start - 40), a.start) or \
+        # "now" anywhere in the number's own clause: "over 50,000 in 1999, today the force
+        # counts about 3,500" dates the 3,500 by the date line, not by 1999
+        clause = max(low.rfind(",", u.start, a.start), low.rfind(";", u.start, a.start))
+        reach = min(a.start - 40, clause) if a.start - clause <= PRESENT_CLAUSE else a.start - 40
+        present = S.PRESENT.search(low, max(u.start, reach), a.start) or \
             S.PRESENT.search(low, noun_end, min(u.end, after_end))
         start = S.START.search(low, max(u.start, a.start - START_REACH), a.start)
-        found = [w for w in self.dates_in(ui) if not w.since]
+        # "the Dayton accords (1995)": a year in parentheses labels the name before it
+        found = [w for w in self.dates_in(ui) if not w.since
+                 and not (low[w.start - 1:w.start] == "(" and low[w.end:w.end + 1] == ")")]
         if present and pub:
             return pub.date().isoformat(), f"date: the date line ('{present.group()}')", False
         if start and (not found or a.start - start.end() <= 30):
@@ -787,6 +806,9 @@ class Reader:
         for c in countries:
             if noun_end <= c.start <= noun_end + 30 and _FROM_AFTER_NOUN.match(low[noun_end:c.start]):
                 return c.code, f"contributor {c.code}: 'from {low[c.start:c.end]}'"
+            if noun_end <= c.start <= noun_end + 30 and _OF_CONTINGENT.fullmatch(
+                    low, noun_end, c.start) and S.CONTINGENT.match(low, c.end + 1, c.end + 40):
+                return c.code, f"contributor {c.code}: 'of the {low[c.start:c.end]} contingent'"
         if S.TOTAL_TAIL.search(low, max(u.start, a.start - 30), a.start):
             return None, "the mission's total: 'total'"
         # "(dont 6000 Français), 13.000 militaires": a nation written right after another
@@ -818,6 +840,10 @@ class Reader:
         title_nations = {c.code for c in doc.title_countries()} - never \
             if not entities and not doc.missions_in(u.start, u.end) else set()
         nation = doc.main_nation if title_nations else None
+        if nation and not entities and ui > 0 and self.mission_is_antecedent(ui - 1, never):
+            # "... the KFOR became a deterrent presence. It went from 13,000 to 10,000 men":
+            # the sentence before names the force and no nation, so "it" is the force
+            return None, "the mission's total: the force the sentence before is about"
         if nation and nation in title_nations and self.nation_counts_troops(nation):
             return nation, (f"contributor {nation}: the nation the article is about "
                             f"(named in the title; the sentence names no mission)")
@@ -841,9 +867,12 @@ class Reader:
 _NEXT_CLAUSE = re.compile(r"[;]|\s(?:and|but|while|whereas|und|aber|et|mais|dhe|por|i|a|ali|e|ma)\s")
 _IN_YEAR = re.compile(r"(?:in|en|im|u|n[eë]|nel|vo|at)\s+$")
 _CLAUSE_ENDS = re.compile(r"\s*(?:[,.;)]|$)")
+_RESTATED = re.compile(r"[\s,(]*(?:or|bzw\.?|odnosno|ili|respectively|i\.e\.|that is|ose|"
+                       r"soit|ovvero|cio[eè]|ili|или|односно|т\.е\.)?[\s:]*(?:€|\$|eur|usd)?\s*")
 _NUMBER_NEXT = re.compile(r"[\s,:]*\d")
 _PREPOSITION = re.compile(r"(?:^|\s)(?:to|in|within|of|for|with|u|na|n[eë]|t[eë]|at|zu|im|in der|"
-                          r"au|à la|dans|nella|nel|alla)\s+(?:the\s+)?(?:nato\S*\s+)?$", re.IGNORECASE)
+                          r"au|à la|dans|nella|nel|alla|de la|du|de l['’]|della|dell['’]|des)"
+                          r"\s*(?:the\s+)?(?:nato\S*\s+)?$", re.IGNORECASE)
 
 
 def _scale_of(a: Amount) -> float | None:

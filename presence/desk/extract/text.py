@@ -69,6 +69,10 @@ class Unit(NamedTuple):
 # look-behind or a class like [.!?] first would make it try every position).
 _END = r"[\"”»']?[ \t\u00a0]+(?=[\"“„«(]?[A-ZÇËŠŽĆČĐÖÜÄÉÈ])"
 _BREAK = re.compile(r"\n\n*|\." + _END + "|!" + _END + r"|\?" + _END)
+# Abbreviations whose full stop is not a sentence's end even before a capital: scale words
+# ("80,19 Mio. Euro", "1,2 mld. Dinara"), ranks before a name ("Gen. Smith"), "bzw.", "ca."
+_ABBREVIATION = re.compile(r"(?<![^\W\d_])(?:mio|mrd|mil|mln|mld|mlrd|tsd|tys|hilj|bzw|ca|"
+                           r"approx|gen|col|lt|brig|maj|capt|dr|prof|nr|no)$", re.IGNORECASE)
 
 
 def units(text: str) -> list[Unit]:
@@ -81,6 +85,9 @@ def units(text: str) -> list[Unit]:
     start, line_no, first = 0, 0, True
     for m in _BREAK.finditer(text):
         newline = text[m.start()] == "\n"
+        if not newline and text[m.start()] == "." and \
+                _ABBREVIATION.search(text, max(start, m.start() - 6), m.start()):
+            continue
         end = m.start() if newline else m.start() + 1  # a sentence keeps its full stop
         if end > start and not text[start:end].isspace():
             out.append(Unit(start, end, line_no, first))
