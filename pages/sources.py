@@ -2,7 +2,7 @@
 import streamlit as st
 
 from presence.app import data, links, shell, state
-from presence.view import query, text
+from presence.view import bundle, query, text
 
 shell.require_shell()
 ds = data.dataset()
@@ -13,6 +13,15 @@ st.caption("Every figure in the dashboard names one of these documents. Select a
 
 with st.expander("What the record covers, and its gaps"):
     st.markdown(data.coverage_report())
+
+st.download_button(
+    "Download the whole dataset (zip)", key="sources_zip", on_click="ignore",
+    data=lambda: bundle.dataset_zip(ds), file_name=f"{bundle.folder(ds)}.zip",
+    mime="application/zip", icon=":material/download:",
+    help="Every table as CSV, their description (datapackage.json, a Frictionless Data "
+         "Package), the coverage report, and a README with the data version and date, the "
+         "licence (CC BY 4.0 for the curated figures; each source keeps its own terms) and "
+         "how to cite it.")
 
 search = st.text_input("Search titles and outlets", key="source_search")
 table = query.sources(ds, search)
