@@ -68,7 +68,7 @@ years_from_link(years)
 choices = tables_view(data.data_version(), f, now, None).choices
 if choices and st.session_state.get("tables_mission") not in choices:
     asked = st.query_params.get("contingents")
-    st.session_state.tables_mission = asked if asked in choices else choices[0]
+    st.session_state["tables_mission"] = asked if asked in choices else choices[0]
 
 col_from, col_to = st.columns(2)
 first = col_from.selectbox("Change from", years, key="tables_from",

@@ -167,11 +167,16 @@ def readme(ds: Dataset, content: dict[str, bytes]) -> str:
     return "\n".join(lines)
 
 
+# The fields of every entry that would otherwise follow the machine that builds the zip:
+# deflated, made on "Unix" (3) with rw-r--r-- permissions wherever it is built.
+ENTRY_FIELDS = {"compress_type": zipfile.ZIP_DEFLATED, "create_system": 3,
+                "external_attr": 0o644 << 16}
+
+
 def _entry(name: str, stamp: tuple[int, int, int, int, int, int]) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=stamp)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.create_system = 3  # Unix, whatever machine builds it, so the bytes do not vary
-    info.external_attr = 0o644 << 16  # rw-r--r--
+    for field, value in ENTRY_FIELDS.items():
+        setattr(info, field, value)
     return info
 
 
