@@ -12,6 +12,7 @@ frames), so the zip holds exactly what the project publishes and validates.
 """
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import json
@@ -69,6 +70,12 @@ def files(ds: Dataset) -> dict[str, bytes]:
 
         out[COVERAGE_FILE] = report(ds).encode("utf-8")
     return out
+
+
+def rows(table: bytes) -> int:
+    """Rows of a CSV file as the zip holds it (not as a loaded dataset counted them: the
+    README must describe the bytes beside it)."""
+    return max(sum(1 for _ in csv.reader(io.StringIO(table.decode("utf-8")))) - 1, 0)
 
 
 def version(tables: dict[str, bytes]) -> str:
@@ -135,10 +142,8 @@ def readme(ds: Dataset, content: dict[str, bytes]) -> str:
                        "Frictionless Data Package. Check the tables against it with "
                        f"`frictionless validate {PACKAGE_FILE}`."))
     for path, (name, description) in descriptions.items():
-        rows = len(ds.tables[name]) if name in ds.tables else None
         what = ROW_IS.get(name) or description or name
-        lines.append(_item(f"{path} ({rows:,} rows): one row is {what}."
-                           if rows is not None else f"{path}: {what}."))
+        lines.append(_item(f"{path} ({rows(content[path]):,} rows): one row is {what}."))
     lines.append(_item(f"{COVERAGE_FILE}: what the record covers, mission by mission and "
                        "country by country, and its gaps."))
     lines.append(_item(f"{README_FILE}: this file."))
