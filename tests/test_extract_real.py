@@ -183,6 +183,16 @@ def test_whose_troops_from_the_unit_they_belong_to_and_from_the_sentence_before(
     assert ("troop_strength", "KFOR", None, "2010-03", 9000, "troops") in got
 
 
+def test_a_hard_wrapped_line_is_one_sentence_and_one_rotation_is_not_a_cumulative_total():
+    text = ("SFOR Press Release\nEach task force will be renamed and\nconsist of about 1,500 "
+            "soldiers by June.\n")
+    assert not facts(text, day=dt.datetime(2003, 12, 16))
+    text = ("From May to November 2007, 310 soldiers of the 17th Austrian contingent served in "
+            "Kosovo with KFOR. Over 100,000 soldiers have served in KFOR since 1999.")
+    got = facts(text, day=dt.datetime(2007, 12, 1))
+    assert {v for *_, v, _ in got} == {310}
+
+
 def test_every_candidate_says_why_and_every_dropped_number_says_why_not():
     found, dropped = explain("KFOR has about 4,500 troops from 27 countries; 30 soldiers were "
                              "injured.", DAY)

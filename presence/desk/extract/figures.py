@@ -470,7 +470,8 @@ class Reader:
         ceiling = S.CEILING.search(pre) or S.CEILING.search(low, noun_end, min(u.end, noun_end + 40))
         if ceiling:
             return f"a ceiling or authorised maximum ({ceiling.group()})"
-        if S.CUMULATIVE.search(unit_text):
+        # "525 soldiers of the 12th contingent served in ...": one rotation, not a total
+        if S.CUMULATIVE.search(unit_text) and not _ROTATION.search(unit_text):
             return "all who served over the years"
         if S.DELTA_TAIL.search(low, max(u.start, a.start - 30), a.start) or \
                 S.DELTA_HEAD.match(after):
@@ -869,6 +870,8 @@ _IN_YEAR = re.compile(r"(?:in|en|im|u|n[eë]|nel|vo|at)\s+$")
 _CLAUSE_ENDS = re.compile(r"\s*(?:[,.;)]|$)")
 _RESTATED = re.compile(r"[\s,(]*(?:or|bzw\.?|odnosno|ili|respectively|i\.e\.|that is|ose|"
                        r"soit|ovvero|cio[eè]|ili|или|односно|т\.е\.)?[\s:]*(?:€|\$|eur|usd)?\s*")
+_ROTATION = re.compile(r"\d+(?:st|nd|rd|th|\.|-?ti|-?i)?\s+(?:\w+\s+)?(?:contingent|kontingent|rotation|"
+                       r"rotacij|kontingjent)", re.IGNORECASE)
 _NUMBER_NEXT = re.compile(r"[\s,:]*\d")
 _PREPOSITION = re.compile(r"(?:^|\s)(?:to|in|within|of|for|with|u|na|n[eë]|t[eë]|at|zu|im|in der|"
                           r"au|à la|dans|nella|nel|alla|de la|du|de l['’]|della|dell['’]|des)"

@@ -75,6 +75,10 @@ _ABBREVIATION = re.compile(r"(?<![^\W\d_])(?:mio|mrd|mil|mln|mld|mlrd|tsd|tys|hi
                            r"approx|gen|col|lt|brig|maj|capt|dr|prof|nr|no)$", re.IGNORECASE)
 
 
+# the end of a line whose sentence goes on: a word or a comma, not a figure or a stop
+_WRAPPED = re.compile(r"(?:[^\W\d_]{2}|,)[ \t]*$")
+
+
 def units(text: str) -> list[Unit]:
     r"""Lines, each cut into sentences. Tables and lists keep one row a line.
 
@@ -85,6 +89,9 @@ def units(text: str) -> list[Unit]:
     start, line_no, first = 0, 0, True
     for m in _BREAK.finditer(text):
         newline = text[m.start()] == "\n"
+        if newline and m.end() - m.start() == 1 and m.end() < len(text) and \
+                text[m.end()].islower() and _WRAPPED.search(text, start, m.start()):
+            continue  # a hard-wrapped line: the sentence goes on ("will be renamed and\nconsist")
         if not newline and text[m.start()] == "." and \
                 _ABBREVIATION.search(text, max(start, m.start() - 6), m.start()):
             continue

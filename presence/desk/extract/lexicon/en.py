@@ -62,7 +62,7 @@ WORDS = {
     "capacity": [r"house", r"hold", r"accommodat\w*", r"capacity", r"can host", r"used to house"],
     "ceiling": [r"ceiling", r"authori[sz]ed", r"maximum", r"cap of", r"mandate allows",
                 r"upper limit"],
-    "cumulative": [r"have served", r"has served", r"so far", r"have participated",
+    "cumulative": [r"have served", r"has served", r"served in", r"so far", r"have participated",
                    r"took part over", r"over the past \w+ years", r"rotated through", r"over the years",
                    r"since (?:its|the) (?:start|beginning|launch)", r"in all those years"],
     "deploy": [r"activat\w*", r"send", r"sends", r"sending", r"sent", r"dispatch\w*", r"arriv\w*",
