@@ -49,12 +49,13 @@ def budgets_view(version, f, measure: str, currency: str, log: bool):
     ds = data.dataset()
     b = query.budgets(ds, f, measure or None)
     dated = b.assign(date=b.year.astype(str))
+    # The exported image's title says the currency too: it travels without the selector.
+    title = f"{MEASURES[measure]} by country" + ("" if currency == "reported"
+                                                 else f", in {currency}")
     return SimpleNamespace(
         budgets=b, dated=dated, table=links.link_columns(b),
-        chart=charts.budgets_chart(b, currency, title=f"{MEASURES[measure]} by country"
-                                   + ("" if currency == "reported" else f", in {currency}"),
-                                   log=log),
-        caption=widgets.make_caption(f"{MEASURES[measure]} by country", f, dated))
+        chart=charts.budgets_chart(b, currency, title=title, log=log),
+        caption=widgets.make_caption(title, f, dated))
 
 
 @data.cached_view

@@ -144,27 +144,30 @@ def framing_controls(fig: go.Figure, *, key: str, caption: export.Caption,
                                  key=f"{key}_subtitle_{_digest(subtitle_default)}",
                                  help="Empty for none. The filters are in the footer's "
                                       "citation whatever this says.")
-    cols = st.columns([2, 3, 4])
+    styled = export.has_analyst_layers(fig)  # else clean and analyst are the same image
+    cols = iter(st.columns([2, 3, 4] if styled else [3, 6]))
     mode = "clean"
-    if export.has_analyst_layers(fig):
-        mode = cols[0].radio(
+    if styled:
+        mode = next(cols).radio(
             "Style", list(export.MODES), key=f"{key}_mode", horizontal=True,
             format_func=lambda m: m.capitalize(),
             help=" · ".join(export.MODES.values()) + ". The chart on this page is the "
                  "analyst's view.")
-    size = cols[1].selectbox("Size", list(export.SIZES), key=f"{key}_size",
-                             format_func=lambda s: export.SIZES[s].label,
-                             help="The PNG has exactly these pixels; PDF and SVG the same "
-                                  "layout, drawn as vectors.")
-    options = export.series(fig, mode)
+    size = next(cols).selectbox("Size", list(export.SIZES), key=f"{key}_size",
+                                format_func=lambda s: export.SIZES[s].label,
+                                help="The PNG has exactly these pixels; PDF and SVG the "
+                                     "same layout, drawn as vectors.")
+    options, series_col = export.series(fig, mode), next(cols)
     keep = None
     if len(options) > 1:
-        chosen = cols[2].multiselect(
+        chosen = series_col.multiselect(
             "Series to include", options, default=options,
             key=f"{key}_series_{_digest(' | '.join(options))}",
             help="A series hidden by clicking the chart's legend is hidden in your browser "
                  "only: the export cannot see it. Leave it out here.")
         keep = None if chosen == options else tuple(chosen)
+        if not chosen:
+            series_col.caption("No series chosen: the image will show only its frame.")
     return export.Framing(title=title, subtitle=subtitle, mode=mode, size=size, series=keep,
                           link=link)
 
