@@ -193,6 +193,26 @@ def test_a_hard_wrapped_line_is_one_sentence_and_one_rotation_is_not_a_cumulativ
     assert {v for *_, v, _ in got} == {310}
 
 
+def test_a_list_of_countries_money_under_a_heading_that_names_defence_and_the_year():
+    text = ("Regional overview\n\nDefence spending in the region, 2023\n\n"
+            "Serbia — 1.9 billion dollars, about 2.6% of GDP.\n\n"
+            "Montenegro - $120 million, 1.5% of GDP.\n\nGreece — $8 billion.\n")
+    got = facts(text, day=dt.datetime(2024, 6, 1))
+    assert ("defence_budget", None, "SRB", "2023", 1.9e9, "USD") in got
+    assert ("defence_budget", None, "MNE", "2023", 1.2e8, "USD") in got
+    assert not any(c == "GRC" for _, _, c, *_ in got)
+    plain = "Regional overview\n\nTourism in the region, 2023\n\nSerbia — 1.9 billion dollars.\n"
+    assert not facts(plain, day=dt.datetime(2024, 6, 1))
+
+
+def test_a_draft_adopted_by_the_government_is_still_a_draft():
+    text = ("Montenegro's government adopted a draft 2025 defence budget of 150 million euros, "
+            "which now goes to parliament.")
+    assert not facts(text, day=dt.datetime(2025, 1, 10))
+    text = "Montenegro's parliament adopted the 2025 defence budget of 150 million euros."
+    assert facts(text, day=dt.datetime(2025, 1, 10))
+
+
 def test_every_candidate_says_why_and_every_dropped_number_says_why_not():
     found, dropped = explain("KFOR has about 4,500 troops from 27 countries; 30 soldiers were "
                              "injured.", DAY)

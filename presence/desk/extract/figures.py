@@ -184,13 +184,21 @@ class Reader:
         too_large = a.value > S.MAX_BUDGET.get(currency, 1e12)
         defence = S.DEFENCE.search(unit_text) or (S.BUDGET.search(unit_text)
                                                   and S.DEFENCE.search(doc.title_low))
+        heading = None
         if not defence and not carried:
             # the sentence before spoke of defence money: "... vojni proračun ... To bi bilo
             # više od plana za 2016., koji je iznosio 4,022 milijarde kuna"
-            if not before_here:
+            heading = None if before_here else self.money_heading(ui, a)
+            if not before_here and heading is None:
                 return "money not tied to defence in its sentence"
-            why.append("defence money: the sentence before speaks of it")
+            why.append("defence money: the sentence before speaks of it" if before_here else
+                       "defence money: the list's heading speaks of it")
         year, year_how, explicit = self.budget_year(ui, a, before_here)
+        heading_years = [w for w in self.dates_in(heading) if not w.since] \
+            if heading is not None else []
+        if heading_years and "in the sentence" not in year_how:
+            year = str(heading_years[-1].year)
+            year_how, explicit = f"year {year}: the list's heading", True
         self.remember(ui, currency, year, "level", _scale_of(a))
         if too_small:
             return "money too small to be a defence budget"
@@ -249,6 +257,9 @@ class Reader:
         adopted = S.ADOPTED.search(unit_text)
         if adopted and S.FUTURE_TAIL.search(unit_text[:adopted.start()]):
             adopted = None  # "guidelines will be adopted tomorrow" is not adopted yet
+        if adopted and S.DRAFT.match(unit_text, adopted.end() + 1, adopted.end() + 12) or (
+                adopted and re.match(r"\s+(?:a|the|its)\s+(?:draft|proposal|bill)", unit_text[adopted.end():])):
+            adopted = None  # "the government adopted a draft budget": the draft goes to parliament
         draft = S.DRAFT.search(unit_text)
         if draft and not adopted:
             self.remember(ui, currency, year, "draft")
@@ -282,6 +293,26 @@ class Reader:
                       ["defence money"] + why)
         self.found.append(c)
         levels.append(c)
+        return None
+
+    def money_heading(self, ui: int, a: Amount) -> int | None:
+        """The heading of a list of countries' money ('Military spending in the Balkans,
+        2024' over 'Serbia — 2.32 billion dollars'): the first line above the list's items
+        that is not an item, if it is short and names defence money."""
+        doc, low = self.doc, self.doc.low
+        if not lists.adjacent_country(doc, ui, a.start):
+            return None
+        for j in range(ui - 1, max(-1, ui - 2 * lists.TABLE_HEADER_REACH), -1):
+            pu = doc.units[j]
+            if not pu.first:
+                continue  # a further sentence of an item's line
+            named = doc.countries(j)
+            if named and named[0].start - pu.start <= 2:
+                continue  # another item of the list
+            if pu.end - pu.start <= HEADING_CHARS and S.DEFENCE.search(low, pu.start, pu.end) \
+                    and S.BUDGET.search(low, pu.start, pu.end):
+                return j
+            return None
         return None
 
     def spent_on_defence(self, a: Amount, other: re.Match) -> bool:

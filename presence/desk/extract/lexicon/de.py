@@ -14,7 +14,7 @@ WORDS = {
     "delta_after": [r"mehr\b", r"zus[aä]tzlich\w*", r"weniger\b"],
     "plan": [r"soll\w*", r"wird", r"werden", r"geplant\w*", r"plan\w*", r"k[uü]nftig\w*",
              r"bis ende"],
-    "draft": [r"entwurf\w*", r"vorschlag\w*", r"beantragt\w*"],
+    "draft": [r"entwurf\w*", r"vorschlag\w*", r"beantragt\w*", r"vorgelegt\w*"],
     "multiyear": [r"in den n[aä]chsten", r"jahren insgesamt"],
     "other_money": [r"beschaffung\w*", r"kauf\w*", r"kosten des einsatzes",
                     r"einsatzkosten", r"einsatz kostet"],

@@ -15,7 +15,7 @@ WORDS = {
     "delta_after": [r"suppl[eé]mentaires?", r"de plus", r"en renfort", r"de renfort"],
     "plan": [r"sera", r"seront", r"devrait", r"devraient", r"pr[eé]vu\w*", r"projet\w*",
              r"d'ici"],
-    "draft": [r"projet de loi", r"proposition\w*"],
+    "draft": [r"projet de loi", r"projet de budget", r"proposition\w*", r"pr[eé]sent[eé]e? au parlement"],
     "multiyear": [r"sur (?:quatre|cinq) ans"],
     "other_money": [r"achat\w*", r"acquisition\w*", r"co[uû]t de la mission"],
     "other_forces": [r"police", r"gendarm\w*", r"eulex", r"minuk"],

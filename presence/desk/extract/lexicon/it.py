@@ -12,7 +12,7 @@ WORDS = {
     "delta_before": [r"ulterior\w*", r"altri", r"aggiuntiv\w*", r"rinforz\w* di"],
     "delta_after": [r"in pi[uù]", r"aggiuntiv\w*", r"in rinforzo"],
     "plan": [r"sar[aà]", r"saranno", r"dovr\w*", r"previst\w*", r"entro"],
-    "draft": [r"proposta", r"disegno di legge"],
+    "draft": [r"proposta", r"disegno di legge", r"(?:vi |che )?presentiamo", r"presentat[oa] al parlamento"],
     "multiyear": [r"nei prossimi"],
     "other_money": [r"acquist\w*"],
     "other_forces": [r"carabinieri", r"polizia", r"eulex"],
