@@ -1,7 +1,14 @@
 """Exports: figures as PNG/SVG/PDF/HTML, their data as CSV/Excel, the map as GeoJSON.
 
 A chart that leaves the dashboard travels without it, so the file itself
-carries the title, the filters applied, the sources and the date of the data.
+carries the title, the filters applied, the sources and the date of the data,
+and an image also the link back to the view, the licence and how to cite it.
+The reader frames an image in the chart's export panel (`Framing`: title,
+subtitle, clean or analyst style, size, series); `captioned` draws that frame.
+
+One module, though long: the image frame, the data files and their metadata
+(`about`, licence, citation) describe one export in the same words, and the
+one kaleido browser that draws the images belongs to it.
 """
 from __future__ import annotations
 
@@ -214,8 +221,9 @@ def view_link(url: str | None, params: Mapping[str, str]) -> str:
 
 
 def embed_code(link: str, title: str, height: int = 720) -> str:
-    """An <iframe> showing the view in Streamlit's embed mode (`embed=true`: no menu,
-    no sidebar, no toolbar); the filters ride in the same query."""
+    """An <iframe> showing the view in Streamlit's embed mode (`embed=true`: no menu or
+    toolbar; in a frame narrower than a tablet the sidebar starts folded); the filters
+    ride in the same query."""
     sep = "" if link.endswith("?") else "&" if "?" in link else "?"
     src = f"{link}{sep}embed=true"
     return (f'<iframe src="{html.escape(src, quote=True)}" title="{html.escape(title, quote=True)}"'
