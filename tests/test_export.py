@@ -268,6 +268,8 @@ def test_view_link_and_embed_code():
     assert export.view_link("http://example.org/troops?old=1#x", {}) == \
         "http://example.org/troops"
     assert export.view_link(None, {"mission": "KFOR"}) == "?mission=KFOR"  # relative
+    assert export.view_link("http://example.org:8501", {"mission": "KFOR"}) == \
+        "http://example.org:8501/?mission=KFOR"  # the default page
     code = export.embed_code(link, 'KFOR "strength"')
     assert code.startswith("<iframe ") and code.endswith("></iframe>")
     assert 'src="http://example.org/troops?mission=KFOR,SFOR&amp;from=2005-01-01&amp;' \

@@ -24,7 +24,7 @@ import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -216,7 +216,10 @@ def view_link(url: str | None, params: Mapping[str, str]) -> str:
     with the view's query; only the query, which a browser reads against the page it
     is on, when the URL is not known."""
     query = urlencode(dict(params), safe=",")
-    base = (url or "").split("?", 1)[0].split("#", 1)[0]
+    parts = urlsplit(url or "")
+    # The default page's URL is the bare host: its path is "/".
+    base = urlunsplit((parts.scheme, parts.netloc, parts.path or ("/" if parts.netloc else ""),
+                       "", ""))
     return f"{base}?{query}" if query else (base or "?")
 
 
