@@ -213,6 +213,22 @@ def test_a_draft_adopted_by_the_government_is_still_a_draft():
     assert facts(text, day=dt.datetime(2025, 1, 10))
 
 
+def test_until_now_in_a_later_clause_and_a_list_with_sa_and_this_years_budget():
+    text = ("NATO said it will send 500 more soldiers to KFOR, which until now had about "
+            "4,000 troops, including 300 from Poland.")
+    got = facts(text)
+    assert ("troop_strength", "KFOR", None, "2025-04-25", 4000, "troops") in got
+    assert ("troop_contribution", "KFOR", "POL", "2025-04-25", 300, "troops") in got
+    text = ("U misiji KFOR najviše vojnika ima Italija - 900, a slijedi Mađarska sa 400, "
+            "dok Sjeverna Makedonija ima 60.")
+    got = facts(text)
+    assert {(c, v) for _, _, c, _, v, _ in got} >= {("ITA", 900), ("HUN", 400), ("MKD", 60)}
+    text = ("Буџетот за одбрана во 2014 година\n\nЗа споредба, годинешниот македонски буџет "
+            "за одбрана изнесува 12 милијарди денари.")
+    assert ("defence_budget", None, "MKD", "2022", 12e9, "MKD") in facts(
+        text, title="Буџетот за одбрана во 2014 година", day=dt.datetime(2022, 3, 1))
+
+
 def test_every_candidate_says_why_and_every_dropped_number_says_why_not():
     found, dropped = explain("KFOR has about 4,500 troops from 27 countries; 30 soldiers were "
                              "injured.", DAY)

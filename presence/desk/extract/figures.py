@@ -295,6 +295,12 @@ class Reader:
         levels.append(c)
         return None
 
+    def present_clause_after(self, start: int, end: int) -> bool:
+        """A later clause (after a comma) between `start` and the number says 'now'."""
+        low = self.doc.low
+        comma = low.find(", ", start, end)  # a clause's comma, not a thousands separator
+        return comma >= 0 and S.PRESENT.search(low, comma, end) is not None
+
     def money_heading(self, ui: int, a: Amount) -> int | None:
         """The heading of a list of countries' money ('Military spending in the Balkans,
         2024' over 'Serbia — 2.32 billion dollars'): the first line above the list's items
@@ -384,6 +390,12 @@ class Reader:
             return str(pick.year), f"year {pick.year}: in the sentence", True
         pub = doc.published
         reference = pub.year if pub else None
+        if reference:
+            # "this year's budget" in the sentence outranks a year in the title
+            rel = dates.relative_year(low, max(u.start, a.start - RELATIVE_REACH), a.start,
+                                      reference)
+            if rel:
+                return str(rel[0]), f"year {rel[0]}: '{rel[1]}'", True
         title_years = {w.year for w in dates.mentions(doc.title_low, 0, len(doc.title_low))
                        if not w.since}
         if len(title_years) == 1:
@@ -508,6 +520,12 @@ class Reader:
                 S.DELTA_HEAD.match(after):
             return "a change, not a level"
         plan = S.PLAN.search(low, max(u.start, a.start - S.PLAN_REACH), a.start)
+        if plan:
+            last_plan = None
+            for last_plan in S.PLAN.finditer(low, plan.start(), a.start):  # noqa: B007
+                pass
+            if self.present_clause_after(last_plan.end(), a.start):
+                plan = None  # "will send 700 more to the force, which until now had 3,800"
         # "cut from 12,000 to 7,000", "scaled down to around 3,300 from 4,200": the end
         # that is the level at the article's date depends on whether the change is done
         change = S.change_role(low, u.start, u.end, a.start, a.number_end)
@@ -529,6 +547,8 @@ class Reader:
         if planned and change != "from" and not present and not strong_now:
             return f"a plan or future level ({planned.group()})"
         deploy_before = S.DEPLOY.search(pre)
+        if deploy_before and self.present_clause_after(u.start + deploy_before.end(), a.start):
+            deploy_before = None  # the sending is another clause's; this one says "until now"
         # "NATO sent some 50,000 troops into Kosovo in June 1999": the deployment that
         # started a mission is its first strength, not a change
         at_start = any(w.iso() in START.values() for w in self.dates_in(ui))
@@ -580,7 +600,10 @@ class Reader:
                                                 alias_nation)
         lead = self._troop_figure_before(ui, a) if "left out" in why_noun or "series" in why_noun \
             else None
-        if lead and lead.mission == mission and lead.contributor != contributor:
+        named_between = lead and any(lead.end <= c.start < a.start for c in doc.countries(ui)
+                                     if c.code not in NEVER_CONTRIBUTES)
+        if lead and lead.mission == mission and lead.contributor != contributor \
+                and not named_between:
             # an item that borrows the lead figure's noun is that figure's series: same force
             contributor = lead.contributor
             who_how = (f"contributor {contributor}: the sentence's lead figure's" if contributor
