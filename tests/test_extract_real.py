@@ -229,6 +229,19 @@ def test_until_now_in_a_later_clause_and_a_list_with_sa_and_this_years_budget():
         text, title="Буџетот за одбрана во 2014 година", day=dt.datetime(2022, 3, 1))
 
 
+def test_a_budget_not_yet_adopted_and_each_amount_with_the_year_of_its_clause():
+    text = ("Budžet MO BiH u 2021. godini iznosio je 290,5 milijuna KM, a u tekućoj, 2024. "
+            "godini, iznosi 320,1 milijuna KM.")
+    got = facts(text, day=dt.datetime(2024, 5, 1))
+    assert ("defence_budget", None, "BIH", "2021", 290.5e6, "BAM") in got
+    assert ("defence_budget", None, "BIH", "2024", 320.1e6, "BAM") in got
+    text = ("Budžet za 2025. godinu još nije usvojen, a MO BiH je dobilo ograničenje od "
+            "330.000.000 KM.")
+    assert not facts(text, day=dt.datetime(2025, 1, 20))
+    text = "Më shumë se 120 ushtarë të Kroacisë do t’i bashkohen KFOR-it në Kosovë."
+    assert not facts(text)
+
+
 def test_every_candidate_says_why_and_every_dropped_number_says_why_not():
     found, dropped = explain("KFOR has about 4,500 troops from 27 countries; 30 soldiers were "
                              "injured.", DAY)

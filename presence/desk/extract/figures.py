@@ -260,6 +260,10 @@ class Reader:
         if adopted and S.DRAFT.match(unit_text, adopted.end() + 1, adopted.end() + 12) or (
                 adopted and re.match(r"\s+(?:a|the|its)\s+(?:draft|proposal|bill)", unit_text[adopted.end():])):
             adopted = None  # "the government adopted a draft budget": the draft goes to parliament
+        not_adopted = adopted and _NEGATED.search(unit_text, max(0, adopted.start() - 16),
+                                                  adopted.start())
+        if not_adopted:
+            return f"not adopted ('{not_adopted.group().strip()} {adopted.group()}'): a limit or plan"
         draft = S.DRAFT.search(unit_text)
         if draft and not adopted:
             self.remember(ui, currency, year, "draft")
@@ -384,7 +388,8 @@ class Reader:
                  and not (a.start <= w.start < a.end)]
         if found:
             # the year right after the amount ("... in 2025"), else the nearest before, else after
-            after = [w for w in found if 0 <= w.start - a.end <= 20]
+            after = [w for w in found if 0 <= w.start - a.end <= 20
+                     and not _NEXT_CLAUSE.search(low, a.end, w.start)]
             earlier = [w for w in found if w.end <= a.start]
             pick = after[0] if after else earlier[-1] if earlier else found[0]
             return str(pick.year), f"year {pick.year}: in the sentence", True
@@ -919,13 +924,14 @@ class Reader:
         return nearest.code, f"contributor {nearest.code}: the clause's subject"
 
 
-_NEXT_CLAUSE = re.compile(r"[;]|\s(?:and|but|while|whereas|und|aber|et|mais|dhe|por|i|a|ali|e|ma)\s")
+_NEXT_CLAUSE = re.compile(r"[;]|,?\s(?:and|but|while|whereas|und|aber|et|mais|dhe|por|i|a|ali|e|ma)\s")
 _IN_YEAR = re.compile(r"(?:in|en|im|u|n[eë]|nel|vo|at)\s+$")
 _CLAUSE_ENDS = re.compile(r"\s*(?:[,.;)]|$)")
 _RESTATED = re.compile(r"[\s,(]*(?:or|bzw\.?|odnosno|ili|respectively|i\.e\.|that is|ose|"
                        r"soit|ovvero|cio[eè]|ili|или|односно|т\.е\.)?[\s:]*(?:€|\$|eur|usd)?\s*")
 _ROTATION = re.compile(r"\d+(?:st|nd|rd|th|\.|-?ti|-?i)?\s+(?:\w+\s+)?(?:contingent|kontingent|rotation|"
                        r"rotacij|kontingjent)", re.IGNORECASE)
+_NEGATED = re.compile(r"(?<!\w)(?:not|nije|nisu|nuk|nicht|pas|non|није|не)\s+(?:(?:yet|jo[sš]|još|ende|noch|encore|ancora|уште|још)\s+)?(?:been\s+|u\s+|bio\s+)?$")
 _NUMBER_NEXT = re.compile(r"[\s,:]*\d")
 _PREPOSITION = re.compile(r"(?:^|\s)(?:to|in|within|of|for|with|u|na|n[eë]|t[eë]|at|zu|im|in der|"
                           r"au|à la|dans|nella|nel|alla|de la|du|de l['’]|della|dell['’]|des)"

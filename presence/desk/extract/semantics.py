@@ -102,10 +102,10 @@ def near(rx: re.Pattern, low: str, start: int, end: int) -> re.Match | None:
 # A plan said after the number: "100 soldiers ... soll abgezogen werden", "50,000 troops
 # are expected to take part".
 PLAN_AFTER = re.compile(r"(?<!\w)(?:will|would|(?:is|are|were|was) (?:expected|due|set|scheduled|"
-                        r"planned|to be) to|to be (?:withdrawn|cut|sent|deployed)|do t[eë]|"
+                        r"planned|to be) to|to be (?:withdrawn|cut|sent|deployed)|do t[eë]|do t['’]\w+|"
                         r"[cć]e (?:biti|se)|bi[cć]e|treba\w* da|soll\w*|wird|werden|sera|seront|"
                         r"devr\w*|sar[aà]|saranno|dovr\w*|olacak|edecek|kje)(?!\w)", FLAGS)
-PLAN_AFTER_REACH = 35
+PLAN_AFTER_REACH = 50
 # Most a Balkan state's defence budget can be in each currency (a tenth of a trillion
 # dinars is 850 million euros; Serbia's 2025 budget is about 2 billion euros).
 MAX_BUDGET = {"EUR": 1e10, "USD": 1e10, "CHF": 1e10, "GBP": 1e10, "RSD": 1e12, "ALL": 1e12,
