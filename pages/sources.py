@@ -49,20 +49,12 @@ elif chosen:
         st.markdown(f"**{name}** ({len(frame)})")
         st.dataframe(frame.drop(columns=["source_id"]), hide_index=True,
                      width="stretch")
-    notes = [n for frame in backed.values() for n in frame.get("note", [])]
-    sentences = {}
-    if any("candidate " in str(n) for n in notes):
-        # Only a figure accepted from the feed has a sentence, kept in the curator's store:
-        # the public page loads the desk's code (and DuckDB) only for such a figure.
-        from presence.desk import curate
-        from presence.desk.store import StoreBusy
-        try:
-            sentences = curate.sentences_for(notes)
-        except StoreBusy:
-            st.caption("The sentences behind these figures are in the curator's store, "
-                       "which another process is using; reload the page in a moment to see "
-                       "them.")
-    for cid, sentence in sentences.items():
-        st.caption(f"Sentence behind the figure from candidate {cid}:")
-        st.text(sentence)  # article text: shown as text, never as markup
+    from_feed = sum(frame.candidate_id.fillna("").ne("").sum() for frame in backed.values()
+                    if "candidate_id" in frame)
+    if from_feed:
+        # The public page reads the published record only: the sentence a figure was read
+        # from stays in the curator's store, found there by the row's candidate_id.
+        st.caption(f"{from_feed} of these figures were accepted from the article feed; "
+                   "`candidate_id` names the reviewed candidate. Read the sentence in the "
+                   "original above.")
     state.set_page_query(source=chosen)

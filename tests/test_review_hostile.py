@@ -137,7 +137,7 @@ def _consistent(store_path, data, ids):
         status = {c["id"]: c["status"] for c in store.candidates(None)}
     states = {}
     for cid in ids:
-        in_data = f"candidate {cid}" in troops
+        in_data = f",{cid}\n" in troops  # the row's candidate_id, its last column
         logged = [a["action"] for a in audit if a["candidate"] == cid]
         states[cid] = (status[cid], in_data, logged)
         assert (status[cid], in_data, logged) in (("pending", False, []),

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from presence.desk.store import Store, StoreBusy
+from presence.desk.store import Store
 from presence.record import schema
 from presence.record.dataset import (
     DatasetError,
@@ -175,8 +175,6 @@ def figure_row(c: dict, source_id: str) -> tuple[str, dict]:
     """The data/ row a candidate becomes, after the curator's corrections."""
     table = TABLE_FOR[c["kind"]]
     note = (c.get("note") or "").strip()
-    trail = f"accepted from candidate {c['id']}"
-    note = f"{note} ({trail})" if note else trail[0].upper() + trail[1:] + "."
     if table == "troops":
         if not c.get("mission"):
             raise ReviewError(f"candidate {c['id']}: no mission; set mission=KFOR|EUFOR-ALTHEA|…")
@@ -188,7 +186,7 @@ def figure_row(c: dict, source_id: str) -> tuple[str, dict]:
         return table, {"mission_id": c["mission"], "contributor": c.get("contributor") or "ALL",
                        "host_country": c.get("host_country") or "", "as_of": c.get("as_of") or "",
                        "value": str(int(value)), "qualifier": c.get("qualifier") or "exact",
-                       "source_id": source_id, "note": note}
+                       "source_id": source_id, "note": note, "candidate_id": c["id"]}
     if table == "budgets":
         if c.get("value") is None or not math.isfinite(float(c["value"])):
             raise ReviewError(f"candidate {c['id']}: no usable amount; set value=N")
@@ -198,7 +196,7 @@ def figure_row(c: dict, source_id: str) -> tuple[str, dict]:
                        "currency": c.get("unit") or "",
                        "measure": c.get("measure") or "ministry_budget",
                        "qualifier": c.get("qualifier") or "exact", "source_id": source_id,
-                       "note": note}
+                       "note": note, "candidate_id": c["id"]}
     kind = c.get("event_kind")
     title = (c.get("title_override") or "").strip()
     if kind not in EVENT_KINDS:
@@ -209,7 +207,7 @@ def figure_row(c: dict, source_id: str) -> tuple[str, dict]:
                           "words (set title=...)")
     return table, {"date": c.get("as_of") or "", "mission_id": c.get("mission") or "",
                    "country": c.get("host_country") or "", "kind": kind, "title": title,
-                   "source_id": source_id, "note": note}
+                   "source_id": source_id, "note": note, "candidate_id": c["id"]}
 
 
 # A --set value in the schema's own form: ASCII digits, '.' as the decimal point; no
@@ -490,32 +488,6 @@ def existing_figure(candidate: dict, ds) -> str | None:
     keys = [k for k in ("mission_id", "contributor", "country", "as_of", "year", "date", "value",
                         "amount", "currency", "source_id") if k in row and pd.notna(row[k])]
     return f"{status}: " + ", ".join(f"{k}={row[k]}" for k in keys)
-
-
-_CANDIDATE_NOTE = re.compile(r"candidate ([0-9a-f]{16})")
-
-
-def sentences_for(notes: list[str], store_path: Path | None = None,
-                  wait: float = 2) -> dict[str, str]:
-    """The article sentence behind each accepted figure, from the curator's store.
-
-    data/ keeps only the citation; the sentence lives in the store, so this
-    answers only where that store is at hand (a curator's machine). Raises
-    StoreBusy when another process holds the store, so a page can say so.
-    """
-    from presence.desk.store import default_path
-
-    ids = {m.group(1) for n in notes if isinstance(n, str) for m in _CANDIDATE_NOTE.finditer(n)}
-    path = store_path or default_path()
-    if not ids or not path.exists():
-        return {}
-    try:
-        with Store(path, wait=wait) as store:
-            return {r["id"]: r["quote"] for r in store.candidates(status=None) if r["id"] in ids}
-    except StoreBusy:
-        raise  # the page says so instead of silently showing no sentence
-    except Exception:  # noqa: BLE001 - an unreadable store is not worth failing a page
-        return {}
 
 
 # -- the review queue, as the Curate page shows it -------------------------------------
