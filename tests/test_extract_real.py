@@ -242,6 +242,23 @@ def test_a_budget_not_yet_adopted_and_each_amount_with_the_year_of_its_clause():
     assert not facts(text)
 
 
+def test_years_ago_each_unit_a_rise_after_now_and_the_current_budget_beside_a_request():
+    text = ("Prije 20 godina NATO je na Kosovo rasporedio oko 45.000 vojnika u misiji KFOR.")
+    assert ("troop_strength", "KFOR", None, "2005", 45000, "troops") in facts(text)
+    text = "The restructured SFOR is divided into eight battle groups of around 700 soldiers each."
+    assert not facts(text, day=dt.datetime(2003, 1, 22))
+    text = ("Von 120 Mann, die das Bundesheer derzeit bei EUFOR stellt, sei eine Erhöhung auf "
+            "180 Soldaten geplant.")
+    got = facts(text, day=dt.datetime(2009, 11, 12))
+    assert {v for *_, v, _ in got} == {120}
+    text = ("Kosovo's minister said: we need an increased defence budget of 70 million euro, "
+            "more than the current budget of 48 million euro.")
+    got = facts(text, day=dt.datetime(2014, 3, 1))
+    assert {v for *_, v, _ in got} == {48e6}
+    text = "Italija ima ukupno 1.100 vojnika u misiji KFOR."
+    assert ("troop_contribution", "KFOR", "ITA", "2025-04-25", 1100, "troops") in facts(text)
+
+
 def test_every_candidate_says_why_and_every_dropped_number_says_why_not():
     found, dropped = explain("KFOR has about 4,500 troops from 27 countries; 30 soldiers were "
                              "injured.", DAY)

@@ -148,9 +148,21 @@ def _since(low: str, at: int) -> bool:
                              r"il\s+|l'\s*|\d{1,2}\.?\s*\w*\s+)?", gap))
 
 
+# "22 years ago", "pre 22 godine", "para 20 vitesh", "vor 25 Jahren", "il y a 20 ans",
+# "20 anni fa", "pred 20 godini": the year that many years before the reference
+_AGO = re.compile(r"(?<!\w)(?:(?P<en>\d{1,2})\s+years?\s+ago|pr(?:ij)?e\s+(?P<sh>\d{1,2})\s+godin\w*|"
+                  r"para\s+(?P<sq>\d{1,2})\s+vite\w*|vor\s+(?P<de>\d{1,2})\s+jahren|"
+                  r"il y a\s+(?P<fr>\d{1,2})\s+ans|(?P<it>\d{1,2})\s+anni fa|"
+                  r"pred\s+(?P<mk>\d{1,2})\s+godini)(?!\w)")
+
+
 def relative_year(low: str, start: int, end: int, reference: int) -> tuple[int, str] | None:
     """('last year' -> reference - 1, the words) for the first relative year in the span."""
+    ago = _AGO.search(low, start, end)
     best = None
+    if ago:
+        years = int(next(g for g in ago.groups() if g))
+        best = (reference - years, ago.group(), ago.start())
     for delta, rx in RELATIVE:
         m = rx.search(low, start, end)
         if m and _since(low, m.start()):

@@ -48,7 +48,8 @@ NOTHING_AFTER = re.compile(r"\s*(?:[,.;:)\]–-]|$|(?:in|n[eë]|u|na|vo|v|sot|to
                            r"dhe|and|i|e|et|und|im|en|in|to|do|deri|\d|\())", re.IGNORECASE)
 _AFTER_A_NUMBER = re.compile(r"\d[\s\u00a0]?$")
 _ORDINAL = re.compile(r"\.\s?[a-zà-ž]")  # "das 38. deutsche Einsatzkontingent"
-_FROM_AFTER_NOUN = re.compile(r"^\s*(?:from|iz|nga|aus|de|da|dall\w*|dalla|dei|del|des|du|od)\s+$")
+_FROM_AFTER_NOUN = re.compile(r"^\s*(?:from|iz|nga|aus|de|da|dall\w*|dalla|dei|del|des|du|od|"
+                              r"of the|of|t[eë])\s+$")
 # "525 soldiers of the 12th Austrian contingent": the nation's adjective before its unit
 _OF_CONTINGENT = re.compile(r"\s*(?:of|from|in|des|du|del|della|i|t[eë]|e)\s+(?:the\s+|its\s+)?"
                             r"(?:\d+\w*\s+|\w+\s+)?$")
@@ -265,13 +266,16 @@ class Reader:
         if not_adopted:
             return f"not adopted ('{not_adopted.group().strip()} {adopted.group()}'): a limit or plan"
         draft = S.DRAFT.search(unit_text)
+        now = S.PRESENT.search(low, max(u.start, a.start - 30), a.start)
+        if draft and now and u.start + draft.end() <= now.start():
+            draft = None  # "we need an increased budget ..., more than the current budget of 42m"
         if draft and not adopted:
             self.remember(ui, currency, year, "draft")
             self.draft_years.add(year)  # the article's later parts of this year's draft
             return f"a draft, proposal or request ({draft.group()}), not an adopted budget"
         own_year = "in the sentence" in year_how or "'" in year_how
-        if (before_here and before_here.status == "draft" and not own_year) or \
-                (not own_year and year in self.draft_years):
+        if not now and ((before_here and before_here.status == "draft" and not own_year) or
+                        (not own_year and year in self.draft_years)):
             self.remember(ui, currency, year, "draft")
             return "a part of the draft or plan in the sentence before"
         plan = S.PLAN.search(unit_text)
@@ -549,8 +553,13 @@ class Reader:
         strong_now = "strong" in why_noun and re.search(r"(?:its|their|the)\s+$", low[max(u.start, a.start - 8):a.start])
         if change == "to" and planned and not strong_now:
             return f"the planned level of a change ({planned.group()})"
-        if planned and change != "from" and not present and not strong_now:
+        # "of the 100 it now has, a rise to 150": a plan said after "now" is the later word
+        present_first = present and plan and present.start() < plan.start()
+        if planned and change != "from" and (not present or present_first) and not strong_now:
             return f"a plan or future level ({planned.group()})"
+        each = _EACH.match(low, noun_end, min(u.end, noun_end + 12))
+        if each:
+            return f"the size of each of several units ('{each.group().strip()}'), not a total"
         deploy_before = S.DEPLOY.search(pre)
         if deploy_before and self.present_clause_after(u.start + deploy_before.end(), a.start):
             deploy_before = None  # the sending is another clause's; this one says "until now"
@@ -869,7 +878,13 @@ class Reader:
             if noun_end <= c.start <= noun_end + 30 and _OF_CONTINGENT.fullmatch(
                     low, noun_end, c.start) and S.CONTINGENT.match(low, c.end + 1, c.end + 40):
                 return c.code, f"contributor {c.code}: 'of the {low[c.start:c.end]} contingent'"
-        if S.TOTAL_TAIL.search(low, max(u.start, a.start - 30), a.start):
+        total = S.TOTAL_TAIL.search(low, max(u.start, a.start - 30), a.start)
+        if total:
+            # "Italy has in total 1,258": the nation heading the clause owns the total
+            owner = [c for c in countries if c.end <= total.start() and total.start() - c.end <= 12
+                     and not re.search(r"\d", low[c.end:total.start()])]
+            if owner:
+                return owner[-1].code, f"contributor {owner[-1].code}: the clause's subject"
             return None, "the mission's total: 'total'"
         # "(dont 6000 Français), 13.000 militaires": a nation written right after another
         # number is that number's, not the subject of this one
@@ -932,6 +947,8 @@ _RESTATED = re.compile(r"[\s,(]*(?:or|bzw\.?|odnosno|ili|respectively|i\.e\.|tha
 _ROTATION = re.compile(r"\d+(?:st|nd|rd|th|\.|-?ti|-?i)?\s+(?:\w+\s+)?(?:contingent|kontingent|rotation|"
                        r"rotacij|kontingjent)", re.IGNORECASE)
 _NEGATED = re.compile(r"(?<!\w)(?:not|nije|nisu|nuk|nicht|pas|non|није|не)\s+(?:(?:yet|jo[sš]|još|ende|noch|encore|ancora|уште|још)\s+)?(?:been\s+|u\s+|bio\s+)?$")
+_EACH = re.compile(r"\s*(?:each|apiece|svak\w*|secil\w*|sejcil\w*|jeweils|chacun\w*|ciascun\w*|"
+                   r"po jedinici|sekoj\w*)\b")
 _NUMBER_NEXT = re.compile(r"[\s,:]*\d")
 _PREPOSITION = re.compile(r"(?:^|\s)(?:to|in|within|of|for|with|u|na|n[eë]|t[eë]|at|zu|im|in der|"
                           r"au|à la|dans|nella|nel|alla|de la|du|de l['’]|della|dell['’]|des)"

@@ -13,7 +13,7 @@ WORDS = {
     "delta_before": [r"weitere\w*", r"zus[aä]tzlich\w*", r"um", r"noch weitere\w*"],
     "delta_after": [r"mehr\b", r"zus[aä]tzlich\w*", r"weniger\b"],
     "plan": [r"soll\w*", r"wird", r"werden", r"geplant\w*", r"plan\w*", r"k[uü]nftig\w*",
-             r"bis ende"],
+             r"bis ende", r"erh[oö]hung auf", r"aufstockung auf"],
     "draft": [r"entwurf\w*", r"vorschlag\w*", r"beantragt\w*", r"vorgelegt\w*"],
     "multiyear": [r"in den n[aä]chsten", r"jahren insgesamt"],
     "other_money": [r"beschaffung\w*", r"kauf\w*", r"kosten des einsatzes",

@@ -36,6 +36,7 @@ WORDS = {
              r"should (?:be|reach|amount|rise|grow)"],
     "draft": [r"draft", r"propos\w*", r"request\w*", r"requested", r"bill\b", r"sought",
               r"presented to (?:the )?(?:parliament|assembly|mps)", r"tabled",
+              r"needs? an? (?:increased|bigger|larger|higher)",
               r"submitted", r"ceiling"],
     "multiyear": [r"since joining", r"since it joined", r"since (?:its|their) (?:accession|entry)", r"four-year", r"four years", r"five-year", r"over the next", r"over the past",
                   r"mandate period", r"in total over", r"combined", r"between \d{4} and \d{4}",
@@ -72,6 +73,7 @@ WORDS = {
                r"joined", r"join", r"redeploy\w*", r"withdr[ae]w\w*", r"pull\w* out",
                r"bring home", r"brought home"],
     "historic": [r"at (?:its|the) (?:peak|height)", r"once", r"used to", r"at one point",
+
                  r"in the past", r"formerly", r"originally", r"previously", r"earlier"],
     "start": [r"at the (?:time of the )?(?:mission's )?(?:launch|start|beginning|outset)",
               r"initially", r"when it was (?:launched|deployed|established)",
