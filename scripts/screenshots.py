@@ -2,8 +2,12 @@
 
     python scripts/screenshots.py [BASE_URL] [OUT_DIR] [QUERY]
 
-Used to refresh docs/ and to look at the pages as a user would.
+Used to refresh docs/ and to look at the pages as a user would. SHOT_WIDTH sets the
+window's width (1500; 390 for a phone, where files are named PAGE-390.png), SHOT_HEIGHT
+its height. Prints each chart's plot-area width, the number a phone layout must keep
+readable.
 """
+import os
 import sys
 from pathlib import Path
 
@@ -12,7 +16,7 @@ from playwright.sync_api import sync_playwright
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
-PAGES = ["overview", "map", "troops", "budgets", "sources"]
+PAGES = ["overview", "map", "troops", "tables", "budgets", "sources"]
 
 
 def main() -> None:
@@ -22,8 +26,10 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        height = int(__import__("os").environ.get("SHOT_HEIGHT", "1000"))
-        page = browser.new_page(viewport={"width": 1500, "height": height})
+        height = int(os.environ.get("SHOT_HEIGHT", "1000"))
+        width = int(os.environ.get("SHOT_WIDTH", "1500"))
+        suffix = f"-{width}" if width < 800 else ""
+        page = browser.new_page(viewport={"width": width, "height": height})
         for name in PAGES:
             page.goto(f"{base}/{name}{'?' + query if query else ''}")
             page.wait_for_selector("[data-testid='stAppViewContainer']")
@@ -33,8 +39,10 @@ def main() -> None:
             if name in ("overview", "map"):
                 page.wait_for_selector(".js-plotly-plot canvas", timeout=60000)
             page.wait_for_timeout(3000)
-            page.screenshot(path=str(out / f"{name}.png"), full_page=True)
-            print(out / f"{name}.png")
+            page.screenshot(path=str(out / f"{name}{suffix}.png"), full_page=True)
+            plots = page.eval_on_selector_all(
+                ".js-plotly-plot .nsewdrag", "els => els.map(e => Math.round(e.getBBox().width))")
+            print(out / f"{name}{suffix}.png", "plot areas (px):", plots)
         browser.close()
 
 

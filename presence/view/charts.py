@@ -55,8 +55,26 @@ def _fallback_colour(code: str) -> str:
     import zlib
 
     return NATION_PALETTE[zlib.crc32(code.encode()) % len(NATION_PALETTE)]
+# Legends sit under the plot, in rows: on a phone a legend beside the plot took most of
+# its 390 px and left the lines about 60 px wide; under it, the plot keeps the width.
+BELOW = dict(orientation="h", x=0, xanchor="left", y=-0.1, yanchor="top",
+             title_side="top left")
 LAYOUT = dict(template="plotly_white", font=dict(family="DejaVu Sans, Arial, sans-serif", size=13),
-              hoverlabel=dict(align="left"), margin=dict(l=60, r=20, t=60, b=50))
+              hoverlabel=dict(align="left"), margin=dict(l=12, r=12, t=60, b=50))
+
+
+# A numeric axis writes its numbers inside the plot, over their grid lines (as Our World in
+# Data's charts do): the plot keeps the width a margin of numbers would take, and the
+# chart's title says the unit (troops) where the axis no longer does.
+NUMBERS_INSIDE = dict(ticklabelposition="inside top", ticks="")
+
+
+def _layout(fig: go.Figure, **settings) -> None:
+    """The shared layout; each axis takes the margin its labels need (automargin), so a
+    390 px phone keeps its width for the plot instead of a fixed 60 px gutter."""
+    fig.update_layout(**LAYOUT, **settings)
+    fig.update_yaxes(automargin=True)
+    fig.update_xaxes(automargin=True)
 
 
 LOG_TICKS = [m * 10 ** e for e in range(0, 7) for m in (1, 2, 5)]
@@ -74,7 +92,7 @@ def empty_figure(message: str) -> go.Figure:
     fig = go.Figure()
     fig.add_annotation(text=message, showarrow=False, font=dict(size=16, color="#666"),
                        xref="paper", yref="paper", x=0.5, y=0.5)
-    fig.update_layout(**LAYOUT, xaxis=dict(visible=False), yaxis=dict(visible=False),
+    _layout(fig, xaxis=dict(visible=False), yaxis=dict(visible=False),
                       height=320)
     return fig
 
@@ -270,15 +288,16 @@ def strength_over_time(totals: pd.DataFrame, events: pd.DataFrame | None = None,
                            f"{r.country}<br>Source: {plain(r.outlet)}" for r in rows.itertuples()],
                 hoverinfo="text"), row=2, col=1)
         kinds = sorted(events.kind.unique())
+        # the strip's rows are named by the legend's "event: …" entries, not by tick labels
+        # that would take a phone's width from the plot
         fig.update_yaxes(row=2, col=1, showgrid=False, title_text="", type="category",
-                         categoryorder="array", categoryarray=kinds, tickmode="array",
-                         tickvals=kinds, tickfont=dict(size=10))
-    fig.update_yaxes(row=1, col=1, title_text="Troops", **_y_scale(log))
+                         categoryorder="array", categoryarray=kinds, showticklabels=False)
+    fig.update_yaxes(row=1, col=1, **_y_scale(log), **NUMBERS_INSIDE)
     # Without the events strip the strength panel takes the whole plot (clean export).
     clean = {"yaxis": {"domain": [0, 1]}, "xaxis": {"showticklabels": True, "matches": None},
              "xaxis2": {"visible": False}, "yaxis2": {"visible": False}} if has_events else {}
-    fig.update_layout(**LAYOUT, title=title, height=560 if has_events else 460,
-                      legend=dict(orientation="v", x=1.01, y=1), hovermode="closest",
+    _layout(fig, title=title, height=740 if has_events else 580,
+                      legend=BELOW, hovermode="closest",
                       meta={"clean": clean})
     fig.update_layout(margin_t=84)
     # The key, in lines just above the plot (placed in pixels, so an export of any size
@@ -353,11 +372,11 @@ def contingents_over_time(contingents: pd.DataFrame, *, top: int = 10, log: bool
                 customdata=rows[["source_id"]].to_numpy(), hovertext=_hover(rows),
                 hoverinfo="text"), row=row, col=1)
             shown.add(code)
-        fig.update_yaxes(title_text="Troops", **_y_scale(log), row=row, col=1)
+        fig.update_yaxes(**_y_scale(log), **NUMBERS_INSIDE, row=row, col=1)
     note = f" (largest {top} in each panel; {hidden} more in the heat map and table)" \
         if hidden else ""
-    fig.update_layout(**LAYOUT, title=title + note, height=380 * len(panels) + 80,
-                      legend=dict(orientation="v", x=1.01, y=1))
+    _layout(fig, title=title + note, height=420 * len(panels) + 180,
+                      legend=BELOW)
     return fig
 
 
@@ -379,7 +398,7 @@ def contingents_heatmap(contingents: pd.DataFrame,
         zmin=0, colorbar=dict(title="Troops", tickvals=np.log10(ticks),
                               ticktext=[f"{t:,}" for t in ticks]),
         hovertemplate="%{y}<br>%{x}: %{customdata:,} troops<extra></extra>"))
-    fig.update_layout(**LAYOUT, title=title, height=max(320, 22 * len(grid) + 140),
+    _layout(fig, title=title, height=max(320, 22 * len(grid) + 140),
                       xaxis=dict(type="category", title="Date of figure"))
     return fig
 
@@ -393,7 +412,7 @@ def contingents_bar(contingents: pd.DataFrame, title: str) -> go.Figure:
         orientation="h", marker_color=[MISSION_COLOURS.get(m, "#555") for m in rows.mission_id],
         text=[f"{v:,}" for v in rows.value], textposition="outside", cliponaxis=False,
         customdata=rows[["source_id"]].to_numpy(), hovertext=_hover(rows), hoverinfo="text"))
-    fig.update_layout(**LAYOUT, title=title, height=max(260, 26 * len(rows) + 120),
+    _layout(fig, title=title, height=max(260, 26 * len(rows) + 120),
                       xaxis=dict(title="Troops", separatethousands=True,
                                  range=[0, rows.value.max() * 1.18]), showlegend=False)
     return fig
@@ -448,10 +467,10 @@ def budgets_chart(budgets: pd.DataFrame, currency: str,
                            + f"<br>Source: {plain(r.outlet)} ({plain(r.source_published)})"
                            for r in rows.itertuples()],
                 hoverinfo="text"), row=row, col=1)
-        fig.update_yaxes(row=row, col=1, **_y_scale(log))
+        fig.update_yaxes(row=row, col=1, **_y_scale(log), **NUMBERS_INSIDE)
     fig.update_xaxes(dtick=1 if b.year.nunique() <= 16 else 2)
-    fig.update_layout(**LAYOUT, title=title, height=max(480, 260 * len(panels) + 120),
-                      legend=dict(title_text="Country · measure", x=1.01, y=1))
+    _layout(fig, title=title, height=max(600, 300 * len(panels) + 220),
+                      legend=dict(BELOW, title_text="Country · measure"))
     return fig
 
 
@@ -474,8 +493,8 @@ def normalised_chart(frame: pd.DataFrame, unit: str, title: str, subtitle: str, 
             hovertext=[f"<b>{plain(name)}</b> {year}<br>{value:,.2f} {unit}<br>Source: {plain(outlet)}"
                        for name, year, value, outlet in zip(
                            rows.country_name, rows.year, rows.value, rows.outlet)]))
-    fig.update_yaxes(title_text=unit, **_y_scale(log))
+    fig.update_yaxes(title_text=unit, **_y_scale(log), **NUMBERS_INSIDE)
     fig.update_xaxes(dtick=1 if frame.year.nunique() <= 16 else 2)
-    fig.update_layout(**LAYOUT, height=480, legend=dict(title_text="Country", x=1.01, y=1),
+    _layout(fig, height=600, legend=dict(BELOW, title_text="Country"),
                       title=dict(text=f"{title}<br><sup>{subtitle}</sup>"))
     return fig
