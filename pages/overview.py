@@ -76,10 +76,10 @@ with right:
     if changes.empty:
         st.write("No confirmed change of the estimate under these filters.")
     else:
-        st.dataframe(changes[["label", "mission_id", "contributor", "from",
-                                               "from_label", "to", "change", "alert",
-                                               "confirmed_by", "outlet", "source",
-                                               "previous_source_ids"]],
+        # what a reader needs first (when, whose, to, from): a narrow column keeps them in view
+        st.dataframe(changes[["label", "mission_id", "contributor", "to", "from", "change",
+                              "from_label", "alert", "confirmed_by", "outlet", "source",
+                              "previous_source_ids"]],
                      column_config={"source": links.SOURCE_COLUMN, "mission_id": "mission",
                                     "label": "when", "from_label": "from (when)",
                                     "confirmed_by": "confirmed by",

@@ -468,7 +468,8 @@ def budgets_chart(budgets: pd.DataFrame, currency: str,
                            for r in rows.itertuples()],
                 hoverinfo="text"), row=row, col=1)
         fig.update_yaxes(row=row, col=1, **_y_scale(log), **NUMBERS_INSIDE)
-    fig.update_xaxes(dtick=1 if b.year.nunique() <= 16 else 2)
+    # whole years, as many labels as the width holds (a phone gets fewer)
+    fig.update_xaxes(tickformat="d", dtick=1 if b.year.nunique() <= 6 else None)
     _layout(fig, title=title, height=max(600, 300 * len(panels) + 220),
                       legend=dict(BELOW, title_text="Country · measure"))
     return fig
@@ -494,7 +495,7 @@ def normalised_chart(frame: pd.DataFrame, unit: str, title: str, subtitle: str, 
                        for name, year, value, outlet in zip(
                            rows.country_name, rows.year, rows.value, rows.outlet)]))
     fig.update_yaxes(title_text=unit, **_y_scale(log), **NUMBERS_INSIDE)
-    fig.update_xaxes(dtick=1 if frame.year.nunique() <= 16 else 2)
+    fig.update_xaxes(tickformat="d", dtick=1 if frame.year.nunique() <= 6 else None)
     _layout(fig, height=600, legend=dict(BELOW, title_text="Country"),
                       title=dict(text=f"{title}<br><sup>{subtitle}</sup>"))
     return fig

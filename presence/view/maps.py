@@ -22,6 +22,10 @@ BLANK_STYLE = {"version": 8, "sources": {},
                "layers": [{"id": "sea", "type": "background",
                            "paint": {"background-color": "#dfe9f2"}}]}
 CENTER = {"lat": 43.3, "lon": 19.6}
+# The colour key under the map, across: beside it, it took a phone's map down to 190 px
+# and cut the region off; under it, the map keeps the width (the region needs ~260 px).
+COLOURBAR = dict(title=dict(text="Foreign troops", side="top"), orientation="h", thickness=12,
+                 len=0.9, x=0.5, xanchor="center", y=-0.02, yanchor="top")
 # MapLibre marker symbols need a sprite sheet fetched from a server, so site
 # kinds are told apart by colour and size instead.
 SITE_STYLE = {"headquarters": ("#111111", 15), "camp": ("#1f4e79", 11), "base": ("#7a7a7a", 11)}
@@ -144,8 +148,7 @@ def presence_map(presence: pd.DataFrame, sites: pd.DataFrame, contingents: pd.Da
         marker=dict(line=dict(color=["#111" if c in selected else "#555"
                                      for c in presence.iso_a3], width=line_width),
                     opacity=0.9),
-        colorbar=dict(title=dict(text="Foreign<br>troops"), thickness=14, len=0.6, x=1.0,
-                      tickvals=tickvals, ticktext=ticktext),
+        colorbar=dict(COLOURBAR, tickvals=tickvals, ticktext=ticktext),
         hovertext=hover, hoverinfo="text", name="host countries"))
 
     # Clickable pins, one a country: Streamlit's bundled plotly.js reports no hover or
@@ -284,8 +287,7 @@ def presence_animation(frames: list, labels: list[str], *, scale_max: int, title
     first[0].update(colorscale=[[0, "#ffffff"], [0.02, "#fde0c5"], [0.45, "#f59e60"],
                                 [1, "#b2401f"]],
                     marker=dict(line=dict(color="#555", width=0.8), opacity=0.9),
-                    colorbar=dict(title=dict(text="Foreign<br>troops"), thickness=14, len=0.6,
-                                  x=1.0, tickvals=tickvals, ticktext=ticktext),
+                    colorbar=dict(COLOURBAR, tickvals=tickvals, ticktext=ticktext),
                     name="host countries")
     first[1].update(mode="markers", name="Country", showlegend=False,
                     marker=dict(size=12, color="#5b6770", opacity=0.55))
