@@ -259,6 +259,20 @@ def test_years_ago_each_unit_a_rise_after_now_and_the_current_budget_beside_a_re
     assert ("troop_contribution", "KFOR", "ITA", "2025-04-25", 1100, "troops") in facts(text)
 
 
+def test_the_nation_after_the_noun_the_one_with_the_most_and_a_relative_clauses_total():
+    text = "Aktualisht në misionin e KFOR-it janë të angazhuar 420 ushtarë amerikanë."
+    assert ("troop_contribution", "KFOR", "USA", "2025-04-25", 420, "troops") in facts(text)
+    text = "Italija ima najviše vojnika u sastavu Kfora – ukupno 1.200 ljudi."
+    assert ("troop_contribution", "KFOR", "ITA", "2025-04-25", 1200, "troops") in facts(text)
+    text = ("Mađarska ima najviše vojnika iz regiona u misiji Kfor koja ukupno broji 3.900 "
+            "ljudi iz 28 zemalja.")
+    got = facts(text)
+    assert ("troop_strength", "KFOR", None, "2025-04-25", 3900, "troops") in got
+    assert not any(c == "HUN" and v == 3900 for _, _, c, _, v, _ in got)
+    text = "Deri në 300 ushtarë gjermanë pritet t’i bashkohen KFOR-it muajin e ardhshëm."
+    assert not facts(text)
+
+
 def test_every_candidate_says_why_and_every_dropped_number_says_why_not():
     found, dropped = explain("KFOR has about 4,500 troops from 27 countries; 30 soldiers were "
                              "injured.", DAY)

@@ -48,8 +48,8 @@ NOTHING_AFTER = re.compile(r"\s*(?:[,.;:)\]–-]|$|(?:in|n[eë]|u|na|vo|v|sot|to
                            r"dhe|and|i|e|et|und|im|en|in|to|do|deri|\d|\())", re.IGNORECASE)
 _AFTER_A_NUMBER = re.compile(r"\d[\s\u00a0]?$")
 _ORDINAL = re.compile(r"\.\s?[a-zà-ž]")  # "das 38. deutsche Einsatzkontingent"
-_FROM_AFTER_NOUN = re.compile(r"^\s*(?:from|iz|nga|aus|de|da|dall\w*|dalla|dei|del|des|du|od|"
-                              r"of the|of|t[eë])\s+$")
+_FROM_AFTER_NOUN = re.compile(r"^\s*(?:[^\W\d_]+\s+)?(?:from|iz|nga|aus|de|da|dall\w*|dalla|dei|del|"
+                              r"des|du|od|of the|of|t[eë])\s+$")
 # "525 soldiers of the 12th Austrian contingent": the nation's adjective before its unit
 _OF_CONTINGENT = re.compile(r"\s*(?:of|from|in|des|du|del|della|i|t[eë]|e)\s+(?:the\s+|its\s+)?"
                             r"(?:\d+\w*\s+|\w+\s+)?$")
@@ -872,6 +872,11 @@ class Reader:
             return inner[0].code, f"contributor {inner[0].code}: in the noun ('{low[inner[0].start:inner[0].end]}')"
         if any(a.number_end <= m.start < noun_end for m in doc.missions_in(u.start, u.end)):
             return None, "the mission's total: the mission named in the noun"
+        # "460 ushtarë amerikanë", "300 militari italiani": the nation's adjective after the noun
+        post = [c for c in countries if noun_end > a.number_end and 0 < c.start - noun_end <= 2
+                and not low[noun_end:c.start].strip()]
+        if post:
+            return post[0].code, f"contributor {post[0].code}: the adjective after the noun"
         for c in countries:
             if noun_end <= c.start <= noun_end + 30 and _FROM_AFTER_NOUN.match(low[noun_end:c.start]):
                 return c.code, f"contributor {c.code}: 'from {low[c.start:c.end]}'"
@@ -881,8 +886,12 @@ class Reader:
         total = S.TOTAL_TAIL.search(low, max(u.start, a.start - 30), a.start)
         if total:
             # "Italy has in total 1,258": the nation heading the clause owns the total
-            owner = [c for c in countries if c.end <= total.start() and total.start() - c.end <= 12
-                     and not re.search(r"\d", low[c.end:total.start()])]
+            owner = [c for c in countries if c.end <= total.start()
+                     and not re.search(r"\d", low[c.end:total.start()])
+                     and (total.start() - c.end <= 12 or
+                          _MOST.search(low, c.end, total.start()))
+                     # "... in KFOR, which in total counts 3,526": the relative clause's total
+                     and not _RELATIVE.search(low, c.end, total.start())]
             if owner:
                 return owner[-1].code, f"contributor {owner[-1].code}: the clause's subject"
             return None, "the mission's total: 'total'"
@@ -949,6 +958,11 @@ _ROTATION = re.compile(r"\d+(?:st|nd|rd|th|\.|-?ti|-?i)?\s+(?:\w+\s+)?(?:conting
 _NEGATED = re.compile(r"(?<!\w)(?:not|nije|nisu|nuk|nicht|pas|non|није|не)\s+(?:(?:yet|jo[sš]|još|ende|noch|encore|ancora|уште|још)\s+)?(?:been\s+|u\s+|bio\s+)?$")
 _EACH = re.compile(r"\s*(?:each|apiece|svak\w*|secil\w*|sejcil\w*|jeweils|chacun\w*|ciascun\w*|"
                    r"po jedinici|sekoj\w*)\b")
+# "Italy has the most soldiers in KFOR, 1,258 in total": the nation with the most owns the number
+_MOST = re.compile(r"(?<!\w)(?:the most|the largest|the biggest|najvi[sš]e|najve[cć]\w*|m[eë] s[eë] shumti|"
+                   r"m[eë] t[eë] madh\w*|am meisten|die meisten|le plus|il maggior\w*|najmnogu)(?!\w)")
+_RELATIVE = re.compile(r"(?<!\w)(?:which|that|koja|koji|koje|kojoj|q[eë]|e cila|i cili|die|der|das|"
+                       r"qui|che|koja|koj|koe)(?!\w)")
 _NUMBER_NEXT = re.compile(r"[\s,:]*\d")
 _PREPOSITION = re.compile(r"(?:^|\s)(?:to|in|within|of|for|with|u|na|n[eë]|t[eë]|at|zu|im|in der|"
                           r"au|à la|dans|nella|nel|alla|de la|du|de l['’]|della|dell['’]|des)"

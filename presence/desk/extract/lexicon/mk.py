@@ -17,7 +17,7 @@ WORDS = {
     "delta_before": [r"dopolnitelni\w*", r"u[sš]te", r"za", r"zgolemuvanje od", r"novi"],
     "delta_after": [r"pove[kj]e", r"pomalku", r"dopolnitelni\w*"],
     "plan": [r"kje\b", r"planira\w*", r"plan\w*", r"treba da", r"se o[cč]ekuva",
-             r"predviduva\w*", r"do krajot"],
+             r"predviduva\w*", r"do krajot", r"dostignuva\w*"],
     "draft": [r"nacrt\w*", r"predlog\w*", r"bara\w*", r"barane\w*"],
     "multiyear": [r"[cč]etiri godini", r"pet godini", r"vo periodot", r"narednite \w+ godini"],
     "other_money": [r"dr[zž]aven\w* bud[zž]et\w*", r"vkupn\w* bud[zž]et\w*",
