@@ -273,6 +273,20 @@ def test_the_nation_after_the_noun_the_one_with_the_most_and_a_relative_clauses_
     assert not facts(text)
 
 
+def test_a_ceiling_to_send_a_missions_own_reserve_a_period_sum_and_rh():
+    text = "Prema odluci vlade, Austrija će u misiju Kfor i dalje upućivati do 500 vojnika."
+    assert not facts(text, day=dt.datetime(2019, 11, 1))
+    text = ("Mađarski kontingent u KFOR-u sastavljen je od 350 ljudi u sastavu Taktičkog "
+            "rezervnog bataljona.")
+    assert ("troop_contribution", "KFOR", "HUN", "2025-04-25", 350, "troops") in facts(text)
+    text = ("Programi i investimeve të mbrojtjes për periudhën 2024-2030 arrin në 900 milionë "
+            "euro.")
+    assert not facts(text)
+    text = "Vojni proračun RH za 2020. iznosi 700 milijuna eura."
+    assert ("defence_budget", None, "HRV", "2020", 7e8, "EUR") in facts(
+        text, day=dt.datetime(2020, 3, 1))
+
+
 def test_every_candidate_says_why_and_every_dropped_number_says_why_not():
     found, dropped = explain("KFOR has about 4,500 troops from 27 countries; 30 soldiers were "
                              "injured.", DAY)

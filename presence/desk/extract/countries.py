@@ -39,7 +39,8 @@ EXTRA = {
     "MKD": [r"north macedonia\w*", r"macedonia\w*", r"maqedoni\w*", r"makedonij\w*",
             r"makedonsk\w*", r"makedonci\w*", r"mazedon\w*", r"mac[eé]doin\w*", r"macedon\w*"],
     "MNE": [r"montenegr\w*", r"crn\w* gor\w*", r"mal\w* i zi\w*", r"crnogorsk\w*"],
-    "HRV": [r"croat\w*", r"hrvatsk\w*", r"kroaci\w*", r"kroat\w*", r"hırvatistan\w*"],
+    "HRV": [r"croat\w*", r"hrvatsk\w*", r"kroaci\w*", r"kroat\w*", r"hırvatistan\w*",
+            r"rh\b"],  # "Republika Hrvatska", as Croatian outlets write it: "proračun RH"
     "SVN": [r"sloven\w*"],
     "USA": [r"us\b", r"u\.s\.", r"usa\b", r"united states", r"american\w*", r"sad\b",
             r"shba\w*", r"amerik\w*", r"ameri[cč]k\w*", r"sjedinjen\w* (?:ameri[cč]k\w* )?dr[zž]av\w*",

@@ -557,6 +557,12 @@ class Reader:
         present_first = present and plan and present.start() < plan.start()
         if planned and change != "from" and (not present or present_first) and not strong_now:
             return f"a plan or future level ({planned.group()})"
+        # "the government will keep sending up to 600 soldiers", "up to 250 are foreseen":
+        # a most-allowed number of troops to be sent or planned is a ceiling, not a level
+        up_to = _UP_TO.search(low, max(u.start, a.start - 14), a.start)
+        if up_to and (S.DEPLOY.search(unit_text) or S.PLAN.search(unit_text)) and not item \
+                and not listed:
+            return f"a ceiling for troops to be sent or planned ('{up_to.group().strip()} …')"
         each = _EACH.match(low, noun_end, min(u.end, noun_end + 12))
         if each:
             return f"the size of each of several units ('{each.group().strip()}'), not a total"
@@ -963,6 +969,7 @@ _MOST = re.compile(r"(?<!\w)(?:the most|the largest|the biggest|najvi[sš]e|najv
                    r"m[eë] t[eë] madh\w*|am meisten|die meisten|le plus|il maggior\w*|najmnogu)(?!\w)")
 _RELATIVE = re.compile(r"(?<!\w)(?:which|that|koja|koji|koje|kojoj|q[eë]|e cila|i cili|die|der|das|"
                        r"qui|che|koja|koj|koe)(?!\w)")
+_UP_TO = re.compile(r"(?<!\w)(?:up to|do|deri n[eë]|bis zu|jusqu['’]?[aà]|fino a|a un massimo di)\s+$")
 _NUMBER_NEXT = re.compile(r"[\s,:]*\d")
 _PREPOSITION = re.compile(r"(?:^|\s)(?:to|in|within|of|for|with|u|na|n[eë]|t[eë]|at|zu|im|in der|"
                           r"au|à la|dans|nella|nel|alla|de la|du|de l['’]|della|dell['’]|des)"

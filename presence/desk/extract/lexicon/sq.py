@@ -22,7 +22,7 @@ WORDS = {
              r"parashikon", r"pritet", r"deri n[eë] fund", r"planin", r"objektiv\w*", r"premt\w*",
              r"mund t[eë]", r"vendos\w* d[eë]rgimin"],
     "draft": [r"projekt\w*", r"draft\w*", r"propoz\w*", r"k[eë]rk\w*"],
-    "multiyear": [r"q[eë] nga an[eë]tar[eë]simi", r"q[eë] nga hyrja", r"\d+ vje[cç]ar\w*", r"kat[eë]r vjet\w*", r"kat[eë]rvje[cç]ar\w*", r"n[eë] mandatin", r"vitet e ardhshme",
+    "multiyear": [r"p[eë]r periudh[eë]n (?:19|20)\d{2}", r"q[eë] nga an[eë]tar[eë]simi", r"q[eë] nga hyrja", r"\d+ vje[cç]ar\w*", r"kat[eë]r vjet\w*", r"kat[eë]rvje[cç]ar\w*", r"n[eë] mandatin", r"vitet e ardhshme",
                   r"n[eë] vijim t[eë]"],
     "other_money": [r"buxhet\w* i (?:shtetit|kosov[eë]s|p[eë]rgjithsh\w*)", r"polici\w*",
                     r"bler\w*", r"kontrat\w*", r"ndihm\w*", r"donacion\w*",
