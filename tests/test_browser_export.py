@@ -174,14 +174,21 @@ def test_copy_link_and_embed_code(server, page, panel):
     link = f"{server}/troops?mission=KFOR"
     assert codes[0].strip() == link
     embed = " ".join(codes[1].split())
-    assert embed.startswith("<iframe") and f'src="{link}&amp;embed=true"' in embed
+    assert embed.startswith("<iframe") and \
+        f'src="{link}&amp;chart=troops_strength&amp;embed=true"' in embed
     # The embed link opens the page in Streamlit's embed mode, filters read, nothing
-    # reported as ignored, and the embed key stays in the address.
+    # reported as ignored, the keys stay in the address, and only that chart is visible
+    # (the page's other charts, its text, the sidebar are not).
     other = page.context.new_page()
-    other.goto(f"{link}&embed=true")
+    other.goto(f"{link}&chart=troops_strength&embed=true")
     settle(other)
     assert "embed=true" in other.url and "mission=KFOR" in other.url
+    assert "chart=troops_strength" in other.url
     assert other.get_by_text("Parts of the link were ignored").count() == 0
     assert other.locator(".stApp.streamlit-embedded").count() == 1  # Streamlit's embed mode
+    assert other.locator(".js-plotly-plot").count() == 1
+    assert other.get_by_text("Open the full view").is_visible()
+    assert not other.get_by_role("heading", name="Troops").is_visible()
+    assert not other.locator("[data-testid='stSidebar']").is_visible()
     assert page.locator(".stApp.streamlit-embedded").count() == 0
     other.close()

@@ -305,6 +305,31 @@ def test_the_panel_under_a_chart(ds):
     assert not [m for m in at.multiselect if m.key and m.key.startswith("troops_strength_")]
     codes = [c.value for c in at.code]
     assert "?mission=KFOR" in codes  # AppTest knows no URL: the link is relative
-    assert any(c.startswith("<iframe") and "mission=KFOR&amp;embed=true" in c for c in codes)
+    assert any(c.startswith("<iframe") and "mission=KFOR&amp;chart=troops_strength&amp;embed=true"
+               in c for c in codes)
     # The heat map has no analyst layers: no style to choose
     assert not [r for r in at.radio if r.key == "troops_heatmap_mode"]
+
+
+def test_one_chart_embeds_alone_with_its_footer(monkeypatch):
+    """`chart=KEY` (the embed code's address) shows that chart and a footer with its sources,
+    data date, licence and a link to the full view; the page's other charts and the export
+    panel are not drawn, and the key stays in the URL."""
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    root = Path(__file__).resolve().parent.parent
+    at = AppTest.from_file(str(root / "dashboard.py"), default_timeout=120)
+    at.query_params["chart"] = "troops_strength"
+    at.query_params["mission"] = "KFOR"
+    at.switch_page("pages/troops.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    charts = at.get("plotly_chart")
+    assert len(charts) == 1
+    footer = [c.value for c in at.caption if "Open the full view" in c.value]
+    assert footer and "Sources: " in footer[0] and "CC BY 4.0" in footer[0]
+    assert not [e for e in at.expander if e.label.startswith("Export this chart")]
+    assert at.query_params["chart"] in ("troops_strength", ["troops_strength"])
+    code = export.embed_code("https://x.org/troops?mission=KFOR", "t", chart="troops_strength")
+    assert "chart=troops_strength&amp;embed=true" in code

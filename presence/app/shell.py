@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from presence.app import widgets
 from presence.app.state import sync_query
 from presence.view.filters import Filters
 
@@ -13,11 +14,26 @@ def run_page(page, f: Filters) -> None:
     """Run the page, then make the URL say the filters and that page's keys."""
     st.session_state["page_query"] = {}
     st.session_state["shell_running"] = True
+    chart = widgets.embedded_chart()
+    if chart:
+        embed_only(chart)
     try:
         page.run()
     finally:
         st.session_state["shell_running"] = False
-    sync_query(f, st.session_state["page_query"])
+    sync_query(f, {**st.session_state["page_query"], **({"chart": chart} if chart else {})})
+
+
+def embed_only(chart: str) -> None:
+    """Show only the embedded chart's container: the page's other blocks, the sidebar and
+    the header are hidden (they still run: the page builds its view as usual)."""
+    keep = f".st-key-embedded_{chart}"
+    st.html(f"""<style>
+    [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+    [data-testid="stHeader"] {{display: none !important;}}
+    [data-testid="stVerticalBlock"] > div:not(:has({keep})):not({keep}):not({keep} *)
+        {{display: none !important;}}
+    </style>""")
 
 
 def require_shell() -> None:

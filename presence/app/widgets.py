@@ -6,6 +6,7 @@ link and embed code.
 """
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Callable
 
@@ -33,6 +34,15 @@ def chart(fig: go.Figure, *, key: str, caption: export.Caption, frame: pd.DataFr
     when given, is what the chart draws (export.displayed of a troop chart's
     estimates), offered as its own CSV.
     """
+    only = embedded_chart()
+    if only:
+        # an embed of one chart (`chart=KEY`): that chart and its footer, nothing else
+        if only != key:
+            return None
+        with st.container(key=f"embedded_{key}"):
+            event = st.plotly_chart(fig, key=key, config=PLOT_CONFIG)
+            st.caption(embed_footer(caption))
+        return event
     event = st.plotly_chart(fig, key=key, config=PLOT_CONFIG, on_select=on_select or "rerun",
                             selection_mode="points")
     if not on_select:
@@ -125,7 +135,7 @@ def export_buttons(fig: go.Figure, *, key: str, caption: export.Caption, frame: 
                    "the chart draws, the full data every figure with its source. Their title, "
                    "filters, sources, licence and citation are in the JSON beside them and in "
                    "the workbook's `about` sheet.")
-        share(link, framing.title_for(caption))
+        share(link, framing.title_for(caption), key)
 
 
 def framing_controls(fig: go.Figure, *, key: str, caption: export.Caption,
@@ -172,15 +182,33 @@ def framing_controls(fig: go.Figure, *, key: str, caption: export.Caption,
                           link=link)
 
 
-def share(link: str, title: str) -> None:
+def embedded_chart() -> str | None:
+    """The chart an embed asks for (`chart=KEY` in the URL), if any."""
+    wanted = st.query_params.get("chart")
+    return wanted if wanted and _CHART_KEY.fullmatch(wanted) else None
+
+
+_CHART_KEY = re.compile(r"[a-z][a-z0-9_]{0,40}")
+
+
+def embed_footer(caption: export.Caption) -> str:
+    """The line under an embedded chart: sources, data date, licence, the full view."""
+    params = {k: v for k, v in filters().to_query().items()}
+    full = export.view_link(st.context.url, params)
+    return (f"{text.md_escape(caption.sources_line())} · Data as of {caption.data_date} · "
+            f"{export.LICENCE_SHORT} · [Open the full view]({full})")
+
+
+def share(link: str, title: str, key: str) -> None:
     """The view's link and an embed code, each in a code block with a copy button."""
     left, right = st.columns(2)
     left.caption("**Copy link**: reopens this page with these filters")
     left.code(link, language=None, wrap_lines=True)
-    right.caption("**Copy embed code**: this page in an article, without the app's menu "
-                  "and toolbar (Streamlit's embed mode); in a frame narrower than a tablet "
-                  "the filters' sidebar starts folded")
-    right.code(export.embed_code(link, title), language="html", wrap_lines=True)
+    right.caption("**Copy embed code**: this chart alone, with its sources, data date, "
+                  "licence and a link to the full view, in an article (Streamlit's embed "
+                  "mode, no menu, toolbar or filters)")
+    right.code(export.embed_code(link, title, height=620, chart=key), language="html",
+               wrap_lines=True)
 
 
 def view_link() -> str:

@@ -223,12 +223,12 @@ def view_link(url: str | None, params: Mapping[str, str]) -> str:
     return f"{base}?{query}" if query else (base or "?")
 
 
-def embed_code(link: str, title: str, height: int = 720) -> str:
+def embed_code(link: str, title: str, height: int = 720, chart: str | None = None) -> str:
     """An <iframe> showing the view in Streamlit's embed mode (`embed=true`: no menu or
-    toolbar; in a frame narrower than a tablet the sidebar starts folded); the filters
-    ride in the same query."""
+    toolbar); with `chart`, only that chart and its footer (`chart=KEY`, which the page
+    shell honours); the filters ride in the same query."""
     sep = "" if link.endswith("?") else "&" if "?" in link else "?"
-    src = f"{link}{sep}embed=true"
+    src = f"{link}{sep}" + urlencode({**({"chart": chart} if chart else {}), "embed": "true"})
     return (f'<iframe src="{html.escape(src, quote=True)}" title="{html.escape(title, quote=True)}"'
             f' width="100%" height="{int(height)}" style="border:0" loading="lazy"></iframe>')
 
