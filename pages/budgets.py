@@ -5,7 +5,7 @@ import streamlit as st
 
 from presence.app import data, links, shell, state, widgets
 from presence.record import schema
-from presence.view import charts, normalise, query
+from presence.view import charts, normalise, query, text
 
 shell.require_shell()
 ds = data.dataset()
@@ -20,6 +20,25 @@ st.caption("Budgets as reported, in the reported currency. A conversion to EUR o
 MEASURES = {"": "All measures", **schema.MEASURE_LABEL}
 SHOW_AS = {"nominal": "Money (as budgeted)",
            **{key: b.label for key, b in normalise.BASES.items()}}
+CURRENCIES = ["EUR", "USD", "reported"]
+# The page's own URL keys, so a copied link reopens the same chart: read on a first visit
+# (a value the page does not know is named and ignored), written back on every run.
+OWN_KEYS = {"show": ("budget_basis", list(SHOW_AS), "nominal"),
+            "measure": ("budget_measure", list(MEASURES), "sipri_expenditure"),
+            "currency": ("budget_currency", CURRENCIES, "EUR"),
+            "log": ("budgets_log", ["1", "0"], "0")}
+ignored = []
+for param, (widget, allowed, default) in OWN_KEYS.items():
+    if widget in st.session_state:
+        continue
+    wanted = st.query_params.get(param, default)
+    if wanted not in allowed:
+        ignored.append(f"{param}={wanted}")
+        wanted = default
+    st.session_state[widget] = wanted == "1" if param == "log" else wanted
+if ignored:
+    st.caption("Ignored in the link (not a value this page knows): "
+               + text.md_escape(", ".join(ignored)))
 basis = st.radio("Show as", list(SHOW_AS), format_func=SHOW_AS.get, horizontal=True,
                  key="budget_basis",
                  help="Share of GDP and per person come from the World Bank's copies of "
@@ -28,7 +47,7 @@ basis = st.radio("Show as", list(SHOW_AS), format_func=SHOW_AS.get, horizontal=T
 nominal = basis == "nominal"
 c1, c2, c3 = st.columns([2, 2, 1])
 measure = c1.selectbox("Measure", list(MEASURES), format_func=MEASURES.get,
-                       key="budget_measure", index=3, disabled=not nominal,
+                       key="budget_measure", disabled=not nominal,
                        help="SIPRI military expenditure is the one definition applied to every "
                             "state alike, so it opens first; ministry budgets and NATO-defined "
                             "expenditure count different things (pensions, security services) "
@@ -36,10 +55,10 @@ measure = c1.selectbox("Measure", list(MEASURES), format_func=MEASURES.get,
                             "defence money outside the ministry's own line (pensions, loans, "
                             "capital or security funds, top-ups), so they sit above it. "
                             "Kosovo's ministry budget series is fuller than its SIPRI one.")
-currency = c2.radio("Currency", ["EUR", "USD", "reported"], horizontal=True,
+currency = c2.radio("Currency", CURRENCIES, horizontal=True,
                     key="budget_currency", disabled=not nominal,
                     help="'reported' shows one panel per currency, never mixing them.")
-log = c3.toggle("Log scale", value=False, key="budgets_log",
+log = c3.toggle("Log scale", key="budgets_log",
                 help="Serbia and Croatia spend several times what the others do; a log "
                      "scale keeps the smaller states' trends readable.")
 
@@ -79,6 +98,10 @@ def nothing_to_show(what: str, known: list[str]) -> None:
             "clear the filter.")
 
 
+state.set_page_query(**{param: value for param, value in
+                         (("show", basis), ("measure", measure), ("currency", currency),
+                          ("log", "1" if log else "0"))
+                         if value != OWN_KEYS[param][2]})
 view = budgets_view(data.data_version(), f, measure, currency, log)
 b = view.budgets
 if not nominal:

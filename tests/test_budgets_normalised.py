@@ -59,3 +59,18 @@ def test_a_filter_that_leaves_nothing_says_so_and_names_the_filter():
     assert any("contributor: United States" in i.value and "share of GDP" in i.value
                for i in at.info), [i.value for i in at.info]
     assert not chart_titles(at)
+
+
+def test_a_link_reopens_the_same_budget_chart_and_names_what_it_ignores():
+    at = budgets_page({"measure": "ministry_budget", "currency": "USD", "log": "1"})
+    assert at.selectbox(key="budget_measure").value == "ministry_budget"
+    assert at.radio(key="budget_currency").value == "USD"
+    assert at.toggle(key="budgets_log").value is True
+    assert at.query_params["measure"] in ("ministry_budget", ["ministry_budget"])
+    at.radio(key="budget_currency").set_value("EUR").run()
+    assert "currency" not in at.query_params  # the default is not written
+    at = budgets_page({"show": "<b>bogus</b>", "measure": "everything"})
+    assert at.radio(key="budget_basis").value == "nominal"
+    assert at.selectbox(key="budget_measure").value == "sipri_expenditure"
+    ignored = [c.value for c in at.caption if c.value.startswith("Ignored in the link")]
+    assert ignored and "measure=everything" in ignored[0] and "<b>" not in ignored[0]
