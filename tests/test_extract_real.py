@@ -287,6 +287,16 @@ def test_a_ceiling_to_send_a_missions_own_reserve_a_period_sum_and_rh():
         text, day=dt.datetime(2020, 3, 1))
 
 
+def test_counts_since_a_year_troops_across_the_globe_and_an_increase_by():
+    text = "Seit Österreich KFOR im Kosovo unterstützt, waren 21.000 heimische Soldaten im Einsatz."
+    assert not facts(text)
+    text = ("Poland currently has about 1,200 soldiers deployed in seven contingents across the "
+            "globe, including in KFOR.")
+    assert not facts(text)
+    text = "Shqipëria rrit me 25 trupa praninë në operacionin ALTHEA në Bosnjë e Hercegovinë."
+    assert not facts(text)
+
+
 def test_every_candidate_says_why_and_every_dropped_number_says_why_not():
     found, dropped = explain("KFOR has about 4,500 troops from 27 countries; 30 soldiers were "
                              "injured.", DAY)

@@ -103,7 +103,7 @@ def near(rx: re.Pattern, low: str, start: int, end: int) -> re.Match | None:
 # are expected to take part".
 PLAN_AFTER = re.compile(r"(?<!\w)(?:will|would|(?:is|are|were|was) (?:expected|due|set|scheduled|"
                         r"planned|to be) to|to be (?:withdrawn|cut|sent|deployed)|do t[eë]|do t['’]\w+|"
-                        r"pritet|mund t[eë]|"
+                        r"pritet|mund t[eë]|trebal\w* je|"
                         r"[cć]e (?:biti|se)|bi[cć]e|treba\w* da|soll\w*|wird|werden|sera|seront|"
                         r"devr\w*|sar[aà]|saranno|dovr\w*|olacak|edecek|kje)(?!\w)", FLAGS)
 PLAN_AFTER_REACH = 50

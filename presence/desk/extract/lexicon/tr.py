@@ -21,7 +21,7 @@ WORDS = {
     "capacity": [r"kapasite\w*"],
     "ceiling": [r"azami"],
     "cumulative": [r"görev yapmış"],
-    "deploy": [r"gönder\w*", r"gonder\w*", r"konuşlandır\w*", r"takviye\w*", r"intikal\w*"],
+    "deploy": [r"d[oö]n(?:[uü]\w*|d[uü]\w*|ecek\w*|mek\w*)", r"gönder\w*", r"gonder\w*", r"konuşlandır\w*", r"takviye\w*", r"intikal\w*"],
     "historic": [r"zirve\w*", r"bir zamanlar"],
     "start": [r"başlangıçta", r"baslangicta", r"ilk başta"],
     "present": [r"halen", r"şu anda", r"su anda", r"bugün", r"hâlâ", r"hala"],
