@@ -297,6 +297,14 @@ def test_counts_since_a_year_troops_across_the_globe_and_an_increase_by():
     assert not facts(text)
 
 
+def test_a_year_series_under_a_heading_with_bln_and_shares_on_the_line_before():
+    text = ("Budget of the Croatian armed forces\n\nDefence expenditures in recent years:\n\n"
+            "  • 2003: 4.51 bln HRK - 2.4% of GDP\n  • 2004: 4.2 bln HRK - 2.1% of GDP\n")
+    got = facts(text, title="Budget of the Croatian armed forces", day=dt.datetime(2012, 6, 1))
+    assert ("defence_budget", None, "HRV", "2003", 4.51e9, "HRK") in got
+    assert ("defence_budget", None, "HRV", "2004", 4.2e9, "HRK") in got
+
+
 def test_every_candidate_says_why_and_every_dropped_number_says_why_not():
     found, dropped = explain("KFOR has about 4,500 troops from 27 countries; 30 soldiers were "
                              "injured.", DAY)

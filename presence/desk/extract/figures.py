@@ -205,7 +205,7 @@ class Reader:
             return "money too small to be a defence budget"
         if too_large:
             return "money too large to be a Balkan defence budget (an alliance's or a GDP)"
-        gdp_before = S.near(S.GDP, low, a.start - GDP_REACH, a.start)
+        gdp_before = S.near(S.GDP, low, max(u.start, a.start - GDP_REACH), a.start)
         if gdp_before and _RESTATED.fullmatch(low, gdp_before.end(), a.start):
             gdp_before = None  # "1.67% of GDP, or EUR 80.19 million": the same money as an amount
         gdp = gdp_before or S.GDP.match(
@@ -314,14 +314,15 @@ class Reader:
         2024' over 'Serbia — 2.32 billion dollars'): the first line above the list's items
         that is not an item, if it is short and names defence money."""
         doc, low = self.doc, self.doc.low
-        if not lists.adjacent_country(doc, ui, a.start):
+        if not (lists.adjacent_country(doc, ui, a.start) or
+                _YEAR_ITEM.match(low, doc.units[ui].start, a.start)):
             return None
         for j in range(ui - 1, max(-1, ui - 2 * lists.TABLE_HEADER_REACH), -1):
             pu = doc.units[j]
             if not pu.first:
                 continue  # a further sentence of an item's line
             named = doc.countries(j)
-            if named and named[0].start - pu.start <= 2:
+            if named and named[0].start - pu.start <= 2 or _YEAR_ITEM.match(low, pu.start, pu.end):
                 continue  # another item of the list
             if pu.end - pu.start <= HEADING_CHARS and S.DEFENCE.search(low, pu.start, pu.end) \
                     and S.BUDGET.search(low, pu.start, pu.end):
@@ -970,6 +971,8 @@ _MOST = re.compile(r"(?<!\w)(?:the most|the largest|the biggest|najvi[sš]e|najv
 _RELATIVE = re.compile(r"(?<!\w)(?:which|that|koja|koji|koje|kojoj|q[eë]|e cila|i cili|die|der|das|"
                        r"qui|che|koja|koj|koe)(?!\w)")
 _UP_TO = re.compile(r"(?<!\w)(?:up to|do|deri n[eë]|bis zu|jusqu['’]?[aà]|fino a|a un massimo di)\s+$")
+# a line of a year series: "• 2000: 4.768 bln HRK", "2019 – 54 milionë"
+_YEAR_ITEM = re.compile(r"[\s•*·-]*(?:19|20)\d{2}\s*[:–—-]\s*")
 _NUMBER_NEXT = re.compile(r"[\s,:]*\d")
 _PREPOSITION = re.compile(r"(?:^|\s)(?:to|in|within|of|for|with|u|na|n[eë]|t[eë]|at|zu|im|in der|"
                           r"au|à la|dans|nella|nel|alla|de la|du|de l['’]|della|dell['’]|des)"

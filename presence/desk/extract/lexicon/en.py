@@ -99,7 +99,7 @@ WORDS = {
     "to_words": [r"to", r"down to", r"up to"],
     "thousand": [r"thousand", r"k\b"],
     "million": [r"millions?", r"mln\.?", r"mn\b", r"m\b", r"mio\.?"],
-    "billion": [r"billions?", r"bn\b", r"b\b"],
+    "billion": [r"billions?", r"bn\b", r"bln\b", r"b\b"],
     "strength_before": [r"strength(?: of)?:?", r"troop strength:?", r"total strength:?",
                         r"troop level of", r"numbers?", r"numbering", r"a force of",
                         r"contingent of", r"troop contribution:?", r"personnel:?",
