@@ -305,6 +305,18 @@ def test_a_year_series_under_a_heading_with_bln_and_shares_on_the_line_before():
     assert ("defence_budget", None, "HRV", "2004", 4.2e9, "HRK") in got
 
 
+def test_a_force_named_just_after_its_handover_and_a_part_of_an_amount():
+    text = "SFOR handed over to the EU yesterday. Its 6,500 troops now wear EU badges."
+    got = facts(text, day=dt.datetime(2004, 12, 3))
+    assert ("troop_strength", "EUFOR-ALTHEA", None, "2004-12-03", 6500, "troops") in got
+    text = "IFOR was a 55,000-strong force that was deployed for one year."
+    assert not any(m == "EUFOR-ALTHEA" for _, m, *_ in facts(text, day=dt.datetime(2015, 1, 5)))
+    text = ("Serbia's defence ministry budget for 2009 is 70 billion dinars. This sum also "
+            "includes 3 billion of its own income.")
+    got = facts(text, day=dt.datetime(2009, 2, 1))
+    assert {v for *_, v, _ in got} == {70e9}
+
+
 def test_every_candidate_says_why_and_every_dropped_number_says_why_not():
     found, dropped = explain("KFOR has about 4,500 troops from 27 countries; 30 soldiers were "
                              "injured.", DAY)

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 
 from . import dates, lists
 from . import semantics as S
-from .context import START, Document, Mention, mission_at
+from .context import LIFETIMES, START, Document, Mention, mission_at
 from .numbers import Amount, amounts, has_number_word
 from .vocab import CONTINGENT_NAMES, COUNTRIES, HOST, REGION
 
@@ -37,6 +37,7 @@ RELATIVE_REACH = 60      # "this year's amended budget" dates the amount beside 
 GDP_REACH = 15           # "GDP of 12 billion"; "1.85% of GDP in 2023 (EUR 274 million)" is the budget
 START_REACH = 120        # "Ursprünglich beteiligten sich ... mit einer Truppenstärke von etwa 48.000"
 PRESENT_REACH = 40       # "its current Stabilization Force of 12,000 troops"
+HANDOVER_DAYS = 60       # how long after a force ended an article may still name it for its successor
 PRESENT_CLAUSE = 90      # how far back "now" reaches within the number's clause
 HEADING_CHARS = 100      # a heading or a list's lead line; longer is a sentence with its own subject
 NEVER_CONTRIBUTES = {"XKX", "BIH", "SRB"}  # hosts, and Serbia, which sent troops to neither
@@ -241,7 +242,8 @@ class Reader:
             # "The Health Ministry budget was cut ... from 5.3 billion": a sentence about
             # other money that never names defence (the title's defence does not make it so)
             return f"other money ({other_here.group()})"
-        if S.PART_HEAD.match(low, a.end):
+        if S.PART_HEAD.match(low, a.end) or S.PART_TAIL.search(low, max(u.start, a.start - 25),
+                                                                 a.start):
             return "a part of the amount before ('10.7 million of that amount')"
         topup = S.TOPUP.search(unit_text)
         if topup:
@@ -612,6 +614,15 @@ class Reader:
         if mission is None:
             return "no mission in the text"
         when = _date_of(as_of)
+        ended = _END_OF.get(mission)
+        if when and ended and 0 <= (when - ended).days <= HANDOVER_DAYS and not explicit:
+            # a figure dated by the article just after the force it names had handed over
+            # ("its 7,000 troops" the day after SFOR became EUFOR): its successor's. Long
+            # after, "IFOR was 60,000 strong" is history, not the successor's size.
+            successor = mission_at(HOST[mission], when)
+            if successor and successor != mission:
+                mission_how += f"; {mission} had ended by the date line: {successor}"
+                mission = successor
         if when and when.year < int(START[mission][:4]):
             # "the EU force" of a 2000 article is not EUFOR Althea (2004): another force
             return f"{mission} did not exist in {when.year}: another force"
@@ -973,6 +984,7 @@ _RELATIVE = re.compile(r"(?<!\w)(?:which|that|koja|koji|koje|kojoj|q[eë]|e cila
 _UP_TO = re.compile(r"(?<!\w)(?:up to|do|deri n[eë]|bis zu|jusqu['’]?[aà]|fino a|a un massimo di)\s+$")
 # a line of a year series: "• 2000: 4.768 bln HRK", "2019 – 54 milionë"
 _YEAR_ITEM = re.compile(r"[\s•*·-]*(?:19|20)\d{2}\s*[:–—-]\s*")
+_END_OF = {mission: end for mission, _, _, end in LIFETIMES if end.year < 2100}
 _NUMBER_NEXT = re.compile(r"[\s,:]*\d")
 _PREPOSITION = re.compile(r"(?:^|\s)(?:to|in|within|of|for|with|u|na|n[eë]|t[eë]|at|zu|im|in der|"
                           r"au|à la|dans|nella|nel|alla|de la|du|de l['’]|della|dell['’]|des)"

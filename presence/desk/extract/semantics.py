@@ -47,6 +47,9 @@ OTHER_MONEY = words("other_money")
 # "160.9 billion dinars compared to 139.3": the bare number shares the amount's unit
 COMPARE_TAIL = tail("compare", r"\s*(?:the\s+|this\s+)?")
 # "10.7 million of that amount": a part of the amount before, not a level
+# "This sum also includes 2.5 billion of ...": a part of the amount before
+PART_TAIL = re.compile(r"(?<!\w)(?:(?:also |which )?includ\w*|uklju[cč]uje\w*|obuhvata|p[eë]rfshi\w*|"
+                       r"enth[aä]lt|comprend|comprende|i[cç]erir)\s+(?:\w+\s+)?$", FLAGS)
 PART_HEAD = re.compile(r"\s+(?:of (?:that|this|the) (?:amount|sum|total|budget)|of it\b|"
                        r"od (?:tog|toga|tog iznosa|te sume|tog bud[zž]eta)|"
                        r"nga (?:kjo|ajo|k[eë]to|ato) (?:shum|mjete)\w*|davon|dont)", FLAGS)

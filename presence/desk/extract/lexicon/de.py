@@ -19,7 +19,7 @@ WORDS = {
     "other_money": [r"beschaffung\w*", r"kauf\w*", r"kosten des einsatzes",
                     r"einsatzkosten", r"einsatz kostet"],
     "other_forces": [r"polizei\w*", r"eulex", r"unmik", r"bundeswehr insgesamt", r"reserve\w*"],
-    "elsewhere": [r"in europa", r"weltweit", r"afghanistan", r"mali\b", r"litauen",
+    "elsewhere": [r"auslandstrupp\w*", r"auslandseins[aä]tz\w*", r"in europa", r"weltweit", r"afghanistan", r"mali\b", r"litauen",
                   r"[uü]bung\w*", r"im ausland", r"auslandseins[aä]tz\w*"],
     "casualty": [r"verletzt\w*", r"verwundet\w*", r"get[oö]tet\w*", r"gestorben", r"tote\b"],
     "capacity": [r"platz f[uü]r", r"kapazit[aä]t\w*"],
