@@ -317,6 +317,13 @@ def test_a_force_named_just_after_its_handover_and_a_part_of_an_amount():
     assert {v for *_, v, _ in got} == {70e9}
 
 
+def test_both_ends_of_a_nations_change_are_that_nations():
+    text = ("Au sein de la SFOR, les effectifs français, qui ont représenté plus de 7 000 hommes "
+            "en 1996, sont ramenés à 1 800 à la fin de l'année 2001.")
+    got = facts(text, day=dt.datetime(2003, 1, 1))
+    assert ("troop_contribution", "SFOR", "FRA", "2001", 1800, "troops") in got
+
+
 def test_every_candidate_says_why_and_every_dropped_number_says_why_not():
     found, dropped = explain("KFOR has about 4,500 troops from 27 countries; 30 soldiers were "
                              "injured.", DAY)

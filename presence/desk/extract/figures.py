@@ -937,7 +937,11 @@ class Reader:
             moved = between and (doc.missions_in(between[-1].end, a.start) or any(
                 c.code in ("XKX", "BIH") and between[-1].end <= c.start < a.start
                 for c in doc.countries(ui)))
-            if between and not moved:
+            # "French troops, 6,900 in 1995, were cut to 1,500": the other end of the same
+            # change is the same nation's, not a sign that this number is someone else's
+            same_change = between and S.change_role(low, u.start, u.end, a.start,
+                                                    a.number_end) == "to"
+            if between and not moved and not same_change:
                 return None, "the mission's total: the nation before it has its own number"
         title_nations = {c.code for c in doc.title_countries()} - never \
             if not entities and not doc.missions_in(u.start, u.end) else set()
