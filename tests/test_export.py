@@ -333,3 +333,17 @@ def test_one_chart_embeds_alone_with_its_footer(monkeypatch):
     assert at.query_params["chart"] in ("troops_strength", ["troops_strength"])
     code = export.embed_code("https://x.org/troops?mission=KFOR", "t", chart="troops_strength")
     assert "chart=troops_strength&amp;embed=true" in code
+
+
+def test_an_embed_of_a_chart_the_page_lacks_says_so(monkeypatch):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    root = Path(__file__).resolve().parent.parent
+    at = AppTest.from_file(str(root / "dashboard.py"), default_timeout=120)
+    at.query_params["chart"] = "no_such_chart"
+    at.switch_page("pages/troops.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.get("plotly_chart")
+    assert any("no chart named 'no_such_chart'" in w.value for w in at.warning)

@@ -17,10 +17,16 @@ def run_page(page, f: Filters) -> None:
     chart = widgets.embedded_chart()
     if chart:
         embed_only(chart)
+        st.session_state["embedded_drawn"] = False
     try:
         page.run()
     finally:
         st.session_state["shell_running"] = False
+    if chart and not st.session_state.get("embedded_drawn"):
+        # a chart key this page does not have: say so where the embed would have been
+        with st.container(key=f"embedded_{chart}"):
+            st.warning(f"This page has no chart named '{chart}'. Open the page without "
+                       "`chart=` to see all of it.")
     sync_query(f, {**st.session_state["page_query"], **({"chart": chart} if chart else {})})
 
 

@@ -42,6 +42,7 @@ def chart(fig: go.Figure, *, key: str, caption: export.Caption, frame: pd.DataFr
         with st.container(key=f"embedded_{key}"):
             event = st.plotly_chart(fig, key=key, config=PLOT_CONFIG)
             st.caption(embed_footer(caption))
+        st.session_state["embedded_drawn"] = True
         return event
     event = st.plotly_chart(fig, key=key, config=PLOT_CONFIG, on_select=on_select or "rerun",
                             selection_mode="points")
