@@ -38,7 +38,7 @@ WORDS = {
               r"presented to (?:the )?(?:parliament|assembly|mps)", r"tabled",
               r"needs? an? (?:increased|bigger|larger|higher)",
               r"submitted", r"ceiling"],
-    "multiyear": [r"(?:for|in|over) the period(?: of| from)? (?:19|20)\d{2}", r"since joining", r"since it joined", r"since (?:its|their) (?:accession|entry)", r"four-year", r"four years", r"five-year", r"over the next", r"over the past",
+    "multiyear": [r"(?:for|in|over) the period(?: of| from)? (?:19|20)\d{2}", r"since joining", r"since becoming", r"since it joined", r"since (?:its|their) (?:accession|entry)", r"four-year", r"four years", r"five-year", r"over the next", r"over the past",
                   r"mandate period", r"in total over", r"combined", r"between \d{4} and \d{4}",
                   r"cumulative"],
     "other_money": [r"state budget", r"total budget", r"national budget", r"government budget",
