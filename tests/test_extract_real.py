@@ -324,6 +324,18 @@ def test_both_ends_of_a_nations_change_are_that_nations():
     assert ("troop_contribution", "SFOR", "FRA", "2001", 1800, "troops") in got
 
 
+def test_an_ended_force_without_a_date_a_units_size_and_ordinals_in_more_languages():
+    text = "IFOR je brojao oko 55.000 vojnika, predvođenih NATO snagama."
+    assert not facts(text, day=dt.datetime(2024, 12, 1))
+    text = ("EUFOR-ove snage u BiH:\nMultinacionalna radna grupa (Sjever) - oko 1.200 ljudi sa "
+            "sjedištem u Tuzli\n")
+    assert not facts(text, day=dt.datetime(2005, 3, 1))
+    text = "Ky është kontingjenti i 37-të me ushtarë kroatë në KFOR."
+    assert not facts(text)
+    text = "La France est le 4ème contingent de la KFOR avec 1 800 hommes."
+    assert {v for *_, v, _ in facts(text, day=dt.datetime(2006, 5, 1))} == {1800}
+
+
 def test_every_candidate_says_why_and_every_dropped_number_says_why_not():
     found, dropped = explain("KFOR has about 4,500 troops from 27 countries; 30 soldiers were "
                              "injured.", DAY)
