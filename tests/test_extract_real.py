@@ -336,6 +336,12 @@ def test_an_ended_force_without_a_date_a_units_size_and_ordinals_in_more_languag
     assert {v for *_, v, _ in facts(text, day=dt.datetime(2006, 5, 1))} == {1800}
 
 
+def test_a_nations_people_named_right_after_the_number_in_a_sentence_about_the_force():
+    text = ("There are roughly 550 Americans deployed as part of Multinational Battlegroup "
+            "East, one of two battlegroups that make up NATO's Kosovo Force, or KFOR.")
+    assert ("troop_contribution", "KFOR", "USA", "2025-04-25", 550, "troops") in facts(text)
+
+
 def test_every_candidate_says_why_and_every_dropped_number_says_why_not():
     found, dropped = explain("KFOR has about 4,500 troops from 27 countries; 30 soldiers were "
                              "injured.", DAY)

@@ -469,7 +469,8 @@ class Reader:
         if not why_noun:
             strength = S.STRENGTH_TAIL.search(low, pre_start, a.start)
             if not (item or listed or strength or ui - self.last_troop_item <= 2
-                    or self.unit_may_count(ui)):
+                    or self.unit_may_count(ui) or (doc.missions_in(u.start, u.end)
+                                                   and self.nation_right_after(ui, a))):
                 # most numbers of an article stop here, before the costlier tests below
                 return "no troop noun, strength word or list of troops"
             if item and self.table_is_troops(ui):
@@ -489,7 +490,9 @@ class Reader:
                 why_noun = "a part ('of which') of a troop figure"
             elif self.paired_with_troops(ui, a):
                 why_noun = "one end of a change in a sentence about troops ('from 6,500 to 2,500')"
-            elif self.nation_right_after(ui, a) and self.unit_has_troops(ui):
+            elif self.nation_right_after(ui, a) and (
+                    self.unit_has_troops(ui) or self.doc.missions_in(u.start, u.end)):
+                # "760 Français", "roughly 600 Americans deployed as part of KFOR"
                 why_noun = "a nation named right after it in a sentence about troops ('760 Français')"
             elif self.series_item(ui, a):
                 why_noun = ("the next dated item of a series of troop figures "
