@@ -342,6 +342,15 @@ def test_a_nations_people_named_right_after_the_number_in_a_sentence_about_the_f
     assert ("troop_contribution", "KFOR", "USA", "2025-04-25", 550, "troops") in facts(text)
 
 
+def test_english_billion_after_a_dot_is_a_decimal_in_a_text_that_groups_thousands_with_dots():
+    text = ("The defence ministry's budget for 2010 is 70.123.456.000 dinars. The defence "
+            "system has received 65.432 billion RSD of it, a little over 2 percent of GDP.")
+    from presence.desk.extract.numbers import amounts
+
+    low = text.lower()
+    assert 65.432e9 in [a.value for a in amounts(low, 0, len(low), False)]
+
+
 def test_every_candidate_says_why_and_every_dropped_number_says_why_not():
     found, dropped = explain("KFOR has about 4,500 troops from 27 countries; 30 soldiers were "
                              "injured.", DAY)

@@ -50,6 +50,7 @@ def has_number_word(low: str, start: int, end: int) -> bool:
 def _starts_clean(low: str, at: int, glue: str) -> bool:
     """Whether the character before `at` leaves a token starting there ('12' in 'a12' no)."""
     return at == 0 or not (low[at - 1].isalnum() or low[at - 1] in glue)
+_ENGLISH_BILLION = re.compile(r"\s*(?:billion|bn|bln)\b")
 _SCALES = [(1e9, WORDS["billion"]), (1e6, WORDS["million"]), (1e3, WORDS["thousand"])]
 _ONE_LETTER = re.compile(r"(?:bn|k|m|b|mn)\b")
 _SCALE = re.compile(r"(?P<space>\s*)(?:" + "|".join(f"(?P<s{i}>{alternation(f)})"
@@ -145,6 +146,10 @@ def amounts(low: str, start: int, end: int, dot_decimal: bool = True) -> list[Am
             if scale[0] >= 1e6 and re.fullmatch(r"\d[.,]\d{3}", m.group("int") if how == "digits" else "") \
                     and (sep == "," or dot_decimal):
                 value /= 1000  # "1,426 miliardë", "2,130 milijardi": a decimal comma
+            elif scale[0] >= 1e9 and how == "digits" and \
+                    re.fullmatch(r"\d{1,3}\.\d{3}", m.group("int")) and \
+                    _ENGLISH_BILLION.match(low, stop, end):
+                value /= 1000  # "72.763 billion RSD": English writes a decimal dot before "billion"
             value, stop, scaled, last = value * scale[0], scale[1], True, scale[0]
         elif scaled:
             last = value  # "milijardu" is itself a billion
