@@ -5,7 +5,8 @@ import streamlit as st
 
 from presence.app import data, links, shell, state, widgets
 from presence.record import schema
-from presence.view import charts, normalise, query, text
+from presence.view import charts, normalise, query
+from presence.view.filters import PageOption, page_options_query
 
 shell.require_shell()
 ds = data.dataset()
@@ -23,22 +24,11 @@ SHOW_AS = {"nominal": "Money (as budgeted)",
 CURRENCIES = ["EUR", "USD", "reported"]
 # The page's own URL keys, so a copied link reopens the same chart: read on a first visit
 # (a value the page does not know is named and ignored), written back on every run.
-OWN_KEYS = {"show": ("budget_basis", list(SHOW_AS), "nominal"),
-            "measure": ("budget_measure", list(MEASURES), "sipri_expenditure"),
-            "currency": ("budget_currency", CURRENCIES, "EUR"),
-            "log": ("budgets_log", ["1", "0"], "0")}
-ignored = []
-for param, (widget, allowed, default) in OWN_KEYS.items():
-    if widget in st.session_state:
-        continue
-    wanted = st.query_params.get(param, default)
-    if wanted not in allowed:
-        ignored.append(f"{param}={wanted}")
-        wanted = default
-    st.session_state[widget] = wanted == "1" if param == "log" else wanted
-if ignored:
-    st.caption("Ignored in the link (not a value this page knows): "
-               + text.md_escape(", ".join(ignored)))
+OWN_KEYS = {"show": PageOption("budget_basis", tuple(SHOW_AS), "nominal"),
+            "measure": PageOption("budget_measure", tuple(MEASURES), "sipri_expenditure"),
+            "currency": PageOption("budget_currency", tuple(CURRENCIES), "EUR"),
+            "log": PageOption("budgets_log", ("1", "0"), "0")}
+state.seed_page_options(OWN_KEYS)
 basis = st.radio("Show as", list(SHOW_AS), format_func=SHOW_AS.get, horizontal=True,
                  key="budget_basis",
                  help="Share of GDP and per person come from the World Bank's copies of "
@@ -98,10 +88,8 @@ def nothing_to_show(what: str, known: list[str]) -> None:
             "clear the filter.")
 
 
-state.set_page_query(**{param: value for param, value in
-                         (("show", basis), ("measure", measure), ("currency", currency),
-                          ("log", "1" if log else "0"))
-                         if value != OWN_KEYS[param][2]})
+state.set_page_query(**page_options_query(OWN_KEYS, {
+    "show": basis, "measure": measure, "currency": currency, "log": "1" if log else "0"}))
 view = budgets_view(data.data_version(), f, measure, currency, log)
 b = view.budgets
 if not nominal:

@@ -44,3 +44,14 @@ def test_embed_mode_keys_are_not_reported_as_ignored():
                                                                           "show_padding"]},
                    missions={"KFOR"}, countries={"XKX"})
     assert f.missions == ("KFOR",) and f.dropped == ()
+
+
+def test_a_pages_own_url_keys_read_back_and_written_only_off_their_default():
+    from presence.view.filters import PageOption, page_options_query, read_page_options
+
+    options = {"measure": PageOption("w_measure", ("a", "b"), "a"),
+               "log": PageOption("w_log", ("1", "0"), "0")}
+    values, ignored = read_page_options({"measure": "b", "log": "yes", "x": "1"}, options)
+    assert values == {"measure": "b", "log": "0"} and ignored == ["log=yes"]
+    assert page_options_query(options, values) == {"measure": "b"}
+    assert page_options_query(options, {"measure": "a", "log": "1"}) == {"log": "1"}

@@ -14,7 +14,7 @@ import streamlit as st
 from presence.app.data import dataset
 from presence.record.dataset import Dataset
 from presence.view import query, text
-from presence.view.filters import Filters, from_query
+from presence.view.filters import Filters, PageOption, from_query, read_page_options
 
 EARLIEST = dt.date(1995, 1, 1)
 
@@ -71,6 +71,19 @@ def sidebar_filters(ds: Dataset) -> Filters:
         sb.button("Clear filters", on_click=clear_filters, width="stretch")
     sb.caption("The address bar holds these filters: copy it to share this view.")
     return f
+
+
+def seed_page_options(options: dict[str, PageOption]) -> None:
+    """On a first visit, set a page's own widgets from its URL keys (see
+    filters.read_page_options); a "1"/"0" option seeds a toggle. Says what was ignored."""
+    fresh = {p: o for p, o in options.items() if o.widget not in st.session_state}
+    values, ignored = read_page_options(st.query_params.to_dict(), fresh)
+    for param, value in values.items():
+        flag = set(fresh[param].allowed) == {"1", "0"}
+        st.session_state[fresh[param].widget] = value == "1" if flag else value
+    if ignored:
+        st.caption("Ignored in the link (not a value this page knows): "
+                   + text.md_escape(", ".join(ignored)))
 
 
 def set_page_query(**params: str) -> None:

@@ -101,3 +101,33 @@ def from_query(params: Mapping[str, str | list[str]], *, missions: set[str] | No
         contributors=_codes(one("contributor"), countries, "contributor", dropped),
         start=start, end=end, dropped=tuple(dropped),
     )
+
+
+@dataclass(frozen=True)
+class PageOption:
+    """One of a page's own URL keys: the widget it seeds, the values it may take (as
+    written in the URL), and the default, which the URL leaves out."""
+    widget: str
+    allowed: tuple[str, ...]
+    default: str
+
+
+def read_page_options(query: Mapping[str, str], options: Mapping[str, PageOption],
+                      ) -> tuple[dict[str, str], list[str]]:
+    """The options a link asks for (a missing key gives the default) and the parts it
+    ignored: a value the page does not know is named, never applied."""
+    values, ignored = {}, []
+    for param, option in options.items():
+        wanted = query.get(param, option.default)
+        if wanted not in option.allowed:
+            ignored.append(f"{param}={wanted}")
+            wanted = option.default
+        values[param] = wanted
+    return values, ignored
+
+
+def page_options_query(options: Mapping[str, PageOption], values: Mapping[str, str],
+                       ) -> dict[str, str]:
+    """The URL form of a page's options: only those not at their default."""
+    return {param: values[param] for param, option in options.items()
+            if values[param] != option.default}
