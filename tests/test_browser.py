@@ -2,11 +2,7 @@
 import json
 import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -28,41 +24,6 @@ pytestmark = [
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no Chromium at {CHROMIUM}"),
 ]
 sync_api = pytest.importorskip("playwright.sync_api")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(env=None):
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ, **(env or {})})
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            if urllib.request.urlopen(f"{base}/_stcore/health", timeout=1).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start")
-    return base, proc
-
-
-@pytest.fixture(scope="module")
-def server():
-    base, proc = start_server()
-    yield base
-    proc.terminate()
-    proc.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
@@ -205,7 +166,8 @@ Italy keeps 1,300 soldiers in KFOR, the mission said in its statement on the pre
 """
 
 
-def test_curate_page_shows_hostile_article_text_as_text(tmp_path, browser, data_copy):
+def test_curate_page_shows_hostile_article_text_as_text(tmp_path, browser, data_copy,
+                                                        dashboard_starter):
     from presence.app.auth import make_hash
     from presence.desk.extract import candidate_id, extract
     from presence.desk.feed import ingest
@@ -220,9 +182,9 @@ def test_curate_page_shows_hostile_article_text_as_text(tmp_path, browser, data_
             rows = [{**c.to_json(a.id), "id": candidate_id(a.id, c)}
                     for c in extract(a.text, a.published, a.title)]
             store.replace_candidates(a.id, rows)
-    base, proc = start_server({"PRESENCE_STORE": str(store_path),
-                               "PRESENCE_DATA": str(data_copy),
-                               "PRESENCE_CURATOR_HASH": make_hash("correct horse")})
+    base, proc = dashboard_starter({"PRESENCE_STORE": str(store_path),
+                                    "PRESENCE_DATA": str(data_copy),
+                                    "PRESENCE_CURATOR_HASH": make_hash("correct horse")})
     try:
         pg = browser.new_context(viewport={"width": 1400, "height": 1200}).new_page()
         dialogs = []
