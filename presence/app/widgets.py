@@ -194,8 +194,7 @@ _CHART_KEY = re.compile(r"[a-z][a-z0-9_]{0,40}")
 
 def embed_footer(caption: export.Caption) -> str:
     """The line under an embedded chart: sources, data date, licence, the full view."""
-    params = {k: v for k, v in filters().to_query().items()}
-    full = export.view_link(st.context.url, params)
+    full = export.view_link(st.context.url, filters().to_query())
     return (f"{text.md_escape(caption.sources_line())} · Data as of {caption.data_date} · "
             f"{export.LICENCE_SHORT} · [Open the full view]({full})")
 

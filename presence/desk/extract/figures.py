@@ -994,7 +994,7 @@ _EACH = re.compile(r"\s*(?:each|apiece|svak\w*|secil\w*|sejcil\w*|jeweils|chacun
 _MOST = re.compile(r"(?<!\w)(?:the most|the largest|the biggest|najvi[sš]e|najve[cć]\w*|m[eë] s[eë] shumti|"
                    r"m[eë] t[eë] madh\w*|am meisten|die meisten|le plus|il maggior\w*|najmnogu)(?!\w)")
 _RELATIVE = re.compile(r"(?<!\w)(?:which|that|koja|koji|koje|kojoj|q[eë]|e cila|i cili|die|der|das|"
-                       r"qui|che|koja|koj|koe)(?!\w)")
+                       r"qui|che|koj|koe)(?!\w)")
 _UP_TO = re.compile(r"(?<!\w)(?:up to|do|deri n[eë]|bis zu|jusqu['’]?[aà]|fino a|a un massimo di)\s+$")
 # a line of a year series: "• 2000: 4.768 bln HRK", "2019 – 54 milionë"
 _YEAR_ITEM = re.compile(r"[\s•*·-]*(?:19|20)\d{2}\s*[:–—-]\s*")
