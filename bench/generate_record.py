@@ -224,7 +224,9 @@ def generate(out: Path, figures: int, seed: int) -> dict:
         "flag": flag,
         "note": "",
     })
-    record = record[list(troops_real.columns)]
+    # Columns the record has and the generator does not fill (candidate_id: a figure
+    # accepted from the feed) stay empty, as they are for every hand-curated figure.
+    record = record.reindex(columns=list(troops_real.columns), fill_value="")
 
     out.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(DATA / "datapackage.json", out / "datapackage.json")
