@@ -7,26 +7,29 @@ import re
 from . import dates
 from .context import Document
 from .figures import Candidate
-from .vocab import HOST, words
+from .vocab import FLAGS, HOST, WORDS, alternation, words
 
 # The order decides a sentence with words of two kinds: the first kind listed wins.
 KINDS = ("reinforcement", "drawdown", "visit", "mandate", "handover", "deployment")
 _TRIGGERS = [(kind, words(f"event_{kind}")) for kind in KINDS]
+# any kind's word: most sentences with a number have none, and are left before the costlier
+# search for a day's date
+_ANY_TRIGGER = re.compile(r"(?<!\w)" + alternation(
+    [w for kind in KINDS for w in WORDS.get(f"event_{kind}", [])]), FLAGS)
 _DIGIT = re.compile(r"\d")
 
 
 def events(doc: Document) -> list[Candidate]:
     out = []
     for ui, u in enumerate(doc.units):
-        if not _DIGIT.search(doc.low, u.start, u.end):
+        if not (_DIGIT.search(doc.low, u.start, u.end) and
+                _ANY_TRIGGER.search(doc.low, u.start, u.end)):
             continue
         day = dates.first_day(doc.low, u.start, u.end, doc.published)
         if not day:
             continue
         sentence = doc.low[u.start:u.end]
-        kind = next((k for k, rx in _TRIGGERS if rx.search(sentence)), None)
-        if not kind:
-            continue
+        kind = next(k for k, rx in _TRIGGERS if rx.search(sentence))
         named = [m for m in doc.missions_in(u.start, u.end) if not m.code.startswith("@")]
         before = [m for m in named if m.end <= day.start]
         mission = before[-1].code if before else named[0].code if named else \

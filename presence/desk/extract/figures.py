@@ -48,6 +48,7 @@ _DIGIT = re.compile(r"\d")
 NOTHING_AFTER = re.compile(r"\s*(?:[,.;:)\]–-]|$|(?:in|n[eë]|u|na|vo|v|sot|today|danas|now|tani|"
                            r"dhe|and|i|e|et|und|im|en|in|to|do|deri|\d|\())", re.IGNORECASE)
 _AFTER_A_NUMBER = re.compile(r"\d[\s\u00a0]?$")
+_TWO_COLUMNS = re.compile(r"\d{1,3} \d{3}")  # "Germany 530 303": a number and the next column's
 # "das 38. deutsche Einsatzkontingent", "le 3ème contingent", "kontingjenti i 36-të"
 _ORDINAL = re.compile(r"\.\s?[a-zà-ž]|[èe]me\b|i[èe]me\b|°|º|-t[eë]\b|-ti\b|-ta\b")
 _FROM_AFTER_NOUN = re.compile(r"^\s*(?:[^\W\d_]+\s+)?(?:from|iz|nga|aus|de|da|dall\w*|dalla|dei|del|"
@@ -446,6 +447,9 @@ class Reader:
             return "not a whole number"
         if _ORDINAL.match(doc.latin, a.number_end, a.number_end + 5) and not a.decimal:
             return "an ordinal ('the 38th contingent')"
+        if a.value > MAX_TROOPS and not _TWO_COLUMNS.fullmatch(low, a.start, a.number_end):
+            # a phone number, an id or a sum: dropped before the costlier tests below
+            return "too many troops for a Balkan mission (another force or a sum)"
         why: list[str] = []
         pre_start = max(u.start, a.start - S.CLAUSE)
         if S.STRONG.match(after):
@@ -508,7 +512,7 @@ class Reader:
             return "a small number written in words ('one soldier'): an anecdote, not a figure"
         why.append(why_noun)
         written = low[a.start:a.number_end]
-        if a.value > MAX_TROOPS and (item or listed) and re.fullmatch(r"\d{1,3} \d{3}", written):
+        if a.value > MAX_TROOPS and (item or listed) and _TWO_COLUMNS.fullmatch(written):
             # "Germany 530 303": two columns of a table whose second name was lost
             a.value = float(written.split()[0])
             a.number_end = a.start + len(written.split()[0])

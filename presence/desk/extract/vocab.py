@@ -95,8 +95,9 @@ class Index:
                 for key in {k[:self.KEY] for k in literal}:
                     self.by_key.setdefault(key, []).append((rx, code, literal))
         # every pattern that matches at a position has one of its literals there, so
-        # no mention is missed; the hits are the same as a scan for the keys would keep
-        self.starts = re.compile(r"(?<!\w)" + literal_trie(sorted(literals)), FLAGS)
+        # no mention is missed; a look-ahead, so that a literal that matched where its
+        # pattern then fails does not hide a name starting inside it
+        self.starts = re.compile(r"(?<!\w)(?=" + literal_trie(sorted(literals)) + ")", FLAGS)
 
     def find(self, low: str, start: int, end: int) -> list[tuple[int, int, str]]:
         """(start, end, code) of every mention in low[start:end], longest at each word."""
