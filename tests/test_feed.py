@@ -203,6 +203,24 @@ def test_two_copies_in_one_batch_are_stored_once(store):
     assert store.count("articles") == 2
 
 
+def test_a_copy_takes_its_originals_language(store):
+    """A copy is not detected again: it is in its original's language, whether the original
+    came in the same batch or was stored before. The original's language here is one the
+    copy's own text would never be detected as, so a copy detected anew would show it."""
+    text = (DEVSET / "en_eufor_2022.txt").read_text(encoding="utf-8")
+    original = parse_raw(text)
+    original.language = "mk"  # as if its feed had said so
+    in_batch = parse_raw(text.replace("/ ", "/ OTHER ", 1))
+    store_articles([original, in_batch], store, Report())
+    later = parse_raw(text.replace("/ ", "/ THIRD ", 1))
+    report = Report()
+    store_articles([later], store, report)
+    assert [why for _, _, why in report.duplicate] == ["same text"]
+    languages = store.db.execute("SELECT language FROM articles").fetchall()
+    assert languages == [("mk",)] * 3
+    assert detect_language(text) == "en"
+
+
 def test_one_unstorable_article_is_one_rejection_and_the_batch_goes_in(store):
     articles = [parse_raw(p.read_text(encoding="utf-8")) for p in sorted(DEVSET.glob("*.txt"))]
     articles[2].origin = "bad-\ud800.txt"  # hashed nowhere; cannot be written as UTF-8

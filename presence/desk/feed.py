@@ -934,6 +934,10 @@ def _store_batch(batch: list[_Identified], store: Store) -> Report:
         batch_urls: dict[str, str] = {}
         batch_hashes: dict[str, str] = {}
         batch_originals = _Originals(len(fresh))
+        # a copy is in its original's language: detection (most of what ingest costs)
+        # runs for originals only
+        languages = store.languages(list({*found.by_url.values(), *found.by_hash.values(),
+                                          *filter(None, found.near)}))
         rows = []
         for (one, digest, sh), stored_near in zip(fresh, found.near):
             a = one.article
@@ -951,7 +955,9 @@ def _store_batch(batch: list[_Identified], store: Store) -> Report:
             batch_hashes.setdefault(digest, one.id)
             if dup is None:
                 batch_originals.add(sh, one.id)
-            a.language = a.language or detect_language(f"{a.title}\n{a.text}")
+            a.language = a.language or (languages.get(dup[0]) if dup else None) or \
+                detect_language(f"{a.title}\n{a.text}")
+            languages[one.id] = a.language
             rows.append(ArticleRow(
                 id=one.id, url=a.url, title=a.title, outlet=a.outlet, published=a.published,
                 language=a.language, text="" if dup else a.text, content_hash=digest,

@@ -221,6 +221,14 @@ class Store:
             "FROM incoming_articles", [dt.datetime.now()])
         del incoming_articles
 
+    def languages(self, ids: list[str]) -> dict[str, str | None]:
+        """The stored language of each of these articles (one query)."""
+        if not ids:
+            return {}
+        return dict(self.db.execute(
+            "SELECT id, language FROM articles WHERE id IN (SELECT unnest(?::TEXT[]))",
+            [list(ids)]).fetchall())
+
     def existing_ids(self, ids: list[str]) -> set[str]:
         """Which of these article ids are stored already."""
         return {row[0] for row in self.db.execute(
