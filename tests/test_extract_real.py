@@ -112,6 +112,27 @@ def test_other_money_shares_and_drafts_are_not_budgets():
         assert facts(text, day=day) == set(), text
 
 
+def test_a_share_of_gdp_restated_as_money_is_the_budget():
+    """'X percent of GDP, or about Y': the amount is the budget (a share of the budget
+    restated as money stays a part), with a qualifier between them, in any language; and
+    'from this year's budget' dates it (a possessive, not 'since this year')."""
+    day = dt.datetime(2024, 3, 1)
+    text = ("Montenegro's spending on defence from this year's budget comes to 1.9 percent "
+            "of GDP (about 120 million euros).")
+    assert facts(text, day=day) == {("defence_budget", None, "MNE", "2024", 1.2e8, "EUR")}
+    # "next year" in the clause after is the plan's year, not this amount's
+    text = ("Montenegro's defence spending from this year's budget is 2 percent of GDP "
+            "(120 million euros), while next year 2.1 percent is planned.")
+    assert facts(text, day=day) == {("defence_budget", None, "MNE", "2024", 1.2e8, "EUR")}
+    text = ("Оваа година буџетот за одбрана на Македонија изнесува 1,8 проценти од БДП, односно "
+            "околу 210 милиони евра.")
+    assert facts(text, day=day) == {("defence_budget", None, "MKD", "2024", 2.1e8, "EUR")}
+    # a share of the budget itself, restated as money, is a part of it
+    text = ("Montenegro will spend 30 percent of its defence budget for 2024, or about 36 "
+            "million euros, on new equipment.")
+    assert facts(text, day=day) == set()
+
+
 def test_money_compared_named_for_defence_or_for_another_ministry():
     day = dt.datetime(2025, 11, 20)
     # a bare number compared with an amount takes its unit

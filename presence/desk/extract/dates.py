@@ -136,6 +136,9 @@ def _clean(low: str, at: int, glue: str) -> bool:
     return at == 0 or not (low[at - 1].isalnum() or low[at - 1] in glue)
 
 
+_POSSESSIVE = re.compile(r"['’]s?(?!\w)")  # "this year's", "this year’s" (after the match)
+
+
 def _since(low: str, at: int) -> bool:
     before = low[max(0, at - 22):at]
     m = None
@@ -165,8 +168,11 @@ def relative_year(low: str, start: int, end: int, reference: int) -> tuple[int, 
         best = (reference - years, ago.group(), ago.start())
     for delta, rx in RELATIVE:
         m = rx.search(low, start, end)
-        if m and _since(low, m.start()):
-            continue  # "member since this year" dates the membership, not the amount
+        if m and _since(low, m.start()) and not m.group().endswith(("'s", "’s")) \
+                and not _POSSESSIVE.match(low, m.end()):
+            # "member since this year" dates the membership, not the amount; "from this
+            # year's budget" names the budget the money comes out of
+            continue
         if m and (best is None or m.start() < best[2]):
             best = (reference + delta, m.group(), m.start())
     return (best[0], best[1]) if best else None

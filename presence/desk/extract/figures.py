@@ -20,7 +20,7 @@ from . import dates, lists
 from . import semantics as S
 from .context import LIFETIMES, START, Document, Mention, mission_at
 from .numbers import Amount, amounts, has_number_word
-from .vocab import CONTINGENT_NAMES, COUNTRIES, HOST, REGION
+from .vocab import CONTINGENT_NAMES, COUNTRIES, FLAGS, HOST, REGION, WORDS, alternation
 
 MIN_FORCE = 50           # no mission here ever counted fewer; a smaller "total" is a unit or a patrol
 MAX_TROOPS = 100_000     # IFOR's 60,000 was the largest; more is another army or a sum
@@ -236,7 +236,9 @@ class Reader:
                 and not self.spent_on_defence(a, other):
             return f"other money ({other.group()})"
         share = S.SHARE_THEN_AMOUNT.search(low, max(u.start, a.start - OTHER_MONEY_REACH), a.start)
-        if share:
+        if share and not S.GDP.search(low, share.start(), share.end()):
+            # a share of the budget restated as money is a part of it; a share of GDP
+            # restated ("1.77 percent of GDP, that is about 220 million") is the budget
             return "the money of a share ('32% of the budget, or 106 million')"
         other_here = S.OTHER_MONEY.search(low, u.start, a.start)
         if other_here and not S.DEFENCE.search(unit_text) and \
@@ -987,8 +989,10 @@ class Reader:
 _NEXT_CLAUSE = re.compile(r"[;]|,?\s(?:and|but|while|whereas|und|aber|et|mais|dhe|por|i|a|ali|e|ma)\s")
 _IN_YEAR = re.compile(r"(?:in|en|im|u|n[eë]|nel|vo|at)\s+$")
 _CLAUSE_ENDS = re.compile(r"\s*(?:[,.;)]|$)")
+# "1.67% of GDP, or EUR 80.19 million", "2.01 percent of GDP (around 139 million euros)"
 _RESTATED = re.compile(r"[\s,(]*(?:or|bzw\.?|odnosno|ili|respectively|i\.e\.|that is|ose|"
-                       r"soit|ovvero|cio[eè]|ili|или|односно|т\.е\.)?[\s:]*(?:€|\$|eur|usd)?\s*")
+                       r"soit|ovvero|cio[eè]|ili|или|односно|т\.е\.)?[\s:]*"
+                       r"(?:" + alternation(WORDS["approx"]) + r"\s+)?(?:€|\$|eur|usd)?\s*", FLAGS)
 _ROTATION = re.compile(r"\d+(?:st|nd|rd|th|\.|-?ti|-?i)?\s+(?:\w+\s+)?(?:contingent|kontingent|rotation|"
                        r"rotacij|kontingjent)", re.IGNORECASE)
 _NEGATED = re.compile(r"(?<!\w)(?:not|nije|nisu|nuk|nicht|pas|non|није|не)\s+(?:(?:yet|jo[sš]|još|ende|noch|encore|ancora|уште|још)\s+)?(?:been\s+|u\s+|bio\s+)?$")
