@@ -112,6 +112,21 @@ def test_other_money_shares_and_drafts_are_not_budgets():
         assert facts(text, day=day) == set(), text
 
 
+def test_a_list_with_s_items_written_thousands_and_a_plan_before_it():
+    """'Italija s 2.000': 's' (with) joins a country to its number, a number written with a
+    thousands separator is never a year, and a country after a comma starts the next item
+    instead of owning the number before it. A plan word before a list's first item covers
+    the whole list, also when the sentence is hard-wrapped after a one-letter word."""
+    day = dt.datetime(2025, 4, 25)
+    text = ("Najviše vojnika u KFOR-u trenutno imaju Italija s 1.100, Mađarska s 2.000, "
+            "Poljska s 250 i Austrija s 180 vojnika.")
+    assert {(c, v) for k, _, c, _, v, _ in facts(text, day=day)} == {
+        ("ITA", 1100), ("HUN", 2000), ("POL", 250), ("AUT", 180)}
+    text = ("Zemlje NATO-a poslat će vojnike u KFOR - Njemačka s 900, Italija s\n"
+            "oko 700, Poljska s 300 i Grčka s 120 vojnika.")
+    assert facts(text, day=day) == set()
+
+
 def test_a_share_of_gdp_restated_as_money_is_the_budget():
     """'X percent of GDP, or about Y': the amount is the budget (a share of the budget
     restated as money stays a part), with a qualifier between them, in any language; and

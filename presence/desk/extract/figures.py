@@ -48,6 +48,7 @@ _DIGIT = re.compile(r"\d")
 NOTHING_AFTER = re.compile(r"\s*(?:[,.;:)\]–-]|$|(?:in|n[eë]|u|na|vo|v|sot|today|danas|now|tani|"
                            r"dhe|and|i|e|et|und|im|en|in|to|do|deri|\d|\())", re.IGNORECASE)
 _AFTER_A_NUMBER = re.compile(r"\d[\s\u00a0]?$")
+_ITEM_END = re.compile(r"[,;:.)]")  # between a number and the next list item's country
 _TWO_COLUMNS = re.compile(r"\d{1,3} \d{3}")  # "Germany 530 303": a number and the next column's
 # "das 38. deutsche Einsatzkontingent", "le 3ème contingent", "kontingjenti i 36-të"
 _ORDINAL = re.compile(r"\.\s?[a-zà-ž]|[èe]me\b|i[èe]me\b|°|º|-t[eë]\b|-ti\b|-ta\b")
@@ -114,6 +115,7 @@ class Reader:
         self._dates: dict[int, list] = {}
         self.last_troop_item = -10  # the unit of the last list item read as troops
         self.last_dated: tuple[int, str] | None = None  # (unit, as_of) of a dated troop figure
+        self.planned_list: tuple[int, str] | None = None  # (unit, plan word) of a planned list item
 
     # ---- the run -----------------------------------------------------------------
     def run(self) -> None:
@@ -569,7 +571,13 @@ class Reader:
         # "of the 100 it now has, a rise to 150": a plan said after "now" is the later word
         present_first = present and plan and present.start() < plan.start()
         if planned and change != "from" and (not present or present_first) and not strong_now:
+            if listed or item:
+                self.planned_list = (ui, planned.group())
             return f"a plan or future level ({planned.group()})"
+        if (listed or item) and self.planned_list and self.planned_list[0] == ui and not present:
+            # "Germany will send 8,000, Italy 2,000, Spain 1,200": the plan word stands
+            # before the list's first item and covers the rest of the sentence's list
+            return f"a plan: an item of a list whose first item is planned ({self.planned_list[1]})"
         # "the government will keep sending up to 600 soldiers", "up to 250 are foreseen":
         # a most-allowed number of troops to be sent or planned is a ceiling, not a level
         up_to = _UP_TO.search(low, max(u.start, a.start - 14), a.start)
@@ -740,6 +748,7 @@ class Reader:
     def nation_right_after(self, ui: int, a: Amount) -> bool:
         low, u = self.doc.low, self.doc.units[ui]
         return any(c[0] - a.number_end <= 3 and c[2] not in NEVER_CONTRIBUTES
+                   and not _ITEM_END.search(low, a.number_end, c[0])
                    for c in COUNTRIES.find(low, a.number_end, min(u.end, a.number_end + 40))[:1])
 
     def dates_in(self, ui: int, start: int | None = None, end: int | None = None) -> list:
@@ -901,7 +910,10 @@ class Reader:
         if listed and listed.code not in never:
             return listed.code, f"contributor {listed.code}: the list item it stands against"
         countries = [c for c in doc.countries(ui) if c.code not in never]
-        inner = [c for c in countries if a.number_end <= c.start < max(noun_end, a.number_end + 3)]
+        # "760 Français", "300 italienische Soldaten"; not "1.200, Belgija s 1.100", where
+        # a comma closes the number's list item and the next country starts its own
+        inner = [c for c in countries if a.number_end <= c.start < max(noun_end, a.number_end + 3)
+                 and not _ITEM_END.search(low, a.number_end, c.start)]
         if inner:
             return inner[0].code, f"contributor {inner[0].code}: in the noun ('{low[inner[0].start:inner[0].end]}')"
         if any(a.number_end <= m.start < noun_end for m in doc.missions_in(u.start, u.end)):

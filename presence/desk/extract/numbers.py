@@ -83,11 +83,13 @@ class Amount:
     number_end: int = 0          # offset after the number and its scale word
     too_long: bool = False
     digits_decimals: int = 0     # digits after the decimal separator ("287,34" -> 2)
+    grouped: bool = False        # written with a thousands separator ("2.000", "2,000")
 
     @property
     def is_year(self) -> bool:
+        # no one writes a year with a thousands separator: "Italija s 2.000" is a number
         return (not self.scaled and not self.decimal and len(self.digits) == 4
-                and self.digits[:2] in ("19", "20") and not self.word)
+                and self.digits[:2] in ("19", "20") and not self.word and not self.grouped)
 
 
 def _scale_at(low: str, pos: int, end: int) -> tuple[float, int] | None:
@@ -176,7 +178,8 @@ def amounts(low: str, start: int, end: int, dot_decimal: bool = True) -> list[Am
             after = low[stop:stop + 30]
             if not re.match(r"\s+\w", after):
                 continue
-        amount = Amount(at, stop, value, digits, scaled, decimal, plus, word, number_end=stop)
+        amount = Amount(at, stop, value, digits, scaled, decimal, plus, word, number_end=stop,
+                        grouped=how == "digits" and len(m.group("int")) > len(digits))
         if how == "digits" and m.group("dec"):
             amount.digits = digits + m.group("dec")
             amount.digits_decimals = len(m.group("dec"))

@@ -76,7 +76,7 @@ _ABBREVIATION = re.compile(r"(?<![^\W\d_])(?:mio|mrd|mil|mln|mld|mlrd|tsd|tys|hi
 
 
 # the end of a line whose sentence goes on: a word or a comma, not a figure or a stop
-_WRAPPED = re.compile(r"(?:[^\W\d_]{2}|,)[ \t]*$")
+_WRAPPED = re.compile(r"(?:[^\W\d_]|,)[ \t]*$")
 
 
 def units(text: str) -> list[Unit]:
