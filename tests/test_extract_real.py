@@ -127,6 +127,16 @@ def test_a_list_with_s_items_written_thousands_and_a_plan_before_it():
     assert facts(text, day=day) == set()
 
 
+def test_a_year_after_an_amount_across_a_comma_is_the_next_amounts():
+    """'In 2015 the budget was 41.5 million, in 2016 44.2 million': a series of years and
+    amounts, each year before its own amount."""
+    text = ("Në vitin 2015, buxheti i Ministrisë së Mbrojtjes së Kosovës ishte 41,500,000 euro, "
+            "në vitin 2016 në 44,200,000 euro.")
+    assert facts(text, day=dt.datetime(2021, 4, 25)) == {
+        ("defence_budget", None, "XKX", "2015", 41.5e6, "EUR"),
+        ("defence_budget", None, "XKX", "2016", 44.2e6, "EUR")}
+
+
 def test_a_share_of_gdp_restated_as_money_is_the_budget():
     """'X percent of GDP, or about Y': the amount is the budget (a share of the budget
     restated as money stays a part), with a qualifier between them, in any language; and

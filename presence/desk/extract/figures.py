@@ -401,8 +401,11 @@ class Reader:
                  and not (a.start <= w.start < a.end)]
         if found:
             # the year right after the amount ("... in 2025"), else the nearest before, else after
+            # not across a comma: "në vitin 2012 buxheti ishte 38,128,678 euro, në vitin 2013
+            # 34,500,743" gives 2013 to the next amount of the series
             after = [w for w in found if 0 <= w.start - a.end <= 20
-                     and not _NEXT_CLAUSE.search(low, a.end, w.start)]
+                     and not _NEXT_CLAUSE.search(low, a.end, w.start)
+                     and "," not in low[a.end:w.start]]
             earlier = [w for w in found if w.end <= a.start]
             pick = after[0] if after else earlier[-1] if earlier else found[0]
             return str(pick.year), f"year {pick.year}: in the sentence", True
