@@ -87,17 +87,57 @@ def cached_view(build: Callable) -> Callable:
 def _sendable(fig: go.Figure) -> go.Figure:
     """The same figure in the form st.plotly_chart sends, made once.
 
-    st.plotly_chart copies a figure and converts its arrays (numbers to base64,
-    dates and Series to lists) on every run; a cached figure rebuilt from its
-    own JSON gives the same JSON for a fraction of that work (the Troops
-    charts: about a seventh). Map shapes stay numpy rings (maps._shapes):
-    copied whole, they are cheaper than the lists JSON would make of them.
+    st.plotly_chart asks a figure for `to_dict()` (a deep copy of all its
+    data) and converts its arrays (numbers to base64, dates and Series to
+    lists) on every run: for a cached figure that is the same work for the
+    same result every time, most of a warm Troops rerun. A SentFigure keeps
+    that result as JSON text and hands out a fresh dict parsed from it, a
+    few times cheaper. Map shapes stay numpy rings (maps._shapes), shared and
+    never copied: they are read-only, and JSON would turn them into lists.
     """
-    plain = json.loads(fig.to_json())
-    for trace, original in zip(plain["data"], fig.data):
-        if "geojson" in trace:
-            trace["geojson"] = original.geojson
-    return go.Figure(plain)
+    return SentFigure(fig)
+
+
+class SentFigure(go.Figure):
+    """A figure whose `to_dict()` is parsed from its JSON, kept from when it was made.
+
+    Everything else is a plain go.Figure built from that JSON (exports read its
+    traces and layout as before). The dict it gives is the caller's to change,
+    as go.Figure.to_dict's is, except the shared `geojson` of map layers.
+    """
+
+    def __init__(self, fig: go.Figure | dict):
+        if not isinstance(fig, go.Figure):  # a copy or unpickling passes to_dict()'s dict
+            fig = go.Figure(fig)
+        plain = json.loads(fig.to_json())
+        shapes = {}
+        for index, (trace, original) in enumerate(zip(plain["data"], fig.data)):
+            if "geojson" in trace:
+                shapes[index] = trace["geojson"] = original.geojson
+        super().__init__(plain)
+        for index in shapes:
+            del plain["data"][index]["geojson"]
+        self._sent_json = json.dumps(plain, separators=(",", ":"))
+        self._sent_shapes = shapes
+        self._sent_facts: dict[str, object] = {}
+
+    def to_dict(self) -> dict:
+        plain = json.loads(self._sent_json)
+        for index, shapes in self._sent_shapes.items():
+            plain["data"][index]["geojson"] = shapes
+        return plain
+
+    def fact(self, name: str, compute: Callable[[go.Figure], object]) -> object:
+        """compute(self), worked out once: the figure never changes, and reading
+        its traces through Plotly's properties costs milliseconds on every run."""
+        if name not in self._sent_facts:
+            self._sent_facts[name] = compute(self)
+        return self._sent_facts[name]
+
+
+def figure_fact(fig: go.Figure, name: str, compute: Callable[[go.Figure], object]) -> object:
+    """compute(fig), kept on a cached view's figure (SentFigure), else computed now."""
+    return fig.fact(name, compute) if isinstance(fig, SentFigure) else compute(fig)
 
 
 def dataset() -> Dataset:

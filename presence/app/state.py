@@ -25,10 +25,8 @@ def today() -> dt.date:
 
 def sidebar_filters(ds: Dataset) -> Filters:
     """Draw the shared filters; read them from the URL on first run, write them back always."""
-    missions = ds.missions.set_index("mission_id")["name"].to_dict()
+    missions, hosts, contributors = query.filter_choices(ds)
     names = query.country_names(ds)
-    hosts = sorted(set(ds.missions.host_country) | set(query.REGION))
-    contributors = sorted(set(ds.troops.contributor) - {"ALL"})
 
     if "f_init" not in st.session_state:
         f = from_query(st.query_params.to_dict(), missions=set(missions),

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from presence.app.data import dataset
+from presence.app.data import dataset, figure_fact
 from presence.app.links import source_link
 from presence.app.state import filters
 from presence.view import export, query, text
@@ -155,7 +155,8 @@ def framing_controls(fig: go.Figure, *, key: str, caption: export.Caption,
                                  key=f"{key}_subtitle_{_digest(subtitle_default)}",
                                  help="Empty for none. The filters are in the footer's "
                                       "citation whatever this says.")
-    styled = export.has_analyst_layers(fig)  # else clean and analyst are the same image
+    # else clean and analyst are the same image
+    styled = figure_fact(fig, "analyst_layers", export.has_analyst_layers)
     cols = iter(st.columns([2, 3, 4] if styled else [3, 6]))
     mode = "clean"
     if styled:
@@ -168,7 +169,8 @@ def framing_controls(fig: go.Figure, *, key: str, caption: export.Caption,
                                 format_func=lambda s: export.SIZES[s].label,
                                 help="The PNG has exactly these pixels; PDF and SVG the "
                                      "same layout, drawn as vectors.")
-    options, series_col = export.series(fig, mode), next(cols)
+    options = list(figure_fact(fig, f"series_{mode}", lambda fig: export.series(fig, mode)))
+    series_col = next(cols)
     keep = None
     if len(options) > 1:
         chosen = series_col.multiselect(

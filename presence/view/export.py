@@ -378,11 +378,24 @@ def check_images() -> None:
     """
     if RENDERER.running():
         return
-    from choreographer.browsers.chromium import Chromium
+    # Searching costs a few milliseconds a chart on every run; the browser found is
+    # remembered for the same BROWSER_PATH and PATH, and looked for again only when it
+    # is no longer there (or was never found).
+    where = (os.environ.get("BROWSER_PATH"), os.environ.get("PATH"))
+    path = _BROWSERS_FOUND.get(where)
+    if not _runnable(path):
+        from choreographer.browsers.chromium import Chromium
 
-    path = Chromium.find_browser(skip_local=False)
-    if not path or not os.access(path, os.X_OK) or os.path.isdir(path):
+        path = _BROWSERS_FOUND[where] = Chromium.find_browser(skip_local=False)
+    if not _runnable(path):
         raise ExportUnavailable(NO_CHROMIUM)
+
+
+_BROWSERS_FOUND: dict[tuple[str | None, str | None], str | None] = {}
+
+
+def _runnable(path: str | None) -> bool:
+    return bool(path) and os.access(path, os.X_OK) and not os.path.isdir(path)
 
 
 # Starting Chromium takes seconds (about 10 on the 2-core test machine) and a render

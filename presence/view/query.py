@@ -67,6 +67,26 @@ def country_names(ds: Dataset) -> dict[str, str]:
     return memo["names"]
 
 
+class FilterChoices(NamedTuple):
+    """What the shared filters offer: missions (id -> name), hosts, contributing nations."""
+
+    missions: dict[str, str]
+    hosts: list[str]
+    contributors: list[str]
+
+
+def filter_choices(ds: Dataset) -> FilterChoices:
+    """The sidebar's choices, read from the record once per dataset (every run draws
+    them; a set of 100,000 contributor codes took longer than the rest of the sidebar)."""
+    memo = _memo(ds)
+    if "choices" not in memo:
+        memo["choices"] = FilterChoices(
+            missions=ds.missions.set_index("mission_id")["name"].to_dict(),
+            hosts=sorted(set(ds.missions.host_country) | set(REGION)),
+            contributors=sorted(set(ds.troops.contributor.unique()) - {"ALL"}))
+    return memo["choices"]
+
+
 def lineage(ds: Dataset) -> dict[str, str]:
     """Mission -> the name of its line of succession (IFOR -> SFOR -> EUFOR Althea)."""
     memo = _memo(ds)
