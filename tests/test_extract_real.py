@@ -137,6 +137,50 @@ def test_a_year_after_an_amount_across_a_comma_is_the_next_amounts():
         ("defence_budget", None, "XKX", "2016", 44.2e6, "EUR")}
 
 
+def test_whose_and_when_rules_from_the_sixth_fresh_set():
+    """Capabilities a fresh set of real texts showed missing, each on sentences of ours."""
+    day = dt.datetime(2024, 5, 1)
+    # the nation a contingent ranks after is a comparison, not its owner
+    assert facts("Germany is the second largest contributor to KFOR after Italy, with about "
+                 "400 soldiers.", day=day) == {
+        ("troop_contribution", "KFOR", "DEU", "2024-05-01", 400, "troops")}
+    # what a unit usually numbers is not a count
+    for text in ["U KFOR-u, jedna četa obično ima oko 150 vojnika, rekao je oficir.",
+                 "Një kompani e KFOR-it zakonisht ka rreth 120 ushtarë."]:
+        assert facts(text, day=day) == set(), text
+    # a bare year far after the number, past its clause, dates another thing
+    text = ("KFOR has 4,000 troops from 28 nations in Kosovo, which it keeps safe together "
+            "with the local police, as UN Security Council resolution 1244 of 1999 provides.")
+    assert facts(text, day=day) == {("troop_strength", "KFOR", None, "2024-05-01", 4000, "troops")}
+    # a long sentence after a dated list is no list's total line: it takes the date line
+    text = ("KFOR contingents in June 2019:\nItaly: 540\nGermany: 400\nIn the weeks since, the "
+            "German contingent has been patrolling the north of Kosovo and counts 350 soldiers.")
+    assert ("troop_contribution", "KFOR", "DEU", "2019-09-01", 350, "troops") in \
+        facts(text, day=dt.datetime(2019, 9, 1))
+
+
+def test_money_rules_from_the_sixth_fresh_set():
+    day = dt.datetime(2024, 3, 1)
+    # "currently" is the date line's year, whatever year the title promises
+    assert facts("Albania's defence budget is currently 30 billion lekë.",
+                 title="Albania promises 2% of GDP for defence in 2024",
+                 day=dt.datetime(2023, 7, 1)) == {
+        ("defence_budget", None, "ALB", "2023", 3e10, "ALL")}
+    # words before an amount end before its currency sign
+    got = extract("Kosovo's defence budget for 2025 is about €150 million.", day, "")
+    assert [(c.value, c.qualifier) for c in got if c.kind == "defence_budget"] == [
+        (1.5e8, "approx")]
+    assert facts("Kosovo's defence budget for 2025 will increase by €15 million.", day=day) == set()
+    # defence and security together, a need, an impossible sum: not a defence budget
+    for text in ["Kosovo's government set aside 400 million euros for defence and security in 2024.",
+                 "Kosovo's army needs a budget of 6 billion euros, the opposition leader said.",
+                 "Ushtrisë së Kosovës i duhen 900 milionë euro buxhet për mbrojtjen, tha ai."]:
+        assert facts(text, day=day) == set(), text
+    # a relative year in the locative case
+    assert facts("Crna Gora je u prošloj godini izdvojila za odbranu 106 miliona eura.",
+                 day=day) == {("defence_budget", None, "MNE", "2023", 1.06e8, "EUR")}
+
+
 def test_a_share_of_gdp_restated_as_money_is_the_budget():
     """'X percent of GDP, or about Y': the amount is the budget (a share of the budget
     restated as money stays a part), with a qualifier between them, in any language; and

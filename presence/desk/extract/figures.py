@@ -40,6 +40,7 @@ PRESENT_REACH = 40       # "its current Stabilization Force of 12,000 troops"
 HANDOVER_DAYS = 60       # how long after a force ended an article may still name it for its successor
 PRESENT_CLAUSE = 90      # how far back "now" reaches within the number's clause
 HEADING_CHARS = 100      # a heading or a list's lead line; longer is a sentence with its own subject
+FAR_AFTER = 60           # a year this far after a troop number, past its clause, is another event's
 NEVER_CONTRIBUTES = {"XKX", "BIH", "SRB"}  # hosts, and Serbia, which sent troops to neither
 # Confidence: a base, and what each piece of evidence adds (a curator sorts by it).
 BASE, NOUN_BONUS, NAMED_BONUS, DATED_BONUS = 0.5, 0.15, 0.15, 0.1
@@ -49,6 +50,8 @@ NOTHING_AFTER = re.compile(r"\s*(?:[,.;:)\]–-]|$|(?:in|n[eë]|u|na|vo|v|sot|to
                            r"dhe|and|i|e|et|und|im|en|in|to|do|deri|\d|\())", re.IGNORECASE)
 _AFTER_A_NUMBER = re.compile(r"\d[\s\u00a0]?$")
 _ITEM_END = re.compile(r"[,;:.)]")  # between a number and the next list item's country
+_RANKED_AFTER = re.compile(r"(?<!\w)(?:after|behind|dopo|nach|hinter|apr[eè]s|derri[eè]re|posle|"
+                           r"poslije|nakon|iza|pas|prapa)\s+(?:the\s+|gli\s+|den\s+|les\s+|l['’]\s*)?$")
 _TWO_COLUMNS = re.compile(r"\d{1,3} \d{3}")  # "Germany 530 303": a number and the next column's
 # "das 38. deutsche Einsatzkontingent", "le 3ème contingent", "kontingjenti i 36-të"
 _ORDINAL = re.compile(r"\.\s?[a-zà-ž]|[èe]me\b|i[èe]me\b|°|º|-t[eë]\b|-ti\b|-ta\b")
@@ -175,6 +178,7 @@ class Reader:
 
     def money(self, ui: int, a: Amount, levels: list[Candidate], after: str) -> str | None:
         doc, u, low = self.doc, self.doc.units[ui], self.doc.low
+        head = a.head  # words before "€40m" end before the sign: "increase by €40m"
         why = []
         before_here = self.money_context if self.money_context and \
             ui - self.money_context.unit <= 2 else None
@@ -219,13 +223,13 @@ class Reader:
         if gdp:
             return "gross domestic product, not a budget"
         derive = S.DERIVE.match(low, a.end, u.end)
-        approximate_change = S.qualifier(low, a.start, a.plus, False, "")[0] != "exact"
+        approximate_change = S.qualifier(low, head, a.plus, False, "")[0] != "exact"
         if derive and not approximate_change:
             self.derived(ui, a, currency, derive, levels)
             return "a change against the year before (used to derive that year's level)"
         if derive:
             return "an approximate change against the year before"
-        if S.DELTA_TAIL.search(low, max(u.start, a.start - 30), a.start) or \
+        if S.DELTA_TAIL.search(low, max(u.start, head - 30), head) or \
                 S.DELTA_HEAD.match(low, a.end, min(u.end, a.end + 25)):
             return "a change, not a level"
         clause_after = low.find(",", a.end, u.end)
@@ -237,7 +241,7 @@ class Reader:
                           else S.near(S.DEFENCE, low, a.end, other.start())) \
                 and not self.spent_on_defence(a, other):
             return f"other money ({other.group()})"
-        share = S.SHARE_THEN_AMOUNT.search(low, max(u.start, a.start - OTHER_MONEY_REACH), a.start)
+        share = S.SHARE_THEN_AMOUNT.search(low, max(u.start, head - OTHER_MONEY_REACH), head)
         if share and not S.GDP.search(low, share.start(), share.end()):
             # a share of the budget restated as money is a part of it; a share of GDP
             # restated ("1.77 percent of GDP, that is about 220 million") is the budget
@@ -248,8 +252,8 @@ class Reader:
             # "The Health Ministry budget was cut ... from 5.3 billion": a sentence about
             # other money that never names defence (the title's defence does not make it so)
             return f"other money ({other_here.group()})"
-        if S.PART_HEAD.match(low, a.end) or S.PART_TAIL.search(low, max(u.start, a.start - 25),
-                                                                 a.start):
+        if S.PART_HEAD.match(low, a.end) or S.PART_TAIL.search(low, max(u.start, head - 25),
+                                                                 head):
             return "a part of the amount before ('10.7 million of that amount')"
         topup = S.TOPUP.search(unit_text)
         if topup:
@@ -274,7 +278,7 @@ class Reader:
         if not_adopted:
             return f"not adopted ('{not_adopted.group().strip()} {adopted.group()}'): a limit or plan"
         draft = S.DRAFT.search(unit_text)
-        now = S.PRESENT.search(low, max(u.start, a.start - 30), a.start)
+        now = S.PRESENT.search(low, max(u.start, head - 30), head)
         if draft and now and u.start + draft.end() <= now.start():
             draft = None  # "we need an increased budget ..., more than the current budget of 42m"
         if draft and not adopted:
@@ -299,7 +303,7 @@ class Reader:
         if country not in REGION:
             return f"a budget of a country outside the region ({country})"
         why += [how, year_how]
-        q, q_words = S.qualifier(low, a.start, a.plus, a.upper is not None,
+        q, q_words = S.qualifier(low, head, a.plus, a.upper is not None,
                                  low[a.number_end:a.number_end + S.NEAR])
         if q != "exact":
             why.append(f"qualifier {q}: '{q_words}'")
@@ -417,6 +421,11 @@ class Reader:
                                       reference)
             if rel:
                 return str(rel[0]), f"year {rel[0]}: '{rel[1]}'", True
+            # "currently 26 billion lekë" is the date line's year, whatever year the title
+            # promises
+            now = S.PRESENT.search(low, max(u.start, a.start - PRESENT_REACH), a.start)
+            if now:
+                return str(reference), f"year {reference}: the date line ('{now.group()}')", True
         title_years = {w.year for w in dates.mentions(doc.title_low, 0, len(doc.title_low))
                        if not w.since}
         if len(title_years) == 1:
@@ -537,6 +546,10 @@ class Reader:
         if S.CAPACITY.search(low, max(u.start, a.start - 30), a.start) or \
                 S.CAPACITY.search(low, noun_end, min(u.end, noun_end + 20)):
             return "what a base can hold"
+        generic = S.GENERIC.search(low, c_start, u.end if c_end < 0 else c_end)
+        if generic:
+            # "a battalion usually numbers 300 to 1,000 soldiers": what such a unit is, not a count
+            return f"a typical size ('{generic.group()}'), not a figure"
         ceiling = S.CEILING.search(pre) or S.CEILING.search(low, noun_end, min(u.end, noun_end + 40))
         if ceiling:
             return f"a ceiling or authorised maximum ({ceiling.group()})"
@@ -821,6 +834,12 @@ class Reader:
         # ... and now has almost 4,500"), not the figure
         found = [w for w in found if not (w.end <= a.start and a.start - w.end > 60 and
                                           re.search(r"\d{1,2}\.?\s*$", low[max(0, w.start - 6):w.start]))]
+        # a bare year far after the number, past its clause, dates something else: "...
+        # 3,700 troops ..., in line with UN resolution 1244 of 1999" (a day's date there
+        # still tells when the same troops did what the sentence says)
+        found = [w for w in found if w.start < noun_end or w.start - noun_end <= FAR_AFTER
+                 or w.month is not None or not _NEXT_CLAUSE.search(low, noun_end, w.start)
+                 and not re.search(r"[,;]", low[noun_end:w.start])]
         if found:
             # a year just after the number is its date, unless a number follows that
             # year: "the force was 33,000, in 2002 16,000" gives 2002 to 16,000
@@ -843,8 +862,9 @@ class Reader:
             rel = dates.relative_year(low, u.start, u.end, pub.year)
             if rel:
                 return str(rel[0]), f"date {rel[0]}: '{rel[1]}'", True
-        listed = self.table.get(ui) or lists.adjacent_country(doc, ui, a.start) or \
-            ui - self.last_troop_item <= 2  # a list's total line
+        listed = self.table.get(ui) or lists.adjacent_country(doc, ui, a.start) or (
+            ui - self.last_troop_item <= 2  # a list's total line, not a sentence of its own
+            and doc.units[ui].end - doc.units[ui].start <= HEADING_CHARS)
         if listed and self.last_dated and ui - self.last_dated[0] <= 1:
             return self.last_dated[1], f"date {self.last_dated[1]}: the list's lead figure", True
         if (ui - 1 >= 0 and listed):
@@ -946,13 +966,17 @@ class Reader:
             return None, "the mission's total: 'total'"
         # "(dont 6000 Français), 13.000 militaires": a nation written right after another
         # number is that number's, not the subject of this one
+        # "Italy is the second largest contingent after the United States, with about 600":
+        # the nation it ranks after is a comparison, not the subject
         entities = sorted([c for c in countries if c.end <= a.start
-                           and not _AFTER_A_NUMBER.search(low, max(u.start, c.start - 6), c.start)] +
+                           and not _AFTER_A_NUMBER.search(low, max(u.start, c.start - 6), c.start)
+                           and not _RANKED_AFTER.search(low, max(u.start, c.start - 16), c.start)] +
                           [m for m in doc.missions_in(u.start, u.end) if m.end <= a.start])
         contingent = S.CONTINGENT.search(low, max(u.start, a.start - SUBJECT_REACH), a.start) or \
             S.CONTINGENT.search(low, a.number_end, min(u.end, noun_end + 25))
         if contingent:
-            nations = [c for c in countries if c.end <= a.start and a.start - c.end <= SUBJECT_REACH]
+            nations = [c for c in countries if c.end <= a.start and a.start - c.end <= SUBJECT_REACH
+                       and not _RANKED_AFTER.search(low, max(u.start, c.start - 16), c.start)]
             if nations:
                 return nations[-1].code, f"contributor {nations[-1].code}: its '{contingent.group()}'"
             if doc.main_nation and doc.main_nation not in never:
@@ -1024,7 +1048,7 @@ _YEAR_ITEM = re.compile(r"[\s•*·-]*(?:19|20)\d{2}\s*[:–—-]\s*")
 _END_OF = {mission: end for mission, _, _, end in LIFETIMES if end.year < 2100}
 # "Multinational Task Force (North) – about 1,300", "a battle group of 750": a unit's size
 _UNIT_LABEL = re.compile(r"(?<!\w)(?:multinational task force|task force|battle ?group|brigade|"
-                         r"battalion|radn\w* grup\w*|borben\w* grup\w*|brigad\w*|bataljon\w*|"
+                         r"battalion|radn\w* grup\w*|borben\w* grup\w*|brigad\w*|bataljon\w*|bataljun\w*|"
                          r"batalion\w*|bataillon\w*|battaglion\w*|kampfgruppe|"
                          r"grupi luftarak|brigad[eë]s?)\b[^.;:]{0,30}?[\s:–—-]+(?:"
                          + "|".join(["about", "oko", "rreth", "some", "around", "environ", "circa",

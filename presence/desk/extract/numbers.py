@@ -84,6 +84,12 @@ class Amount:
     too_long: bool = False
     digits_decimals: int = 0     # digits after the decimal separator ("287,34" -> 2)
     grouped: bool = False        # written with a thousands separator ("2.000", "2,000")
+    lead: int = -1               # where the amount's writing starts: its currency sign ("€40m")
+
+    @property
+    def head(self) -> int:
+        """Where words before the amount end: before a currency written first."""
+        return self.lead if self.lead >= 0 else self.start
 
     @property
     def is_year(self) -> bool:
@@ -189,7 +195,7 @@ def amounts(low: str, start: int, end: int, dot_decimal: bool = True) -> list[Am
         else:
             before = _CURRENCY_BEFORE.search(low, max(start, at - 5), at)
             if before:
-                amount.currency = before.lastgroup
+                amount.currency, amount.lead = before.lastgroup, before.start()
         _read_range(low, amount, end)
         found.append(amount)
         taken = amount.end

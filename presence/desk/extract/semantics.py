@@ -60,6 +60,7 @@ OTHER_FORCES = words("other_forces")
 ELSEWHERE = words("elsewhere")
 CASUALTY = words("casualty")
 CAPACITY = words("capacity")
+GENERIC = words("generic")
 CEILING = words("ceiling")
 CUMULATIVE = words("cumulative")
 DEPLOY = words("deploy")
@@ -110,9 +111,10 @@ PLAN_AFTER = re.compile(r"(?<!\w)(?:will|would|(?:is|are|were|was) (?:expected|d
                         r"[cć]e (?:biti|se)|bi[cć]e|treba\w* da|soll\w*|wird|werden|sera|seront|"
                         r"devr\w*|sar[aà]|saranno|dovr\w*|olacak|edecek|kje)(?!\w)", FLAGS)
 PLAN_AFTER_REACH = 50
-# Most a Balkan state's defence budget can be in each currency (a tenth of a trillion
-# dinars is 850 million euros; Serbia's 2025 budget is about 2 billion euros).
-MAX_BUDGET = {"EUR": 1e10, "USD": 1e10, "CHF": 1e10, "GBP": 1e10, "RSD": 1e12, "ALL": 1e12,
+# Most a Balkan state's defence budget can be in each currency (a trillion dinars is
+# 8.5 billion euros; Serbia's 2025 budget, the region's largest, is about 2 billion euros:
+# 5 billion euros or more is a whole state budget or an alliance's).
+MAX_BUDGET = {"EUR": 5e9, "USD": 5e9, "CHF": 5e9, "GBP": 5e9, "RSD": 1e12, "ALL": 1e12,
               "MKD": 1e11, "BAM": 5e9, "HRK": 5e10}
 TOPUP = re.compile(r"(?<!\w)(?:supplementary budget|additional funds|extra funding|top-?up|"
                    r"buxhet\w* shtes[eë]|mjete shtes[eë]|dodatn\w* sredstv\w*|dodatn\w* bud[zž]et\w*|"

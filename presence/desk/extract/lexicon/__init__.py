@@ -23,6 +23,7 @@ other_forces     forces that are not the missions (Kosovo Security Force, nation
 elsewhere        troops counted somewhere else (in Europe, Afghanistan, an exercise)
 casualty         injured or killed people
 capacity / ceiling / cumulative   what a base holds, what a mandate allows, all who served
+generic          a typical size, not a figure ("usually", "obično", "zakonisht")
 deploy           verbs of sending a unit (a change, unless the sentence gives a total)
 historic         a past level with no date ("at its peak")
 start            the mission's start ("at the launch"), dated by the mission's start
