@@ -20,7 +20,7 @@ from . import dates, lists
 from . import semantics as S
 from .context import LIFETIMES, START, Document, Mention, mission_at
 from .numbers import Amount, amounts, has_number_word
-from .vocab import CONTINGENT_NAMES, COUNTRIES, FLAGS, HOST, REGION, WORDS, alternation
+from .vocab import CONTINGENT_NAMES, COUNTRIES, HOST, REGION
 
 MIN_FORCE = 50           # no mission here ever counted fewer; a smaller "total" is a unit or a patrol
 MAX_TROOPS = 100_000     # IFOR's 60,000 was the largest; more is another army or a sum
@@ -50,8 +50,6 @@ NOTHING_AFTER = re.compile(r"\s*(?:[,.;:)\]–-]|$|(?:in|n[eë]|u|na|vo|v|sot|to
                            r"dhe|and|i|e|et|und|im|en|in|to|do|deri|\d|\())", re.IGNORECASE)
 _AFTER_A_NUMBER = re.compile(r"\d[\s\u00a0]?$")
 _ITEM_END = re.compile(r"[,;:.)]")  # between a number and the next list item's country
-_RANKED_AFTER = re.compile(r"(?<!\w)(?:after|behind|dopo|nach|hinter|apr[eè]s|derri[eè]re|posle|"
-                           r"poslije|nakon|iza|pas|prapa)\s+(?:the\s+|gli\s+|den\s+|les\s+|l['’]\s*)?$")
 _TWO_COLUMNS = re.compile(r"\d{1,3} \d{3}")  # "Germany 530 303": a number and the next column's
 # "das 38. deutsche Einsatzkontingent", "le 3ème contingent", "kontingjenti i 36-të"
 _ORDINAL = re.compile(r"\.\s?[a-zà-ž]|[èe]me\b|i[èe]me\b|°|º|-t[eë]\b|-ti\b|-ta\b")
@@ -215,7 +213,7 @@ class Reader:
         if too_large:
             return "money too large to be a Balkan defence budget (an alliance's or a GDP)"
         gdp_before = S.near(S.GDP, low, max(u.start, a.start - GDP_REACH), a.start)
-        if gdp_before and _RESTATED.fullmatch(low, gdp_before.end(), a.start):
+        if gdp_before and S.RESTATED.fullmatch(low, gdp_before.end(), a.start):
             gdp_before = None  # "1.67% of GDP, or EUR 80.19 million": the same money as an amount
         gdp = gdp_before or S.GDP.match(
             low, a.end, min(u.end, a.end + 25)) or re.match(r"\s*(?:of|të|od)?\s*(?:gdp|bdp|pbb|bpv)",
@@ -273,7 +271,7 @@ class Reader:
         if adopted and S.DRAFT.match(unit_text, adopted.end() + 1, adopted.end() + 12) or (
                 adopted and re.match(r"\s+(?:a|the|its)\s+(?:draft|proposal|bill)", unit_text[adopted.end():])):
             adopted = None  # "the government adopted a draft budget": the draft goes to parliament
-        not_adopted = adopted and _NEGATED.search(unit_text, max(0, adopted.start() - 16),
+        not_adopted = adopted and S.NEGATED.search(unit_text, max(0, adopted.start() - 16),
                                                   adopted.start())
         if not_adopted:
             return f"not adopted ('{not_adopted.group().strip()} {adopted.group()}'): a limit or plan"
@@ -408,7 +406,7 @@ class Reader:
             # not across a comma: "në vitin 2012 buxheti ishte 38,128,678 euro, në vitin 2013
             # 34,500,743" gives 2013 to the next amount of the series
             after = [w for w in found if 0 <= w.start - a.end <= 20
-                     and not _NEXT_CLAUSE.search(low, a.end, w.start)
+                     and not S.NEXT_CLAUSE.search(low, a.end, w.start)
                      and "," not in low[a.end:w.start]]
             earlier = [w for w in found if w.end <= a.start]
             pick = after[0] if after else earlier[-1] if earlier else found[0]
@@ -554,7 +552,7 @@ class Reader:
         if ceiling:
             return f"a ceiling or authorised maximum ({ceiling.group()})"
         # "525 soldiers of the 12th contingent served in ...": one rotation, not a total
-        if S.CUMULATIVE.search(unit_text) and not _ROTATION.search(unit_text):
+        if S.CUMULATIVE.search(unit_text) and not S.ROTATION.search(unit_text):
             return "all who served over the years"
         if S.DELTA_TAIL.search(low, max(u.start, a.start - 30), a.start) or \
                 S.DELTA_HEAD.match(after):
@@ -576,7 +574,7 @@ class Reader:
         # a plan word after the number counts in its own clause only: "16,000 and by June
         # 2004 the force will be 7,000" plans the 7,000
         plan_end = min(u.end, noun_end + S.PLAN_AFTER_REACH)
-        next_clause = _NEXT_CLAUSE.search(low, noun_end, plan_end)
+        next_clause = S.NEXT_CLAUSE.search(low, noun_end, plan_end)
         planned = plan or S.PLAN_AFTER.search(low, noun_end,
                                               next_clause.start() if next_clause else plan_end)
         if change == "from" and not planned and not own_year and not present:
@@ -596,14 +594,14 @@ class Reader:
             return f"a plan: an item of a list whose first item is planned ({self.planned_list[1]})"
         # "the government will keep sending up to 600 soldiers", "up to 250 are foreseen":
         # a most-allowed number of troops to be sent or planned is a ceiling, not a level
-        up_to = _UP_TO.search(low, max(u.start, a.start - 14), a.start)
+        up_to = S.UP_TO.search(low, max(u.start, a.start - 14), a.start)
         if up_to and (S.DEPLOY.search(unit_text) or S.PLAN.search(unit_text)) and not item \
                 and not listed:
             return f"a ceiling for troops to be sent or planned ('{up_to.group().strip()} …')"
-        unit = _UNIT_LABEL.search(low, max(u.start, a.start - 60), a.start)
+        unit = S.UNIT_LABEL.search(low, max(u.start, a.start - 60), a.start)
         if unit and not item and not listed:
             return f"the size of a unit of the force ('{unit.group().strip()}'), not the force"
-        each = _EACH.match(low, noun_end, min(u.end, noun_end + 12))
+        each = S.EACH.match(low, noun_end, min(u.end, noun_end + 12))
         if each:
             return f"the size of each of several units ('{each.group().strip()}'), not a total"
         deploy_before = S.DEPLOY.search(pre)
@@ -718,7 +716,7 @@ class Reader:
         """A bare number right after a date, in a sentence whose earlier figure was troops."""
         low = self.doc.low
         return any(0 <= a.start - w.end <= 3 and not low[w.end:a.start].strip(" ,:")
-                   and w.month is None and _IN_YEAR.search(low, max(0, w.start - 5), w.start)
+                   and w.month is None and S.IN_YEAR.search(low, max(0, w.start - 5), w.start)
                    for w in self.dates_in(ui)) and self._troop_figure_before(ui, a)
 
     def elided_noun(self, ui: int, a: Amount, after: str) -> bool:
@@ -838,7 +836,7 @@ class Reader:
         # 3,700 troops ..., in line with UN resolution 1244 of 1999" (a day's date there
         # still tells when the same troops did what the sentence says)
         found = [w for w in found if w.start < noun_end or w.start - noun_end <= FAR_AFTER
-                 or w.month is not None or not _NEXT_CLAUSE.search(low, noun_end, w.start)
+                 or w.month is not None or not S.NEXT_CLAUSE.search(low, noun_end, w.start)
                  and not re.search(r"[,;]", low[noun_end:w.start])]
         if found:
             # a year just after the number is its date, unless a number follows that
@@ -846,7 +844,7 @@ class Reader:
             near_after = [w for w in found if 0 <= w.start - noun_end <= 25
                           and not re.search(r"[).;]", low[noun_end:w.start])
                           and not _NUMBER_NEXT.match(low, w.end, min(u.end, w.end + 6))
-                          and not _NEXT_CLAUSE.search(low, noun_end, w.start)]
+                          and not S.NEXT_CLAUSE.search(low, noun_end, w.start)]
             before = [w for w in found if w.end <= a.start]
             # "in 2003 12,000": the year written right before the number is its own
             right_before = [w for w in before if a.start - w.end <= 3
@@ -958,9 +956,9 @@ class Reader:
             owner = [c for c in countries if c.end <= total.start()
                      and not re.search(r"\d", low[c.end:total.start()])
                      and (total.start() - c.end <= 12 or
-                          _MOST.search(low, c.end, total.start()))
+                          S.MOST.search(low, c.end, total.start()))
                      # "... in KFOR, which in total counts 3,526": the relative clause's total
-                     and not _RELATIVE.search(low, c.end, total.start())]
+                     and not S.RELATIVE_PRONOUN.search(low, c.end, total.start())]
             if owner:
                 return owner[-1].code, f"contributor {owner[-1].code}: the clause's subject"
             return None, "the mission's total: 'total'"
@@ -970,13 +968,13 @@ class Reader:
         # the nation it ranks after is a comparison, not the subject
         entities = sorted([c for c in countries if c.end <= a.start
                            and not _AFTER_A_NUMBER.search(low, max(u.start, c.start - 6), c.start)
-                           and not _RANKED_AFTER.search(low, max(u.start, c.start - 16), c.start)] +
+                           and not S.RANKED_AFTER.search(low, max(u.start, c.start - 16), c.start)] +
                           [m for m in doc.missions_in(u.start, u.end) if m.end <= a.start])
         contingent = S.CONTINGENT.search(low, max(u.start, a.start - SUBJECT_REACH), a.start) or \
             S.CONTINGENT.search(low, a.number_end, min(u.end, noun_end + 25))
         if contingent:
             nations = [c for c in countries if c.end <= a.start and a.start - c.end <= SUBJECT_REACH
-                       and not _RANKED_AFTER.search(low, max(u.start, c.start - 16), c.start)]
+                       and not S.RANKED_AFTER.search(low, max(u.start, c.start - 16), c.start)]
             if nations:
                 return nations[-1].code, f"contributor {nations[-1].code}: its '{contingent.group()}'"
             if doc.main_nation and doc.main_nation not in never:
@@ -1025,34 +1023,10 @@ class Reader:
         return nearest.code, f"contributor {nearest.code}: the clause's subject"
 
 
-_NEXT_CLAUSE = re.compile(r"[;]|,?\s(?:and|but|while|whereas|und|aber|et|mais|dhe|por|i|a|ali|e|ma)\s")
-_IN_YEAR = re.compile(r"(?:in|en|im|u|n[eë]|nel|vo|at)\s+$")
 _CLAUSE_ENDS = re.compile(r"\s*(?:[,.;)]|$)")
-# "1.67% of GDP, or EUR 80.19 million", "2.01 percent of GDP (around 139 million euros)"
-_RESTATED = re.compile(r"[\s,(]*(?:or|bzw\.?|odnosno|ili|respectively|i\.e\.|that is|ose|"
-                       r"soit|ovvero|cio[eè]|ili|или|односно|т\.е\.)?[\s:]*"
-                       r"(?:" + alternation(WORDS["approx"]) + r"\s+)?(?:€|\$|eur|usd)?\s*", FLAGS)
-_ROTATION = re.compile(r"\d+(?:st|nd|rd|th|\.|-?ti|-?i)?\s+(?:\w+\s+)?(?:contingent|kontingent|rotation|"
-                       r"rotacij|kontingjent)", re.IGNORECASE)
-_NEGATED = re.compile(r"(?<!\w)(?:not|nije|nisu|nuk|nicht|pas|non|није|не)\s+(?:(?:yet|jo[sš]|još|ende|noch|encore|ancora|уште|још)\s+)?(?:been\s+|u\s+|bio\s+)?$")
-_EACH = re.compile(r"\s*(?:each|apiece|svak\w*|secil\w*|sejcil\w*|jeweils|chacun\w*|ciascun\w*|"
-                   r"po jedinici|sekoj\w*)\b")
-# "Italy has the most soldiers in KFOR, 1,258 in total": the nation with the most owns the number
-_MOST = re.compile(r"(?<!\w)(?:the most|the largest|the biggest|najvi[sš]e|najve[cć]\w*|m[eë] s[eë] shumti|"
-                   r"m[eë] t[eë] madh\w*|am meisten|die meisten|le plus|il maggior\w*|najmnogu)(?!\w)")
-_RELATIVE = re.compile(r"(?<!\w)(?:which|that|koja|koji|koje|kojoj|q[eë]|e cila|i cili|die|der|das|"
-                       r"qui|che|koj|koe)(?!\w)")
-_UP_TO = re.compile(r"(?<!\w)(?:up to|do|deri n[eë]|bis zu|jusqu['’]?[aà]|fino a|a un massimo di)\s+$")
 # a line of a year series: "• 2000: 4.768 bln HRK", "2019 – 54 milionë"
 _YEAR_ITEM = re.compile(r"[\s•*·-]*(?:19|20)\d{2}\s*[:–—-]\s*")
 _END_OF = {mission: end for mission, _, _, end in LIFETIMES if end.year < 2100}
-# "Multinational Task Force (North) – about 1,300", "a battle group of 750": a unit's size
-_UNIT_LABEL = re.compile(r"(?<!\w)(?:multinational task force|task force|battle ?group|brigade|"
-                         r"battalion|radn\w* grup\w*|borben\w* grup\w*|brigad\w*|bataljon\w*|bataljun\w*|"
-                         r"batalion\w*|bataillon\w*|battaglion\w*|kampfgruppe|"
-                         r"grupi luftarak|brigad[eë]s?)\b[^.;:]{0,30}?[\s:–—-]+(?:"
-                         + "|".join(["about", "oko", "rreth", "some", "around", "environ", "circa",
-                                     "etwa", "rund"]) + r")?\s*$")
 _NUMBER_NEXT = re.compile(r"[\s,:]*\d")
 _PREPOSITION = re.compile(r"(?:^|\s)(?:to|in|within|of|for|with|u|na|n[eë]|t[eë]|at|zu|im|in der|"
                           r"au|à la|dans|nella|nel|alla|de la|du|de l['’]|della|dell['’]|des)"

@@ -166,3 +166,37 @@ SINCE_WORD = re.compile(r"(?<!\w)(?:since|od|q[eë] nga|nga|seit|depuis|dal|dall
                         FLAGS)
 TOTAL_BEFORE = re.compile(r"(?<!\w)(?:total|ukupno|gjithsej|gesamt|insgesamt|toplam|totale|vkupno)"
                           r"\s*:?\s*$", FLAGS)
+
+
+# Words the reader's rules look for (figures.py), one lexicon category each, so a new
+# language adds them in its module like every other word.
+def _alt(category: str) -> str:
+    return alternation(WORDS.get(category) or [r"(?!x)x"])
+
+
+# "the government will keep sending up to 600 soldiers": a ceiling for troops to be sent
+UP_TO = tail("up_to", r"\s+")
+# "300 soldiers each": the size of each of several units
+EACH = re.compile(r"\s*" + _alt("each") + r"(?!\w)", FLAGS)
+# "Italy has the most soldiers in KFOR, 1,258 in total": the nation with the most owns it
+MOST = re.compile(r"(?<!\w)" + _alt("most") + r"(?!\w)", FLAGS)
+# "... in KFOR, which in total counts 3,526": a relative clause gives the total to the mission
+RELATIVE_PRONOUN = re.compile(r"(?<!\w)" + _alt("relative_pronoun") + r"(?!\w)", FLAGS)
+# "1.67% of GDP, or EUR 80.19 million", "2.01 percent of GDP (around 139 million euros)"
+RESTATED = re.compile(r"[\s,(]*" + f"(?:{_alt('restated')})?" + r"[\s:]*(?:" + _alt("approx")
+                      + r"\s+)?(?:€|\$|eur|usd)?\s*", FLAGS)
+# "Multinational Task Force (North) – about 1,300", "a battle group of 750": a unit's size
+UNIT_LABEL = re.compile(r"(?<!\w)" + _alt("unit_label") + r"(?!\w)[^.;:]{0,30}?[\s:–—-]+(?:"
+                        + _alt("approx") + r")?\s*$", FLAGS)
+# "525 soldiers of the 12th contingent": one rotation
+ROTATION = re.compile(r"\d+(?:st|nd|rd|th|\.|-?ti|-?i)?\s+(?:\w+\s+)?" + _alt("rotation"), FLAGS)
+# "in 1999 the force was 33,000, in 2002 16,000": the preposition before a series' year
+IN_YEAR = tail("in_year", r"\s+")
+# where the number's clause ends: a semicolon, or a conjunction that starts another
+NEXT_CLAUSE = re.compile(r"[;]|,?\s" + _alt("conjunction") + r"\s", FLAGS)
+# "the second largest contingent after the United States": a comparison, not the subject
+RANKED_AFTER = re.compile(r"(?<!\w)" + _alt("ranked_after")
+                          + r"\s+(?:the\s+|gli\s+|den\s+|les\s+|l['’]\s*)?$", FLAGS)
+# "not (yet) adopted", "nuk u miratua", "nije još usvojen"
+NEGATED = re.compile(r"(?<!\w)" + _alt("negation") + r"\s+(?:" + _alt("not_yet") + r"\s+)?(?:"
+                     + _alt("auxiliary") + r"\s+)?$", FLAGS)

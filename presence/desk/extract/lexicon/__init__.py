@@ -42,6 +42,17 @@ compare          words before a bare number compared with an amount just before 
                  billion dinars compared to 139.3"): it takes that amount's scale and currency
 event_<kind>     words that make a dated sentence an event of that kind (reinforcement,
                  drawdown, visit, mandate, handover, deployment)
+up_to            "up to" before troops to be sent: a ceiling
+each             "each", "svaki": the size of each of several units
+most             "the most", "najviše": the nation with the most owns the total
+relative_pronoun "which", "koja": a relative clause gives a total to the mission
+restated         "or", "odnosno", "ose": the same money said again (a share of GDP as an amount)
+unit_label       a unit of a force (task force, battalion, bataljon): its size is not the force's
+rotation         "contingent", "rotacija" after an ordinal: one rotation, not all who served
+in_year          "in", "u", "në" before a year of a series ("in 1999 33,000, in 2002 16,000")
+conjunction      "and", "but", "dhe", "ali": where a number's clause ends
+ranked_after     "after", "dopo", "posle": the nation a contingent is ranked after
+negation / not_yet / auxiliary   "not (yet) (been) adopted", "nuk u miratua", "nije još"
 number_words     a dict: word -> value (used only with a scale word or a troop noun)
 currencies       a dict: ISO code -> fragments (after or before the number)
 

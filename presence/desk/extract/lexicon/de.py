@@ -51,6 +51,18 @@ WORDS = {
     "strength_before": [r"st[aä]rke von", r"umfasste?", r"z[aä]hlte?", r"kontingent\w* von"],
     "contingent": [r"kontingent\w*"],
     "compare": [r"gegen[uü]ber", r"von", r"als"],
+    "up_to": [r"bis zu"],
+    "each": [r"jeweils"],
+    "most": [r"am meisten", r"die meisten"],
+    "relative_pronoun": [r"die", r"der", r"das"],
+    "restated": [r"bzw\.?"],
+    "unit_label": [r"kampfgruppe"],
+    "rotation": [r"kontingent"],
+    "in_year": [r"im", r"in"],
+    "conjunction": [r"und", r"aber"],
+    "ranked_after": [r"nach", r"hinter"],
+    "negation": [r"nicht"],
+    "not_yet": [r"noch"],
 }
 NUMBER_WORDS = {"zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7,
                 "acht": 8, "neun": 9, "zehn": 10, "zwanzig": 20, "hundert": 100}

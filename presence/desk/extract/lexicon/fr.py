@@ -49,6 +49,17 @@ WORDS = {
                         r"forte de"],
     "contingent": [r"contingent\w*", r"d[eé]tachement\w*"],
     "compare": [r"contre", r"par rapport [aà]", r"que"],
+    "up_to": [r"jusqu['’]?[aà]"],
+    "each": [r"chacun\w*"],
+    "most": [r"le plus"],
+    "relative_pronoun": [r"qui"],
+    "restated": [r"soit"],
+    "unit_label": [r"bataillon\w*"],
+    "in_year": [r"en"],
+    "conjunction": [r"et", r"mais"],
+    "ranked_after": [r"apr[eè]s", r"derri[eè]re"],
+    "negation": [r"pas"],
+    "not_yet": [r"encore"],
 }
 NUMBER_WORDS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
                 "huit": 8, "neuf": 9, "dix": 10, "vingt": 20, "cent": 100}

@@ -43,6 +43,17 @@ WORDS = {
     "strength_before": [r"forte di", r"composto da", r"contingente di", r"dei", r"conta(?:va|no|vano)?"],
     "contingent": [r"contingent\w*"],
     "compare": [r"rispetto a", r"contro", r"da"],
+    "up_to": [r"fino a", r"a un massimo di"],
+    "each": [r"ciascun\w*"],
+    "most": [r"il maggior\w*"],
+    "relative_pronoun": [r"che"],
+    "restated": [r"ovvero", r"cio[eè]"],
+    "unit_label": [r"battaglion\w*"],
+    "in_year": [r"nel"],
+    "conjunction": [r"e", r"ma"],
+    "ranked_after": [r"dopo"],
+    "negation": [r"non"],
+    "not_yet": [r"ancora"],
 }
 NUMBER_WORDS = {"due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7,
                 "otto": 8, "nove": 9, "dieci": 10, "venti": 20, "cento": 100}

@@ -55,6 +55,14 @@ WORDS = {
     "strength_before": [r"broi", r"brojka od", r"kontingent\w* od"],
     "contingent": [r"kontingent\w*"],
     "compare": [r"vo odnos na", r"od"],
+    "up_to": [r"do"],
+    "each": [r"sekoj\w*"],
+    "most": [r"najmnogu"],
+    "relative_pronoun": [r"koj", r"koe"],
+    "restated": [r"ili", r"odnosno", r"t\.e\."],
+    "in_year": [r"vo"],
+    "negation": [r"ne"],
+    "not_yet": [r"u[sš]te"],
 }
 NUMBER_WORDS = {"eden": 1, "dva": 2, "tri": 3, "[cč]etiri": 4, "pet": 5, "[sš]est": 6,
                 "sedum": 7, "osum": 8, "devet": 9, "deset": 10}
