@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import plotly.graph_objects as go
+import plotly.io as pio
 import streamlit as st
 
 from presence.record.dataset import Dataset, DatasetError, data_dir, load_dataset
@@ -85,7 +86,7 @@ def cached_view(build: Callable) -> Callable:
 
 
 def _sendable(fig: go.Figure) -> go.Figure:
-    """The same figure in the form st.plotly_chart sends, made once.
+    """The same figure, keeping the JSON st.plotly_chart sends, made once.
 
     st.plotly_chart asks a figure for `to_dict()` (a deep copy of all its
     data) and converts its arrays (numbers to base64, dates and Series to
@@ -95,29 +96,38 @@ def _sendable(fig: go.Figure) -> go.Figure:
     few times cheaper. Map shapes stay numpy rings (maps._shapes), shared and
     never copied: they are read-only, and JSON would turn them into lists.
     """
-    return SentFigure(fig)
+    return SentFigure.adopt(fig)
 
 
 class SentFigure(go.Figure):
-    """A figure whose `to_dict()` is parsed from its JSON, kept from when it was made.
+    """A figure whose `to_dict()` is parsed from its JSON, kept from when it was adopted.
 
-    Everything else is a plain go.Figure built from that JSON (exports read its
-    traces and layout as before). The dict it gives is the caller's to change,
-    as go.Figure.to_dict's is, except the shared `geojson` of map layers.
+    Everything else is the figure as it was built (exports read its traces and
+    layout as before). The dict it gives is the caller's to change, as
+    go.Figure.to_dict's is, except the shared `geojson` of map layers. A
+    cached figure is read-only: a change to it would not reach that JSON.
     """
 
-    def __init__(self, fig: go.Figure | dict):
-        if not isinstance(fig, go.Figure):  # a copy or unpickling passes to_dict()'s dict
-            fig = go.Figure(fig)
-        plain = json.loads(fig.to_json())
-        shapes = {}
-        for index, (trace, original) in enumerate(zip(plain["data"], fig.data)):
-            if "geojson" in trace:
-                shapes[index] = trace["geojson"] = original.geojson
-        super().__init__(plain)
+    @classmethod
+    def adopt(cls, fig: go.Figure) -> SentFigure:
+        """Make `fig` itself a SentFigure: no second validated copy of its data
+        (seconds for a chart of 100,000 points)."""
+        object.__setattr__(fig, "__class__", cls)  # the figure itself, not a copy
+        fig._keep_json()
+        return fig
+
+    def __init__(self, *args, **kwargs):  # a copy or unpickling builds it the usual way
+        super().__init__(*args, **kwargs)
+        self._keep_json()
+
+    def _keep_json(self) -> None:
+        # go.Figure's own dict: this class's to_dict reads what is being made here
+        plain = go.Figure.to_dict(self)
+        shapes = {index: trace.geojson for index, (plain_trace, trace)
+                  in enumerate(zip(plain["data"], self.data)) if "geojson" in plain_trace}
         for index in shapes:
             del plain["data"][index]["geojson"]
-        self._sent_json = json.dumps(plain, separators=(",", ":"))
+        self._sent_json = pio.to_json(plain, validate=False)
         self._sent_shapes = shapes
         self._sent_facts: dict[str, object] = {}
 

@@ -9,6 +9,8 @@ escaping of text from data, and each is one function to copy for the next.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 import plotly.express as px
@@ -104,18 +106,29 @@ def _hover(frame: pd.DataFrame) -> list[str]:
         return frame[name].tolist() if name in frame else [default] * len(frame)
 
     as_of = column("as_of_label") if "as_of_label" in frame else column("as_of")
+    # escaped once per distinct name and source: a large record repeats them thousands of times
+    names = {name: plain(name) for name in set(column("contributor_name"))}
+    sources = {key: _source_line(*key) for key in set(zip(
+        column("outlet"), column("source_published"), column("source_title")))}
     return [
-        f"<b>{mission_id}</b> · {plain(contributor_name)}<br>"
+        f"<b>{mission_id}</b> · {names[contributor_name]}<br>"
         f"{QUALIFIER_WORD.get(qualifier, '')}{int(value):,} troops · as of {when}<br>"
         + ("<i>the curator marks this figure doubtful</i><br>" if flag == "doubtful" else "")
         + ("<i>also counts troops outside the area of operations</i><br>" if wider else "")
-        + f"Source: {plain(outlet)} ({plain(published)})<br><i>{plain(_short(title))}</i>"
+        + sources[outlet, published, title]
         for mission_id, contributor_name, qualifier, value, when, flag, wider, outlet,
         published, title in zip(
             column("mission_id"), column("contributor_name"), column("qualifier"),
             column("value"), as_of, column("flag"), column("wider", False), column("outlet"),
             column("source_published"), column("source_title"))
     ]
+
+
+def _scatter(**props) -> dict:
+    """A scatter trace for `add_trace`, as a dict: Plotly validates it there, once (a
+    go.Scatter is validated when made and again when added, twice the time for the
+    100,000 points of a large record)."""
+    return dict(type="scatter", **props)
 
 
 def _symbols(symbols: list[str]) -> str | list[str]:
@@ -142,6 +155,13 @@ def _broken(dates: pd.Series, values: pd.Series) -> tuple[list, list]:
         ys.append(v)
         last = d
     return xs, ys
+
+
+@lru_cache(maxsize=2 ** 16)
+def _source_line(outlet, published, title) -> str:
+    """A hover text's source line, escaped; kept, as every chart of a page cites the same
+    sources again."""
+    return f"Source: {plain(outlet)} ({plain(published)})<br><i>{plain(_short(title))}</i>"
 
 
 def _short(text: str, limit: int = 70) -> str:
@@ -223,16 +243,16 @@ def strength_over_time(totals: pd.DataFrame, events: pd.DataFrame | None = None,
                             & (estimates.status == "level")].sort_values("date")
         if est is not None and not est.empty:
             bx, by = _band(est)
-            fig.add_trace(go.Scatter(
+            fig.add_trace(_scatter(
                 x=bx, y=by, mode="none", fill="toself", fillcolor=_rgba(colour, 0.16),
                 name=f"{mission_id} range", legendgroup=mission_id, showlegend=False,
                 hoverinfo="skip"), row=1, col=1)
             xs, ys = _broken(est.date, est.value)
-            fig.add_trace(go.Scatter(
+            fig.add_trace(_scatter(
                 x=xs, y=ys, mode="lines", connectgaps=False, name=mission_id,
                 legendgroup=mission_id, line=dict(color=colour, width=2.5), hoverinfo="skip"),
                 row=1, col=1)
-            fig.add_trace(go.Scatter(
+            fig.add_trace(_scatter(
                 x=est.date, y=est.value, mode="markers", name=f"{mission_id} estimate",
                 legendgroup=mission_id, showlegend=False,
                 marker=dict(color=colour, size=5),
@@ -241,13 +261,13 @@ def strength_over_time(totals: pd.DataFrame, events: pd.DataFrame | None = None,
         else:
             line = rows.groupby(x_of, as_index=False).value.median()
             xs, ys = _broken(line[x_of], line.value)
-            fig.add_trace(go.Scatter(
+            fig.add_trace(_scatter(
                 x=xs, y=ys, mode="lines", connectgaps=False, name=mission_id,
                 legendgroup=mission_id, line=dict(color=colour, width=2.5), hoverinfo="skip"),
                 row=1, col=1)
         if raw:
             flagged = doubtful[rows.index]
-            fig.add_trace(go.Scatter(
+            fig.add_trace(_scatter(
                 x=rows[x_of], y=rows.value, mode="markers", name=f"{mission_id} figures",
                 legendgroup=mission_id, showlegend=False, opacity=0.45, meta=ANALYST,
                 marker=dict(color=colour, size=7, line=dict(width=1.2, color=colour),
@@ -258,7 +278,7 @@ def strength_over_time(totals: pd.DataFrame, events: pd.DataFrame | None = None,
                 hovertext=_hover(rows), hoverinfo="text"), row=1, col=1)
     if wider.any() and raw:
         rows = totals[wider]
-        fig.add_trace(go.Scatter(
+        fig.add_trace(_scatter(
             x=rows[x_of], y=rows.value, mode="markers", name="counts troops outside the area",
             meta=ANALYST,
             marker=dict(symbol="x-thin", size=11, line=dict(width=2, color="#8e8e8e")),
@@ -267,7 +287,7 @@ def strength_over_time(totals: pd.DataFrame, events: pd.DataFrame | None = None,
     if estimates is not None and not estimates.empty:
         moved = estimates[estimates.alert != ""]
         if not moved.empty:
-            fig.add_trace(go.Scatter(
+            fig.add_trace(_scatter(
                 x=moved.date, y=moved.value, mode="markers", meta=ANALYST,
                 name=f"confirmed change ≥ {CHANGE_SHARE:.0f}%",
                 marker=dict(symbol=["triangle-up" if a == "reinforcement" else "triangle-down"
@@ -278,7 +298,7 @@ def strength_over_time(totals: pd.DataFrame, events: pd.DataFrame | None = None,
                 hovertext=_estimate_hover(moved), hoverinfo="text"), row=1, col=1)
     if has_events:
         for kind, rows in events.groupby("kind"):
-            fig.add_trace(go.Scatter(
+            fig.add_trace(_scatter(
                 x=rows.when, y=[kind] * len(rows), mode="markers", name=f"event: {kind}",
                 legendgroup="events", legendgrouptitle_text="Events", meta=ANALYST,
                 marker=dict(symbol=EVENT_SYMBOLS.get(kind, "circle"), size=11,
@@ -353,11 +373,11 @@ def contingents_over_time(contingents: pd.DataFrame, *, top: int = 10, log: bool
                 xs, ys = _broken(line.date, line.value)
             else:
                 xs, ys = _broken(area[x_of], area.value)
-            fig.add_trace(go.Scatter(
+            fig.add_trace(_scatter(
                 x=xs, y=ys, mode="lines", connectgaps=False, legendgroup=code,
                 showlegend=False, hoverinfo="skip", line=dict(color=colours[code], width=2)),
                 row=row, col=1)
-            fig.add_trace(go.Scatter(
+            fig.add_trace(_scatter(
                 x=rows[x_of], y=rows.value, mode="markers",
                 name=f"{rows.contributor_name.iloc[0]} ({code})", legendgroup=code,
                 showlegend=code not in shown,
@@ -385,8 +405,9 @@ def contingents_heatmap(contingents: pd.DataFrame,
     """Nation x date grid: the one view that stays readable with thirty nations."""
     if contingents.empty:
         return empty_figure("No national contingents reported for these filters")
+    # floats before unstacking: one block of numbers, not a column object per date
     grid = contingents.assign(day=contingents.date.dt.strftime("%Y-%m-%d")).groupby(
-        ["contributor_name", "day"]).value.max().unstack().astype(float)
+        ["contributor_name", "day"]).value.max().astype(float).unstack()
     grid = grid.loc[grid.max(axis=1).sort_values().index]
     # Colour on a log scale: 19,000 in 1999 would otherwise wash out every
     # contingent of a few hundred since.
@@ -449,13 +470,13 @@ def budgets_chart(budgets: pd.DataFrame, currency: str,
             colour = COUNTRY_COLOURS.get(country, "#555")
             label = f"{rows.country_name.iloc[0]} · {MEASURE_SHORT.get(measure, measure)}"
             line = rows.groupby("year", as_index=False).millions.median()
-            fig.add_trace(go.Scatter(
+            fig.add_trace(_scatter(
                 x=line.year, y=line.millions, mode="lines", legendgroup=label, name=label,
                 showlegend=label not in shown, hoverinfo="skip",
                 line=dict(color=colour, dash=MEASURE_DASH.get(measure, "solid"), width=2)),
                 row=row, col=1)
             shown.add(label)
-            fig.add_trace(go.Scatter(
+            fig.add_trace(_scatter(
                 x=rows.year, y=rows.millions, mode="markers", legendgroup=label, name=label,
                 showlegend=False, marker=dict(color=colour, size=7),
                 customdata=rows[["source_id"]].to_numpy(),
@@ -487,7 +508,7 @@ def normalised_chart(frame: pd.DataFrame, unit: str, title: str, subtitle: str, 
     for country, rows in frame.groupby("country"):
         rows = rows.sort_values("year")
         colour = COUNTRY_COLOURS.get(country, "#555")
-        fig.add_trace(go.Scatter(
+        fig.add_trace(_scatter(
             x=rows.year, y=rows.value, mode="lines+markers", name=rows.country_name.iloc[0],
             line=dict(color=colour, width=2), marker=dict(color=colour, size=6),
             customdata=rows[["source_id"]].to_numpy(), hoverinfo="text",
