@@ -181,6 +181,30 @@ def test_money_rules_from_the_sixth_fresh_set():
                  day=day) == {("defence_budget", None, "MNE", "2023", 1.06e8, "EUR")}
 
 
+def test_rules_from_the_seventh_fresh_set():
+    """Capabilities a seventh fresh set of real texts showed missing, on sentences of ours."""
+    day = dt.datetime(2015, 3, 1)
+    # country names typed without their accents ("Etats-Unis"), and "belge"
+    text = ("La Belgique est au 5e rang des pays contributeurs de la KFOR, derrière "
+            "l'Allemagne (900), les Etats-Unis (700) et l'Autriche (500).")
+    assert {(c, v) for _, _, c, _, v, _ in facts(text, day=day)} == {
+        ("DEU", 900), ("USA", 700), ("AUT", 500)}
+    # the level a change ends at is dated by the end of the period the sentence gives
+    text = ("Le contingent belge de la KFOR est passé de 600 à 250 militaires entre janvier "
+            "2014 et mars 2015.")
+    assert facts(text, day=day) == {("troop_contribution", "KFOR", "BEL", "2015-03", 250, "troops")}
+    # a part of a nation's whole abroad is that nation's; the whole is troops elsewhere
+    text = "Some 600 Polish soldiers serve in foreign missions, including 250 in NATO's KFOR."
+    assert facts(text, day=day) == {("troop_contribution", "KFOR", "POL", "2015-03-01", 250, "troops")}
+    # money for a period of years, an increase written after the amount, a sum foreseen
+    for text in ["In total, Albania's defence investment programme for the 2024-2030 period "
+                 "reaches almost 700 million euros.",
+                 "Serbia's defence budget in the period until 2020 was 977 million euros.",
+                 "Montenegro announced a €12 million increase in its 2015 defence budget.",
+                 "Shuma e paraparë për Ministrinë e Mbrojtjes së Kosovës është mbi 60 milionë euro."]:
+        assert facts(text, day=day) == set(), text
+
+
 def test_a_share_of_gdp_restated_as_money_is_the_budget():
     """'X percent of GDP, or about Y': the amount is the budget (a share of the budget
     restated as money stays a part), with a qualifier between them, in any language; and

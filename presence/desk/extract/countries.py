@@ -10,6 +10,7 @@ shorter names are matched whole, with their endings.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from babel import Locale
@@ -77,7 +78,7 @@ EXTRA = {
             r"espagn\w*"],
     "NLD": [r"netherlands", r"dutch", r"holand\w*", r"nizozemsk\w*", r"niederland\w*",
             r"pays-bas", r"olanda\w*"],
-    "BEL": [r"belgi\w*", r"belgij\w*"],
+    "BEL": [r"belgi\w*", r"belgij\w*", r"belges?"],
     "LUX": [r"luxemb\w*", r"luksemburg\w*"],
     "PRT": [r"portug\w*"],
     "LVA": [r"latvi\w*", r"letonij\w*", r"letoni\w*", r"lettland\w*"],
@@ -111,7 +112,17 @@ def patterns() -> dict[str, list[str]]:
             if not name:
                 continue
             latin = transliterate(name)[0]
-            fragment = _stem(latin)
-            if fragment not in table[alpha3] and len(latin) >= 3:
-                table[alpha3].append(fragment)
+            for written in (latin, _unaccented(latin)):
+                fragment = _stem(written)
+                if fragment not in table[alpha3] and len(written) >= 3 and (
+                        written == latin or len(written) >= NAME_STEM_MIN):
+                    table[alpha3].append(fragment)
     return table
+
+
+def _unaccented(name: str) -> str:
+    """The name as typed without diacritics, as much copy is ('Etats-Unis', 'Njemacka',
+    'Cekia'): the accents' base letters; đ as dj."""
+    name = name.replace("đ", "dj").replace("Đ", "Dj")
+    return "".join(c for c in unicodedata.normalize("NFKD", name)
+                   if not unicodedata.combining(c))

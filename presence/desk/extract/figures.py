@@ -851,6 +851,11 @@ class Reader:
                             and not low[w.end:a.start].strip(" ,:")]
             pick = right_before[-1] if right_before else near_after[0] if near_after else \
                 before[-1] if before else found[0]
+            if not right_before and len(found) > 1 and all(w.start >= noun_end for w in found) \
+                    and S.change_role(low, u.start, u.end, a.start, a.number_end) == "to":
+                # "cut from 700 to 320 between December 2010 and May 2011": the level a
+                # change ends at is the level at the latest date the sentence gives it
+                pick = max(found, key=lambda w: w.iso())
             if pub and pick.year == pub.year and not pick.month:
                 return pub.date().isoformat(), f"date: the date line (year {pick.year} named)", True
             return pick.iso(), f"date {pick.iso()}: in the sentence", True
@@ -950,6 +955,16 @@ class Reader:
             if noun_end <= c.start <= noun_end + 30 and _OF_CONTINGENT.fullmatch(
                     low, noun_end, c.start) and S.CONTINGENT.match(low, c.end + 1, c.end + 40):
                 return c.code, f"contributor {c.code}: 'of the {low[c.start:c.end]} contingent'"
+        part = S.OF_WHICH_TAIL.search(low, max(u.start, a.start - S.CLAUSE), a.start)
+        whole = [b for b in amounts(low, u.start, part.start(), doc.dot_decimal)
+                 if not b.is_year] if part else []
+        if whole:
+            # "700 Hungarian soldiers serve abroad, including 350 in KFOR": a part of a
+            # nation's whole is that nation's, named with the whole
+            owners = {c.code for c in countries if whole[-1].start <= c.start < part.start()}
+            if len(owners) == 1:
+                owner = owners.pop()
+                return owner, f"contributor {owner}: a part ('{part.group().strip()}') of its whole"
         total = S.TOTAL_TAIL.search(low, max(u.start, a.start - 30), a.start)
         if total:
             # "Italy has in total 1,258": the nation heading the clause owns the total

@@ -19,7 +19,7 @@ WORDS = {
     "multiyear": [r"sur (?:quatre|cinq) ans"],
     "other_money": [r"d[eé]fense et (?:de la )?s[eé]curit[eé]", r"s[eé]curit[eé] et (?:de la )?d[eé]fense", r"achat\w*", r"acquisition\w*", r"co[uû]t de la mission"],
     "other_forces": [r"police", r"gendarm\w*", r"eulex", r"minuk"],
-    "elsewhere": [r"en europe", r"afghanistan", r"liban", r"mali\b", r"exercice\w*",
+    "elsewhere": [r"[aà] l'[eé]tranger", r"op[eé]rations ext[eé]rieures", r"en europe", r"afghanistan", r"liban", r"mali\b", r"exercice\w*",
                   r"[aà] l'[eé]tranger"],
     "casualty": [r"bless[eé]s?", r"tu[eé]s?", r"morts?"],
     "generic": [r"habituellement", r"normalement", r"en r[eè]gle g[eé]n[eé]rale"],

@@ -16,7 +16,7 @@ WORDS = {
     "multiyear": [r"nei prossimi"],
     "other_money": [r"difesa e sicurezza", r"sicurezza e difesa", r"acquist\w*"],
     "other_forces": [r"carabinieri", r"polizia", r"eulex"],
-    "elsewhere": [r"in europa", r"afghanistan", r"libano", r"iraq", r"esercitazion\w*"],
+    "elsewhere": [r"all'estero", r"in europa", r"afghanistan", r"libano", r"iraq", r"esercitazion\w*"],
     "casualty": [r"ferit\w*", r"mort\w*", r"uccis\w*"],
     "generic": [r"di solito", r"solitamente", r"normalmente"],
     "capacity": [r"capacit[aà]"],

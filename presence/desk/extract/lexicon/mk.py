@@ -26,7 +26,7 @@ WORDS = {
                     r"oprema\w*", r"helikopter\w*"],
     "other_forces": [r"armij\w* na (?:republika )?(?:severna )?makedonij\w*", r"\barm\b",
                      r"policij\w*", r"vojsk\w* na srbij\w*"],
-    "elsewhere": [r"vo evropa", r"avganistan\w*", r"irak\w*", r"libanon\w*", r"vo ukraina",
+    "elsewhere": [r"vo stranstvo", r"nadvor od granicite", r"vo evropa", r"avganistan\w*", r"irak\w*", r"libanon\w*", r"vo ukraina",
                   r"ve[zž]b\w*"],
     "casualty": [r"povredeni\w*", r"raneti\w*", r"zaginat\w*", r"ubieni\w*"],
     "generic": [r"obi[cč]no", r"voobi[cč]aeno"],

@@ -16,7 +16,7 @@ WORDS = {
     "multiyear": [r"önümüzdeki \w+ yıl"],
     "other_money": [r"satın alma\w*", r"ihale\w*"],
     "other_forces": [r"polis\w*", r"eulex", r"ihtiyat\w*", r"yedek\w*"],
-    "elsewhere": [r"avrupa'da", r"avrupada", r"tatbikat\w*", r"afganistan\w*"],
+    "elsewhere": [r"yurt d[ıi][sş][ıi]nda", r"avrupa'da", r"avrupada", r"tatbikat\w*", r"afganistan\w*"],
     "casualty": [r"yaralı\w*", r"yarali\w*", r"öldü\w*", r"şehit\w*"],
     "generic": [r"genellikle", r"normalde"],
     "capacity": [r"kapasite\w*"],
