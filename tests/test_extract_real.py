@@ -205,6 +205,29 @@ def test_rules_from_the_seventh_fresh_set():
         assert facts(text, day=day) == set(), text
 
 
+def test_clauses_regions_and_present_amounts_from_the_seventh_fresh_set():
+    day = dt.datetime(2019, 5, 2)
+    # a plan word in a later clause does not make the current budget a plan; "ćemo" does
+    assert facts("Trenutni budžet Ministarstva odbrane Crne Gore iznosi oko 70 miliona eura "
+                 "godišnje, a on će narednih godina rasti.", day=day) == {
+        ("defence_budget", None, "MNE", "2019", 7e7, "EUR")}
+    assert facts("Imat ćemo najmanje 90 miliona eura za odbranu Crne Gore, rekao je ministar.",
+                 day=day) == set()
+    # "in the region" followed by the mission that says which region
+    assert facts("Altogether some 240 Slovenian soldiers are serving in the region with the "
+                 "contingent of the NATO-led Kosovo Force.", day=day) == {
+        ("troop_contribution", "KFOR", "SVN", "2019-05-02", 240, "troops")}
+    # marines are troops; marines moving into a place are a unit sent
+    assert ("troop_contribution", "EUFOR-ALTHEA", "NLD", "2019-05-02", 150, "troops") in facts(
+        "The Dutch contingent of EUFOR numbers 150 marines.", day=day)
+    assert 200 not in {v for *_, v, _ in facts(
+        "Of the 600 KFOR troops, 200 Marines are now moving into northern Kosovo.", day=day)}
+    # what a country spends now, beside a plan's future year
+    assert facts("U 2022. za obranu ćemo trošiti 9,9 milijardi kuna, više od 7,1 milijarde kuna, "
+                 "koliko Hrvatska trenutačno izdvaja.", day=day) == {
+        ("defence_budget", None, "HRV", "2019", 7.1e9, "HRK")}
+
+
 def test_a_share_of_gdp_restated_as_money_is_the_budget():
     """'X percent of GDP, or about Y': the amount is the budget (a share of the budget
     restated as money stays a part), with a qualifier between them, in any language; and

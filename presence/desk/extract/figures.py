@@ -288,7 +288,10 @@ class Reader:
                         (not own_year and year in self.draft_years)):
             self.remember(ui, currency, year, "draft")
             return "a part of the draft or plan in the sentence before"
-        plan = S.PLAN.search(unit_text)
+        # a plan word counts in the amount's own clause: "the current budget is about 55
+        # million, and it will grow in the coming years" plans the growth, not the 55
+        clause_end = S.NEXT_CLAUSE.search(low, a.end, u.end)
+        plan = S.PLAN.search(low, u.start, clause_end.start() if clause_end else u.end)
         if pub and int(year) > pub.year + 1:
             self.remember(ui, currency, year, "draft")
             return f"a budget for {year}, years after the date line: a plan"
@@ -410,6 +413,12 @@ class Reader:
                      and "," not in low[a.end:w.start]]
             earlier = [w for w in found if w.end <= a.start]
             pick = after[0] if after else earlier[-1] if earlier else found[0]
+            pub = doc.published
+            now = S.PRESENT.search(low, a.end, min(u.end, a.end + PRESENT_REACH))
+            if pub and now and pick.year > pub.year and not after:
+                # "will spend 9.4 billion in 2024, 40% more than the 6.7 billion Croatia
+                # currently spends": the plan's year is not the current amount's
+                return str(pub.year), f"year {pub.year}: the date line ('{now.group()}')", True
             return str(pick.year), f"year {pick.year}: in the sentence", True
         pub = doc.published
         reference = pub.year if pub else None
@@ -633,7 +642,11 @@ class Reader:
         elsewhere = S.ELSEWHERE.search(low, noun_end, min(clause_end, u.end)) or \
             S.ELSEWHERE.search(low, max(u.start, a.start - 25, low.rfind(",", 0, a.start)),
                                a.start)
-        if elsewhere:
+        if elsewhere and not any(
+                0 <= m.start - elsewhere.end() <= 60 and not _DIGIT.search(low, elsewhere.end(), m.start)
+                and not S.OF_WHICH.search(low, elsewhere.end(), m.start) for m in missions_here):
+            # "serving in the region with the contingent of the Kosovo Force": the mission
+            # named next says which region ("across the globe, including in KFOR" does not)
             return f"troops elsewhere ({elsewhere.group()})"
         # when ----------------------------------------------------------------------
         as_of, date_how, explicit = self.troop_date(ui, a, noun_end)
