@@ -63,7 +63,7 @@ def budgets_view(version, f, measure: str, currency: str, log: bool):
                                                  else f", in {currency}")
     return SimpleNamespace(
         budgets=b, dated=dated, table=links.link_columns(b),
-        chart=charts.budgets_chart(b, currency, title=title, log=log),
+        chart=data.figure(charts.budgets_chart, b, currency, title=title, log=log),
         caption=widgets.make_caption(title, f, dated))
 
 
@@ -76,7 +76,7 @@ def normalised_view(version, f, basis: str, log: bool):
     title = f"{spec.title}, by country"
     return SimpleNamespace(
         frame=n, dated=dated, basis=spec.basis,
-        chart=charts.normalised_chart(n, spec.unit, title, spec.basis, log=log),
+        chart=data.figure(charts.normalised_chart, n, spec.unit, title, spec.basis, log=log),
         caption=widgets.make_caption(f"{title} ({spec.unit})", f, dated, note=spec.basis),
         known=normalise.countries_with_data(ds, basis))
 

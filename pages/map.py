@@ -53,10 +53,10 @@ def map_at(version, f, at: str, title: str, bars_title: str):
     return SimpleNamespace(
         presence=layers.presence, site_rows=layers.sites,
         site_table=links.link_columns(layers.sites), used=layers.used,
-        map=maps.presence_map(*layers[:3], selected=f.hosts,
-                              scale_max=query.presence_scale(ds, f), title=title),
+        map=data.figure(maps.presence_map, *layers[:3], selected=f.hosts,
+                        scale_max=query.presence_scale(ds, f), title=title),
         caption=widgets.make_caption(title, f, layers.used),
-        bars=charts.contingents_bar(layers.contingents, bars_title),
+        bars=data.figure(charts.contingents_bar, layers.contingents, bars_title),
         coverage=query.describe_coverage(
             query.contingent_coverage(ds, at, f, layers.contingents)))
 

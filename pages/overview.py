@@ -19,9 +19,9 @@ def overview(version, f, when):
     return SimpleNamespace(
         strength=query.strength_at(ds, when, f), presence=layers.presence,
         site_rows=layers.sites, used=layers.used,
-        map=maps.presence_map(*layers[:3], selected=f.hosts, height=480,
-                              scale_max=query.presence_scale(ds, f),
-                              title=f"Foreign troops, {state.now_label(f)}"),
+        map=data.figure(maps.presence_map, *layers[:3], selected=f.hosts, height=480,
+                        scale_max=query.presence_scale(ds, f),
+                        title=f"Foreign troops, {state.now_label(f)}"),
         map_caption=widgets.make_caption(f"Foreign troops in the Western Balkans, {when}", f,
                                     layers.used),
         changes=links.link_columns(query.recent_changes(ds, f, until=when, limit=8, totals=None)),

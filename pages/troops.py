@@ -39,16 +39,16 @@ def troops_view(version, f, log: bool, raw: bool):
     return SimpleNamespace(
         totals=totals, best=best, shown=export.displayed(best), conts=conts,
         table=table.assign(scope=table.scope.fillna("")),
-        strength=charts.strength_over_time(totals, query.events(ds, f), log=log,
-                                           title="Troop strength by mission", estimates=best,
-                                           raw=raw),
+        strength=data.figure(charts.strength_over_time, totals, query.events(ds, f), log=log,
+                             title="Troop strength by mission", estimates=best, raw=raw),
         caption=widgets.make_caption("Troop strength by mission", f, totals),
         best_caption=widgets.make_caption("Best estimate of troop strength by mission", f, totals),
-        nations=charts.contingents_over_time(
-            conts, log=log, colours=charts.nation_colours(query.nation_order(ds)),
+        nations=data.figure(
+            charts.contingents_over_time, conts, log=log,
+            colours=charts.nation_colours(query.nation_order(ds)),
             estimates=query.estimates(ds, f, totals=False)),
         nations_caption=widgets.make_caption("Contingents by contributing nation", f, conts),
-        heatmap=charts.contingents_heatmap(conts),
+        heatmap=data.figure(charts.contingents_heatmap, conts),
         heatmap_caption=widgets.make_caption("Contingents at each reported date", f, conts))
 
 

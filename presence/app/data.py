@@ -7,10 +7,12 @@ record; a broken one stops the page with the validator's report.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
@@ -85,6 +87,49 @@ def cached_view(build: Callable) -> Callable:
     return _VIEWS[key]
 
 
+# How many figures are kept by content (see figure()): a few pages' worth of views.
+FIGURES_KEPT = 48
+
+
+def figure(build: Callable[..., go.Figure], *args, **kwargs) -> go.Figure:
+    """`build(*args, **kwargs)`, made once for the same inputs: a chart function of
+    presence.view (frames in, figure out) drawing the same frames again.
+
+    A filter change makes a new view, but often the same charts (the end date moved
+    past the newest figure; a contributor filter leaves the mission totals whole):
+    those are found here by the content of their frames instead of being built
+    again, and the browser, sent the same chart, has nothing to redraw. The figure
+    is shared and read-only, like every cached view's.
+    """
+    key = (build.__module__, build.__qualname__, _content(args), _content(kwargs))
+    return _figure(key, build, args, kwargs)
+
+
+@st.cache_resource(show_spinner=False, max_entries=FIGURES_KEPT)
+def _figure(key: tuple, _build: Callable[..., go.Figure], _args: tuple, _kwargs: dict):
+    return _sendable(_build(*_args, **_kwargs))
+
+
+def _content(value) -> object:
+    """A key that changes exactly when `value` does, for the arguments of a chart
+    function: frames by a digest of every cell (with their columns and types);
+    containers by their items; plain values as they are."""
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        cells = pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes()
+        columns = value.dtypes.astype(str).to_dict() if isinstance(value, pd.DataFrame) \
+            else str(value.dtype)
+        return (type(value).__name__, len(value), repr(columns),
+                hashlib.blake2b(cells, digest_size=16).hexdigest())
+    if isinstance(value, dict):
+        return ("dict", tuple((key, _content(item)) for key, item in value.items()))
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, tuple(_content(item) for item in value))
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise TypeError(f"data.figure cannot key a {type(value).__name__}: pass frames and "
+                    "plain values")
+
+
 def _sendable(fig: go.Figure) -> go.Figure:
     """The same figure, keeping the JSON st.plotly_chart sends, made once.
 
@@ -112,6 +157,8 @@ class SentFigure(go.Figure):
     def adopt(cls, fig: go.Figure) -> SentFigure:
         """Make `fig` itself a SentFigure: no second validated copy of its data
         (seconds for a chart of 100,000 points)."""
+        if isinstance(fig, cls):  # kept by figure() and again by its view
+            return fig
         object.__setattr__(fig, "__class__", cls)  # the figure itself, not a copy
         fig._keep_json()
         return fig

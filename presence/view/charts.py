@@ -359,17 +359,22 @@ def contingents_over_time(contingents: pd.DataFrame, *, top: int = 10, log: bool
     colours = {code: given.get(code) or _fallback_colour(code)
                for code in contingents.contributor.unique()}
     shown, hidden = set(), 0
+    # each panel's nations and each nation's line split off once, not masked out per nation
+    with_lines = estimates is not None and not estimates.empty
+    if with_lines:
+        levels = estimates[estimates.status == "level"]
+        lines = dict(iter(levels.groupby(["lineage", "contributor"], sort=False)))
     for row, panel in enumerate(panels, start=1):
         here = contingents[contingents.lineage == panel]
+        nations = dict(iter(here.groupby("contributor", sort=False)))
         order = here.groupby("contributor").value.max().sort_values(ascending=False).index
         hidden += max(len(order) - top, 0)
         for code in order[:top]:
-            rows = here[here.contributor == code].sort_values("date")
+            rows = nations[code].sort_values("date")
             area = rows[~rows.wider] if "wider" in rows else rows
             x_of = "shown_at" if "shown_at" in rows else "date"
-            if estimates is not None and not estimates.empty:
-                line = estimates[(estimates.lineage == panel) & (estimates.contributor == code)
-                                 & (estimates.status == "level")].sort_values("date")
+            if with_lines:
+                line = lines.get((panel, code), levels.iloc[:0]).sort_values("date")
                 xs, ys = _broken(line.date, line.value)
             else:
                 xs, ys = _broken(area[x_of], area.value)

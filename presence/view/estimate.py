@@ -381,17 +381,21 @@ def at(estimates: pd.DataFrame, when: pd.Timestamp, *, newest: bool = False) -> 
     held = known[known.status == HELD].join(
         latest.set_index(keys)["date"].rename("_adopted"), on=keys)
     held = held[held.date > held._adopted].groupby(keys, sort=False).tail(1)
-    held = held.set_index(keys).to_dict("index")
+    held = held.set_index(keys)[["value", "label"]].to_dict("index")  # only what is read
     changed = known[known.alert.map(bool)].groupby(keys, sort=False).tail(1)
-    changed = changed.set_index(keys).to_dict("index")
+    changed = changed.set_index(keys)[list(CHANGE_FIELDS)].to_dict("index")
     rows = []
     for latest_row in latest.to_dict("records"):
         key = (latest_row["mission_id"], latest_row["contributor"])
         newer, last = held.get(key), changed.get(key)
         latest_row["held_value"] = newer["value"] if newer else None
         latest_row["held_label"] = newer["label"] if newer else None
-        for field in ("change", "pct", "alert", "label", "previous_label", "previous_value",
-                      "confirmed_by", "source_ids", "previous_source_ids"):
+        for field in CHANGE_FIELDS:
             latest_row[f"last_change_{field}"] = last[field] if last is not None else None
         rows.append(latest_row)
     return pd.DataFrame(rows)
+
+
+# What at() says of a series' last confirmed change (as last_change_<field>).
+CHANGE_FIELDS = ("change", "pct", "alert", "label", "previous_label", "previous_value",
+                 "confirmed_by", "source_ids", "previous_source_ids")

@@ -368,6 +368,22 @@ def _series_of(ds: Dataset, figures: pd.DataFrame, threshold: float) -> pd.DataF
     return parts[0].reset_index(drop=True)
 
 
+# Answers for one date (strength_at, contingents_at) kept per dataset: a page asks the
+# same one two or three times (headline, map shading, the map's figures) in one run.
+AT_KEPT = 16
+
+
+def _kept(ds: Dataset, key: tuple, compute) -> pd.DataFrame:
+    """compute(), kept in the dataset's memo under `key` with the last AT_KEPT of its kind."""
+    memo = _memo(ds)
+    if key not in memo:
+        kept = [k for k in list(memo) if isinstance(k, tuple) and k[0] == key[0]]
+        for old in kept[:max(len(kept) - AT_KEPT + 1, 0)]:
+            memo.pop(old, None)
+        memo[key] = compute()
+    return memo[key]
+
+
 def strength_at(ds: Dataset, when: dt.date | pd.Timestamp, f: Filters, *,
                 series: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each active mission's best estimate at `when` (see presence.view.estimate).
@@ -383,7 +399,9 @@ def strength_at(ds: Dataset, when: dt.date | pd.Timestamp, f: Filters, *,
     """
     when = pd.Timestamp(when)
     if series is None:
-        series = estimates(ds, Filters(missions=f.missions, hosts=f.hosts), totals=True)
+        return _kept(ds, ("strength_at", when, f.missions, f.hosts), lambda: strength_at(
+            ds, when, f, series=estimates(ds, Filters(missions=f.missions, hosts=f.hosts),
+                                          totals=True)))
     now = estimate.at(series, when) if not series.empty else pd.DataFrame()
     now = now.set_index("mission_id") if not now.empty else now
     rows = []
@@ -419,10 +437,12 @@ def contingents_at(ds: Dataset, when: dt.date | pd.Timestamp, f: Filters,
     of query.troops that charts and maps read (value, as_of, source_id, ...).
     """
     when = pd.Timestamp(when)
-    active = set(active_missions(ds, when, f).mission_id)
     if series is None:
-        series = estimates(ds, Filters(missions=f.missions, hosts=f.hosts,
-                                       contributors=f.contributors), totals=False)
+        return _kept(ds, ("contingents_at", when, f.missions, f.hosts, f.contributors, window),
+                     lambda: contingents_at(ds, when, f, window, series=estimates(
+                         ds, Filters(missions=f.missions, hosts=f.hosts,
+                                     contributors=f.contributors), totals=False)))
+    active = set(active_missions(ds, when, f).mission_id)
     series = series[series.mission_id.isin(active)]
     now = estimate.at(series, when, newest=True) if not series.empty else pd.DataFrame()
     if now.empty:

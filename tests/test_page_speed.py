@@ -1,0 +1,88 @@
+"""What keeps a page fast, checked on the real pages in AppTest (how fast is measured by
+bench/bench_pages.py, never here): a rerun does not copy and convert its cached charts
+again, and a filter change that leaves a chart's data as it was neither builds the chart
+again nor sends the browser a different one."""
+import datetime as dt
+import functools
+import json
+from pathlib import Path
+
+import plotly.graph_objects as go
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from presence.view import charts
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "dashboard.py")
+
+
+def troops_page() -> AppTest:
+    st.cache_resource.clear()  # no chart kept from another test
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page(str(ROOT / "pages" / "troops.py"))
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def specs(at: AppTest) -> dict[str, str]:
+    return {chart.proto.id: chart.proto.spec for chart in at.get("plotly_chart")}
+
+
+def test_a_rerun_sends_the_kept_chart_without_copying_the_figure(monkeypatch):
+    at = troops_page()
+    before = specs(at)
+    copies = []
+    real = go.Figure.to_dict
+
+    def counted(fig):
+        copies.append(type(fig).__name__)
+        return real(fig)
+
+    monkeypatch.setattr(go.Figure, "to_dict", counted)
+    at.run()
+    assert not at.exception
+    assert copies == []  # Plotly's own deep copy of the figure was not made
+    after = specs(at)
+    assert after.keys() == before.keys() and len(after) == 3
+    for key, spec in after.items():
+        assert json.loads(spec) == json.loads(before[key])
+
+
+def test_a_chart_whose_data_did_not_change_is_not_built_again(monkeypatch):
+    built = []
+
+    def counting(build):
+        @functools.wraps(build)
+        def wrapper(*args, **kwargs):
+            built.append(build.__name__)
+            return build(*args, **kwargs)
+        return wrapper
+
+    for name in ("strength_over_time", "contingents_over_time", "contingents_heatmap"):
+        monkeypatch.setattr(charts, name, counting(getattr(charts, name)))
+    at = troops_page()
+    assert sorted(built) == ["contingents_heatmap", "contingents_over_time",
+                             "strength_over_time"]
+    before = specs(at)
+    # The end of the date range moves to yesterday: a new filter state (a new view)
+    # whose figures are the same, as no figure is dated after the newest in the record.
+    start, _ = at.slider(key="f_dates").value
+    at.slider(key="f_dates").set_value((start, dt.date.today() - dt.timedelta(days=1)))
+    at.run()
+    assert not at.exception
+    assert at.query_params["to"]  # the filter did change
+    assert len(built) == 3  # none built again
+    assert specs(at) == before  # the browser gets the very same charts: nothing to redraw
+
+
+def test_a_chart_whose_data_changed_is_built_again():
+    at = troops_page()
+    before = specs(at)
+    at.slider(key="f_dates").set_value((dt.date(2005, 1, 1), dt.date(2010, 12, 31)))
+    at.run()
+    assert not at.exception
+    after = specs(at)
+    assert len(after) == 3 and all(after[key] != before.get(key) for key in after)
