@@ -231,6 +231,23 @@ def test_clauses_regions_and_present_amounts_from_the_seventh_fresh_set():
         ("defence_budget", None, "HRV", "2019", 7.1e9, "HRK")}
 
 
+def test_parts_periods_and_strong_forces():
+    """'N of whom' and 'dont N' parts, a year ending a period ('bis Mitte 2013'), what a
+    force of a size is to do, 'compte encore', and 'French' as an English adjective."""
+    day = dt.datetime(2012, 6, 1)
+    assert facts("Der Bundestag beschloss, dass die rund 1.300 österreichischen Soldaten der KFOR "
+                 "noch bis Mitte 2013 im Kosovo bleiben sollen.", day=day) == {
+        ("troop_contribution", "KFOR", "AUT", "2012-06-01", 1300, "troops")}
+    assert facts("Die insgesamt 6.000 Mann starke KFOR soll die Sicherheit im Kosovo garantieren.",
+                 day=day) == {("troop_strength", "KFOR", None, "2012-06-01", 6000, "troops")}
+    assert ("troop_strength", "KFOR", None, "2012-06-01", 5500, "troops") in facts(
+        "KFOR now has 6,000 troops, 5,500 of whom are stationed in Kosovo.", day=day)
+    assert ("troop_contribution", "KFOR", "FRA", "2012-06-01", 700, "troops") in facts(
+        "KFOR has 6,000 soldiers, 700 of whom belong to the French armed forces.", day=day)
+    assert facts("La KFOR compte encore 6 000 soldats de 30 pays.", day=day) == {
+        ("troop_strength", "KFOR", None, "2012-06-01", 6000, "troops")}
+
+
 def test_a_share_of_gdp_restated_as_money_is_the_budget():
     """'X percent of GDP, or about Y': the amount is the budget (a share of the budget
     restated as money stays a part), with a qualifier between them, in any language; and

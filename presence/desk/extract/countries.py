@@ -50,7 +50,7 @@ EXTRA = {
     "DEU": [r"german\w*", r"gjerman\w*", r"njema[cč]\w*", r"nema[cč]\w*", r"deutsch\w*",
             r"bundeswehr\w*", r"allemand\w*", r"tedesc\w*", r"alman\w*", r"germanij\w*",
             r"germansk\w*"],
-    "FRA": [r"fran[cçk]\w*", r"francus\w*", r"franc[eë]\w*", r"fransa\w*", r"francij\w*"],
+    "FRA": [r"french\w*", r"fran[cçk]\w*", r"francus\w*", r"franc[eë]\w*", r"fransa\w*", r"francij\w*"],
     "GBR": [r"united kingdom", r"britain", r"british", r"uk\b", r"britani\w*", r"britansk\w*",
             r"mbret[eë]ri\w* e bashkuar", r"brit\w*", r"ingl\w*", r"engl\w*", r"royaume-uni",
             r"velik\w* britanij\w*"],

@@ -147,8 +147,14 @@ def _since(low: str, at: int) -> bool:
     if not m:
         return False
     gap = before[m.end():]
-    return bool(re.fullmatch(r"\s*(?:the\s+|viti\s+|vitit\s+|year\s+|godine\s+|des\s+|dem\s+|"
-                             r"il\s+|l'\s*|\d{1,2}\.?\s*\w*\s+)?", gap))
+    return bool(_SINCE_GAP.fullmatch(gap))
+
+
+# between "since"/"until" and its year: an article, "year", a day and month, or the part of
+# the year ("bis Mitte 2008", "until mid-2008", "do kraja 2008")
+_SINCE_GAP = re.compile(r"\s*(?:the\s+|viti\s+|vitit\s+|year\s+|godine\s+|des\s+|dem\s+|il\s+|l'\s*|"
+                        r"\d{1,2}\.?\s*\w*\s+|(?:mitte|ende|anfang|mid|end of|early|late|kraja|"
+                        r"sredine|po[cč]etka|fundit t[eë]|mesit t[eë]|fin|d[eé]but)\s*-?\s*)?")
 
 
 # "22 years ago", "pre 22 godine", "para 20 vitesh", "vor 25 Jahren", "il y a 20 ans",

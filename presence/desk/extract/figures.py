@@ -524,6 +524,8 @@ class Reader:
             elif self.series_item(ui, a):
                 why_noun = ("the next dated item of a series of troop figures "
                             "('in 1999 the force was 33,000, in 2002 16,000')")
+            elif S.OF_WHOM_HEAD.match(after) and self._troop_figure_before(ui, a):
+                why_noun = "a part ('of whom') of the troop figure before it"
             elif self.elided_noun(ui, a, after):
                 why_noun = ("the troop noun of the sentence's other figure, left out "
                             "('up to 500 soldiers, currently there are about 300')")
@@ -584,8 +586,10 @@ class Reader:
         # 2004 the force will be 7,000" plans the 7,000
         plan_end = min(u.end, noun_end + S.PLAN_AFTER_REACH)
         next_clause = S.NEXT_CLAUSE.search(low, noun_end, plan_end)
-        planned = plan or S.PLAN_AFTER.search(low, noun_end,
-                                              next_clause.start() if next_clause else plan_end)
+        # ... except after "16,000-strong": "the 16,000-strong force is to keep order" says
+        # what the force of that size does
+        planned = plan or ("strong" not in why_noun and S.PLAN_AFTER.search(
+            low, noun_end, next_clause.start() if next_clause else plan_end))
         if change == "from" and not planned and not own_year and not present:
             return "the level before a change ('from A to B')"
         strong_now = "strong" in why_noun and re.search(r"(?:its|their|the)\s+$", low[max(u.start, a.start - 8):a.start])
@@ -633,6 +637,13 @@ class Reader:
         # names the mission between the two and is not
         # "the Armed Forces of Hungary have deployed 160 soldiers ... as part of EUFOR"
         # names the mission just after and is a contingent
+        if other and other.start() >= a.number_end and (
+                S.OF_WHOM_HEAD.match(low, a.number_end, u.end) or
+                S.OF_WHICH_TAIL.search(low, max(u.start, a.start - S.CLAUSE), a.start)):
+            own_end = _ITEM_END.search(low, a.number_end, u.end)
+            if any(a.number_end <= c.start < (own_end.start() if own_end else u.end)
+                   for c in doc.countries(ui)):
+                other = None  # "..., 700 of whom belong to the French armed forces": a nation's part
         if other and not any(other.end() <= m.start and m.end <= a.start for m in missions_here) \
                 and not (other.end() <= a.start and
                          any(0 <= m.start - noun_end <= 60 for m in missions_here)):
@@ -949,6 +960,17 @@ class Reader:
         if listed and listed.code not in never:
             return listed.code, f"contributor {listed.code}: the list item it stands against"
         countries = [c for c in doc.countries(ui) if c.code not in never]
+        of_whom = S.OF_WHOM_HEAD.match(low, a.number_end, u.end)
+        part = S.OF_WHICH_TAIL.search(low, max(u.start, a.start - S.CLAUSE), a.start)
+        if of_whom or part:
+            # "3,400 soldiers, 500 of whom belong to the Italian armed forces", "6 000
+            # soldats, dont 700 appartiennent à l'armée française": the nation the part's
+            # own clause names
+            begin = of_whom.end() if of_whom else a.number_end
+            stop = _ITEM_END.search(low, begin, u.end)
+            named = [c for c in countries if begin <= c.start < (stop.start() if stop else u.end)]
+            if named:
+                return named[0].code, f"contributor {named[0].code}: the part's own clause names it"
         # "760 Français", "300 italienische Soldaten"; not "1.200, Belgija s 1.100", where
         # a comma closes the number's list item and the next country starts its own
         inner = [c for c in countries if a.number_end <= c.start < max(noun_end, a.number_end + 3)
@@ -968,12 +990,13 @@ class Reader:
             if noun_end <= c.start <= noun_end + 30 and _OF_CONTINGENT.fullmatch(
                     low, noun_end, c.start) and S.CONTINGENT.match(low, c.end + 1, c.end + 40):
                 return c.code, f"contributor {c.code}: 'of the {low[c.start:c.end]} contingent'"
-        part = S.OF_WHICH_TAIL.search(low, max(u.start, a.start - S.CLAUSE), a.start)
         whole = [b for b in amounts(low, u.start, part.start(), doc.dot_decimal)
                  if not b.is_year] if part else []
-        if whole:
+        own_clause = _ITEM_END.search(low, a.number_end, u.end)
+        if whole and doc.missions_in(a.number_end, own_clause.start() if own_clause else u.end):
             # "700 Hungarian soldiers serve abroad, including 350 in KFOR": a part of a
-            # nation's whole is that nation's, named with the whole
+            # nation's whole in a mission is that nation's, named with the whole (not "515
+            # German soldiers, among them 140 reservists")
             owners = {c.code for c in countries if whole[-1].start <= c.start < part.start()}
             if len(owners) == 1:
                 owner = owners.pop()

@@ -201,3 +201,5 @@ RANKED_AFTER = re.compile(r"(?<!\w)" + _alt("ranked_after")
 # "not (yet) adopted", "nuk u miratua", "nije još usvojen"
 NEGATED = re.compile(r"(?<!\w)" + _alt("negation") + r"\s+(?:" + _alt("not_yet") + r"\s+)?(?:"
                      + _alt("auxiliary") + r"\s+)?$", FLAGS)
+# "49,000 personnel, 41,000 of whom are in Kosovo": a bare number that is a part of the last
+OF_WHOM_HEAD = head("of_whom_after", r"\s*,?\s*")

@@ -63,6 +63,7 @@ WORDS = {
     "ranked_after": [r"nach", r"hinter"],
     "negation": [r"nicht"],
     "not_yet": [r"noch"],
+    "of_whom_after": [r"von ihnen"],
 }
 NUMBER_WORDS = {"zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7,
                 "acht": 8, "neun": 9, "zehn": 10, "zwanzig": 20, "hundert": 100}

@@ -137,6 +137,7 @@ WORDS = {
     "negation": [r"not"],
     "not_yet": [r"yet"],
     "auxiliary": [r"been"],
+    "of_whom_after": [r"of whom", r"of which", r"of them"],
 }
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,

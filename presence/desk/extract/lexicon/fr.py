@@ -11,7 +11,9 @@ WORDS = {
                r"approximativement", r"de l'ordre de"],
     "upper": [r"presque", r"jusqu'[aà]", r"moins de", r"pas loin de", r"quasiment"],
     "lower": [r"plus de", r"au moins", r"au-del[aà] de", r"d[eé]passant"],
-    "delta_before": [r"suppl[eé]mentaires?", r"renfort de", r"de plus", r"encore"],
+    # "encore 200 soldats" is 200 more; "la KFOR compte encore 4 882 soldats" still counts them
+    "delta_before": [r"suppl[eé]mentaires?", r"renfort de", r"de plus",
+                     r"(?<!compte )(?<!comptent )(?<!comptait )(?<!comptaient )encore"],
     "delta_after": [r"suppl[eé]mentaires?", r"de plus", r"en renfort", r"de renfort"],
     "plan": [r"sera", r"seront", r"devrait", r"devraient", r"pr[eé]vu\w*", r"projet\w*",
              r"d'ici"],
@@ -60,6 +62,7 @@ WORDS = {
     "ranked_after": [r"apr[eè]s", r"derri[eè]re"],
     "negation": [r"pas"],
     "not_yet": [r"encore"],
+    "of_whom_after": [r"d'entre eux"],
 }
 NUMBER_WORDS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
                 "huit": 8, "neuf": 9, "dix": 10, "vingt": 20, "cent": 100}

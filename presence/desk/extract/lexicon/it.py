@@ -54,6 +54,7 @@ WORDS = {
     "ranked_after": [r"dopo"],
     "negation": [r"non"],
     "not_yet": [r"ancora"],
+    "of_whom_after": [r"dei quali", r"di loro"],
 }
 NUMBER_WORDS = {"due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7,
                 "otto": 8, "nove": 9, "dieci": 10, "venti": 20, "cento": 100}

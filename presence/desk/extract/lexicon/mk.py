@@ -63,6 +63,7 @@ WORDS = {
     "in_year": [r"vo"],
     "negation": [r"ne"],
     "not_yet": [r"u[sš]te"],
+    "of_whom_after": [r"od koi"],
 }
 NUMBER_WORDS = {"eden": 1, "dva": 2, "tri": 3, "[cč]etiri": 4, "pet": 5, "[sš]est": 6,
                 "sedum": 7, "osum": 8, "devet": 9, "deset": 10}

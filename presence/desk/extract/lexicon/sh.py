@@ -116,6 +116,7 @@ WORDS = {
     "negation": [r"nije", r"nisu"],
     "not_yet": [r"jo[sš]"],
     "auxiliary": [r"bio"],
+    "of_whom_after": [r"od kojih", r"od njih"],
 }
 NUMBER_WORDS = {
     "jedan": 1, "dva": 2, "dvije": 2, "dve": 2, "tri": 3, "četiri": 4, "cetiri": 4, "pet": 5,

@@ -84,6 +84,7 @@ WORDS = {
     "negation": [r"nuk"],
     "not_yet": [r"ende"],
     "auxiliary": [r"u"],
+    "of_whom_after": [r"prej t[eë] cil[eë]ve", r"nga t[eë] cil[eë]t", r"prej tyre"],
 }
 NUMBER_WORDS = {
     "një": 1, "dy": 2, "tre": 3, "tri": 3, "katër": 4, "kater": 4, "pesë": 5, "pese": 5,
