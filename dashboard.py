@@ -6,6 +6,7 @@ import streamlit as st
 
 from presence.app import data, login, shell, state
 
+shell.freeze_imports()
 st.set_page_config(page_title="Western Balkans security presence", page_icon="assets/icon.png",
                    layout="wide")
 

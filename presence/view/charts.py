@@ -13,8 +13,8 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
+from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
 from presence.record.schema import MEASURE_SHORT
@@ -32,7 +32,7 @@ EVENT_COLOURS = {"deployment": "#2a9d48", "reinforcement": "#c0392b", "drawdown"
 QUALIFIER_SYMBOL = {"exact": "circle", "approx": "circle-open", "upper": "triangle-down-open",
                     "lower": "triangle-up-open"}
 QUALIFIER_WORD = {"exact": "", "approx": "about ", "upper": "up to ", "lower": "more than "}
-NATION_PALETTE = px.colors.qualitative.Dark24 + px.colors.qualitative.Light24
+NATION_PALETTE = qualitative.Dark24 + qualitative.Light24  # plotly.colors: not express
 
 # What only an analyst's copy of a chart shows (the reported figures behind the line, the
 # events strip, change markers, the key to their symbols): such a trace has this `meta`,
