@@ -248,6 +248,29 @@ def test_parts_periods_and_strong_forces():
         ("troop_strength", "KFOR", None, "2012-06-01", 6000, "troops")}
 
 
+def test_rules_from_the_eighth_fresh_set():
+    day = dt.datetime(2020, 6, 1)
+    # a resolution's number is no figure
+    assert facts("KFOR, a NATO-led force of about 3,500 troops, works under UN Security Council "
+                 "Resolution 1244.", day=day) == {
+        ("troop_strength", "KFOR", None, "2020-06-01", 3500, "troops")}
+    # "the beginning of the year" is not the mission's start
+    assert facts("At the beginning of the year KFOR reduced its troops to 3,400 soldiers.",
+                 day=day) == {("troop_strength", "KFOR", None, "2020-06-01", 3400, "troops")}
+    # a national contingent's own name gives its nation
+    assert facts("PKW KFOR numbers some 250 soldiers.", day=day) == {
+        ("troop_contribution", "KFOR", "POL", "2020-06-01", 250, "troops")}
+    # Kosovo's whole budget, and all who served
+    assert facts("Nga 2.5 miliard euro të buxhetit të Kosovës për vitin 2020, Ministria e Mbrojtjes "
+                 "ka 75 milionë euro.", day=day) == {
+        ("defence_budget", None, "XKX", "2020", 7.5e7, "EUR")}
+    assert facts("Përafërsisht 40 mijë ushtarë nga vende të ndryshme shërbyen në kuadër të KFOR-it.",
+                 day=day) == set()
+    # troops across the Western Balkans are a sum over missions
+    assert facts("Currently, Romania has approximately 250 military personnel stationed in the "
+                 "Western Balkans.", day=day) == set()
+
+
 def test_a_share_of_gdp_restated_as_money_is_the_budget():
     """'X percent of GDP, or about Y': the amount is the budget (a share of the budget
     restated as money stays a part), with a qualifier between them, in any language; and

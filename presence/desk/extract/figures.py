@@ -142,6 +142,8 @@ class Reader:
         after = low[a.number_end:min(a.number_end + 80, u.end)]
         if S.PERCENT_HEAD.match(low, a.number_end, u.end):
             return "a share (percent), not an amount"
+        if S.IDENTIFIER_TAIL.search(low, max(u.start, a.start - 24), a.start):
+            return "a document's number ('resolution 1244'), not an amount"
         item = self.table.get(ui)
         if item and item.how == "column":
             return "another column of a table row"

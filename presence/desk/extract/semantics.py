@@ -203,3 +203,5 @@ NEGATED = re.compile(r"(?<!\w)" + _alt("negation") + r"\s+(?:" + _alt("not_yet")
                      + _alt("auxiliary") + r"\s+)?$", FLAGS)
 # "49,000 personnel, 41,000 of whom are in Kosovo": a bare number that is a part of the last
 OF_WHOM_HEAD = head("of_whom_after", r"\s*,?\s*")
+# "UN Security Council resolution 1244", "Rezoluta 1244", "Resolution No. 1244": a document's number
+IDENTIFIER_TAIL = tail("identifier", r"\s*(?:(?:no|nr|br|n)\.?\s*|number\s+|broj\s+)?")

@@ -168,7 +168,9 @@ MISSION_NAMES = {
 }
 # A mission's contingent named for its nation: the name gives the mission and the nation.
 CONTINGENT_NAMES = {"swisscoy": ("KFOR", "CHE"), "kfor-kontingent": ("KFOR", None),
-                    "ausbatt": ("KFOR", "AUT"), "aucon": ("KFOR", "AUT")}
+                    "ausbatt": ("KFOR", "AUT"), "aucon": ("KFOR", "AUT"),
+                    # the Polish Military Contingent, in Polish and in English
+                    "pkw kfor": ("KFOR", "POL"), "pmc kfor": ("KFOR", "POL")}
 HOST = {"KFOR": "XKX", "EUFOR-ALTHEA": "BIH", "SFOR": "BIH", "IFOR": "BIH"}
 REGION = ("XKX", "BIH", "SRB", "ALB", "MKD", "MNE", "HRV", "SVN")
 

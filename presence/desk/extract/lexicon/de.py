@@ -19,7 +19,7 @@ WORDS = {
     "other_money": [r"verteidigung und sicherheit", r"sicherheit und verteidigung", r"beschaffung\w*", r"kauf\w*", r"kosten des einsatzes",
                     r"einsatzkosten", r"einsatz kostet"],
     "other_forces": [r"polizei\w*", r"eulex", r"unmik", r"bundeswehr insgesamt", r"reserve\w*"],
-    "elsewhere": [r"auslandstrupp\w*", r"auslandseins[aä]tz\w*", r"in europa", r"weltweit", r"afghanistan", r"mali\b", r"litauen",
+    "elsewhere": [r"(?:im|auf dem) westbalkan", r"auslandstrupp\w*", r"auslandseins[aä]tz\w*", r"in europa", r"weltweit", r"afghanistan", r"mali\b", r"litauen",
                   r"[uü]bung\w*", r"im ausland", r"auslandseins[aä]tz\w*"],
     "casualty": [r"verletzt\w*", r"verwundet\w*", r"get[oö]tet\w*", r"gestorben", r"tote\b"],
     "generic": [r"normalerweise", r"[uü]blicherweise", r"in der regel", r"gew[oö]hnlich"],
@@ -31,7 +31,7 @@ WORDS = {
     "deploy": [r"verlie[sß]\w*", r"verlassen", r"entsend\w*", r"entsandt", r"schick\w*", r"verleg\w*", r"abzieh\w*",
                r"abgezogen", r"eingetroffen", r"verst[aä]rk\w*"],
     "historic": [r"zu spitzenzeiten", r"in spitzenzeiten", r"einst", r"damals", r"fr[uü]her"],
-    "start": [r"zu beginn", r"anfangs", r"am anfang", r"beim start", r"urspr[uü]nglich"],
+    "start": [r"zu beginn(?! (?:des|dieses) jahres)", r"anfangs", r"am anfang(?! (?:des|dieses) jahres)", r"beim start", r"urspr[uü]nglich"],
     "present": [r"derzeit", r"zurzeit", r"aktuell", r"heute", r"gegenw[aä]rtig", r"momentan",
                 r"noch immer", r"nach wie vor"],
     "total": [r"insgesamt", r"gesamt\w*"],
@@ -64,6 +64,7 @@ WORDS = {
     "negation": [r"nicht"],
     "not_yet": [r"noch"],
     "of_whom_after": [r"von ihnen"],
+    "identifier": [r"resolution"],
 }
 NUMBER_WORDS = {"zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7,
                 "acht": 8, "neun": 9, "zehn": 10, "zwanzig": 20, "hundert": 100}

@@ -56,7 +56,7 @@ WORDS = {
                      r"serbian army", r"serbian armed forces", r"police", r"eulex", r"unmik",
                      r"unprofor", r"\bafbih\b", r"national guard", r"reserve force",
                      r"reservists?", r"rapid reaction force"],
-    "elsewhere": [r"foreign missions", r"missions abroad", r"operations abroad", r"deployed abroad", r"serving abroad", r"across the globe", r"around the world", r"in the region", r"\w+ contingents across", r"in europe", r"across europe", r"europe-wide", r"worldwide", r"globally",
+    "elsewhere": [r"(?:in|across) the western balkans", r"foreign missions", r"missions abroad", r"operations abroad", r"deployed abroad", r"serving abroad", r"across the globe", r"around the world", r"in the region", r"\w+ contingents across", r"in europe", r"across europe", r"europe-wide", r"worldwide", r"globally",
                   r"afghanistan", r"\biraq", r"lebanon", r"baltic", r"exercise", r"drills?",
                   r"in ukraine", r"in germany", r"eastern flank", r"nato-wide", r"in total abroad",
                   r"abroad", r"overseas", r"in poland", r"in romania", r"peacekeeping missions",
@@ -76,7 +76,7 @@ WORDS = {
     "historic": [r"at (?:its|the) (?:peak|height)", r"once", r"used to", r"at one point",
 
                  r"in the past", r"formerly", r"originally", r"previously", r"earlier"],
-    "start": [r"at the (?:time of the )?(?:mission's )?(?:launch|start|beginning|outset)",
+    "start": [r"at the (?:time of the )?(?:mission's )?(?:launch|start|beginning|outset)(?! of (?:the |this |last |next )?(?:year|month|week|\d))", r"in the (?:first|early|initial) (?:phases?|stages?|months)",
               r"initially", r"when it was (?:launched|deployed|established)",
               r"when (?:kfor|sfor|ifor|eufor) (?:was )?(?:deployed|arrived|entered)",
               r"in its first year", r"first deployed"],
@@ -138,6 +138,7 @@ WORDS = {
     "not_yet": [r"yet"],
     "auxiliary": [r"been"],
     "of_whom_after": [r"of whom", r"of which", r"of them"],
+    "identifier": [r"resolutions?", r"unscr"],
 }
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,

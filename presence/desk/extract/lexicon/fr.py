@@ -21,7 +21,7 @@ WORDS = {
     "multiyear": [r"sur (?:quatre|cinq) ans"],
     "other_money": [r"d[eé]fense et (?:de la )?s[eé]curit[eé]", r"s[eé]curit[eé] et (?:de la )?d[eé]fense", r"achat\w*", r"acquisition\w*", r"co[uû]t de la mission"],
     "other_forces": [r"police", r"gendarm\w*", r"eulex", r"minuk"],
-    "elsewhere": [r"[aà] l'[eé]tranger", r"op[eé]rations ext[eé]rieures", r"en europe", r"afghanistan", r"liban", r"mali\b", r"exercice\w*",
+    "elsewhere": [r"dans les balkans occidentaux", r"[aà] l'[eé]tranger", r"op[eé]rations ext[eé]rieures", r"en europe", r"afghanistan", r"liban", r"mali\b", r"exercice\w*",
                   r"[aà] l'[eé]tranger"],
     "casualty": [r"bless[eé]s?", r"tu[eé]s?", r"morts?"],
     "generic": [r"habituellement", r"normalement", r"en r[eè]gle g[eé]n[eé]rale"],
@@ -31,7 +31,7 @@ WORDS = {
     "deploy": [r"envo\w*", r"d[eé]ploiera\w*", r"arriv\w*", r"retir\w*", r"retrait\w*", r"rapatri\w*",
                r"renforc\w*"],
     "historic": [r"au plus fort", r"autrefois", r"jadis"],
-    "start": [r"au d[eé]but", r"initialement", r"[aà] l'origine", r"au d[eé]part"],
+    "start": [r"au d[eé]but(?! (?:de l'ann[eé]e|du mois|d'ann[eé]e|\d))", r"dans les premi[eè]res phases", r"initialement", r"[aà] l'origine", r"au d[eé]part"],
     "present": [r"actuellement", r"aujourd'hui", r"pr[eé]sentement", r"encore", r"d[eé]sormais"],
     "total": [r"au total", r"total", r"en tout"],
     "of_which": [r"dont", r"parmi lesquels"],
@@ -63,6 +63,7 @@ WORDS = {
     "negation": [r"pas"],
     "not_yet": [r"encore"],
     "of_whom_after": [r"d'entre eux"],
+    "identifier": [r"r[eé]solution"],
 }
 NUMBER_WORDS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
                 "huit": 8, "neuf": 9, "dix": 10, "vingt": 20, "cent": 100}

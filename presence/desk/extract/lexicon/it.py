@@ -16,7 +16,7 @@ WORDS = {
     "multiyear": [r"nei prossimi"],
     "other_money": [r"difesa e sicurezza", r"sicurezza e difesa", r"acquist\w*"],
     "other_forces": [r"carabinieri", r"polizia", r"eulex"],
-    "elsewhere": [r"all'estero", r"in europa", r"afghanistan", r"libano", r"iraq", r"esercitazion\w*"],
+    "elsewhere": [r"nei balcani occidentali", r"all'estero", r"in europa", r"afghanistan", r"libano", r"iraq", r"esercitazion\w*"],
     "casualty": [r"ferit\w*", r"mort\w*", r"uccis\w*"],
     "generic": [r"di solito", r"solitamente", r"normalmente"],
     "capacity": [r"capacit[aà]"],
@@ -24,7 +24,7 @@ WORDS = {
     "cumulative": [r"si sono avvicendati", r"hanno prestato servizio"],
     "deploy": [r"invi\w*", r"schier\w*", r"arrivat\w*", r"ritir\w*", r"rinforz\w*"],
     "historic": [r"al culmine", r"un tempo", r"all'epoca"],
-    "start": [r"all'inizio", r"inizialmente", r"in origine", r"al suo avvio"],
+    "start": [r"all'inizio(?! (?:dell'anno|del mese|del \d))", r"nelle prime fasi", r"inizialmente", r"in origine", r"al suo avvio"],
     "present": [r"attualmente", r"oggi", r"ora", r"al momento", r"tuttora"],
     "total": [r"in totale", r"complessiv\w*", r"totale"],
     "of_which": [r"di cui", r"tra cui", r"dei quali"],
@@ -55,6 +55,7 @@ WORDS = {
     "negation": [r"non"],
     "not_yet": [r"ancora"],
     "of_whom_after": [r"dei quali", r"di loro"],
+    "identifier": [r"risoluzione"],
 }
 NUMBER_WORDS = {"due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7,
                 "otto": 8, "nove": 9, "dieci": 10, "venti": 20, "cento": 100}

@@ -52,7 +52,7 @@ WORDS = {
                      r"unprofor\w*", r"hrvatsk\w* vojsk\w*", r"srpsk\w* vojsk\w*",
                      r"vojsk\w* crne gore", r"armij\w* bih", r"oru[zž]an\w* snag\w* srbij\w*",
                      r"rezervist\w*", r"rezervn\w* snag\w*", r"iz rezerv\w*"],
-    "elsewhere": [r"u inostranstvu", r"u inozemstvu", r"van granica", r"izvan granica", r"u regionu", r"u evrop\w*", r"u europ\w*", r"na evropskom", r"[sš]irom svijeta",
+    "elsewhere": [r"na zapadnom balkanu", r"u zapadnom balkanu", r"u inostranstvu", r"u inozemstvu", r"van granica", r"izvan granica", r"u regionu", r"u evrop\w*", r"u europ\w*", r"na evropskom", r"[sš]irom svijeta",
                   r"avganistan\w*", r"afganistan\w*", r"irak\w*", r"liban\w*", r"u ukrajin\w*", r"rat\w* u ukrajin\w*",
                   r"vje[zž]b\w*", r"ve[zž]b\w*", r"u inostranstv\w*", r"u inozemstv\w*"],
     "casualty": [r"povrije[dđ]en\w*", r"povre[dđ]en\w*", r"ranjen\w*", r"poginu\w*", r"ubijen\w*",
@@ -68,7 +68,7 @@ WORDS = {
                r"uputi\w*", r"anga[zž]ova\w*"],
     "historic": [r"na vrhuncu", r"nekada", r"nekad", r"u jednom trenutku", r"svojevremeno",
                  r"nekadašnj\w*"],
-    "start": [r"na po[cč]etku", r"u po[cč]etku", r"prilikom (?:dolaska|uspostav\w*|osnivanj\w*)",
+    "start": [r"na po[cč]etku(?! (?:godine|mjeseca|meseca|ove|pro[sš]le|\d))", r"u po[cč]etku(?! (?:godine|mjeseca|meseca|ove|pro[sš]le|\d))", r"prilikom (?:dolaska|uspostav\w*|osnivanj\w*)",
               r"kada je (?:do[sš]ao|uspostavljen|osnovan|stigao)", r"prvobitno", r"u startu"],
     "present": [r"trenutno", r"sada", r"danas", r"do sada", r"dosad\w*", r"trenutačno", r"aktuelno", r"jo[sš] uvijek",
                 r"jo[sš] uvek", r"i dalje", r"trenutn\w*"],
@@ -117,6 +117,7 @@ WORDS = {
     "not_yet": [r"jo[sš]"],
     "auxiliary": [r"bio"],
     "of_whom_after": [r"od kojih", r"od njih"],
+    "identifier": [r"rezolucij\w*"],
 }
 NUMBER_WORDS = {
     "jedan": 1, "dva": 2, "dvije": 2, "dve": 2, "tri": 3, "četiri": 4, "cetiri": 4, "pet": 5,
