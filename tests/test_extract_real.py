@@ -271,6 +271,28 @@ def test_rules_from_the_eighth_fresh_set():
                  "Western Balkans.", day=day) == set()
 
 
+def test_units_already_there_and_short_country_names():
+    day = dt.datetime(2023, 10, 3)
+    # a short country name takes no endings: Turkish "Fas" (Morocco) is not Italian "fasi"
+    assert facts("Nelle prime fasi l'operazione EUFOR contava circa 6.000 militari.", day=day) == {
+        ("troop_strength", "EUFOR-ALTHEA", None, "2004-12", 6000, "troops")}
+    # the soldiers a unit is sent to join, "already there", are a level
+    assert facts("A Greek company is to be sent to Kosovo to join the 110 Greek soldiers already "
+                 "there as part of KFOR.", day=day) == {
+        ("troop_contribution", "KFOR", "GRC", "2023-10-03", 110, "troops")}
+    # a "400-member contingent" counts troops, not members of an alliance
+    assert ("troop_contribution", "KFOR", "GBR", "2023-10-03", 400, "troops") in facts(
+        "Britain will add 200 soldiers to its existing 400-member contingent in KFOR.", day=day)
+    # a sending in the next clause is the next number's; "bei der KFOR" is an object
+    assert facts("Österreich stellt bei der KFOR rund 350 Soldaten und entsendet nun 100 weitere "
+                 "Soldaten.", day=day) == {
+        ("troop_contribution", "KFOR", "AUT", "2023-10-03", 350, "troops")}
+    # a count of nations beside the number makes it the whole force's
+    assert facts("Insgesamt beteiligen sich 28 Nationen mit 4000 Soldaten an der KFOR.",
+                 title="Österreichs Soldaten im Kosovo", day=day) == {
+        ("troop_strength", "KFOR", None, "2023-10-03", 4000, "troops")}
+
+
 def test_a_share_of_gdp_restated_as_money_is_the_budget():
     """'X percent of GDP, or about Y': the amount is the budget (a share of the budget
     restated as money stays a part), with a qualifier between them, in any language; and

@@ -66,7 +66,7 @@ EXTRA = {
             r"schweiz\w*", r"suisse\w*", r"svizzer\w*", r"isvi[cç]re\w*", r"swisscoy"],
     "ROU": [r"romani\w*", r"rumun\w*", r"rumani\w*", r"roumani\w*", r"rum[aä]n\w*"],
     "BGR": [r"bulgari\w*", r"bugar\w*", r"bullgari\w*", r"bulgar\w*"],
-    "CZE": [r"czech republic", r"czech\w*", r"[cč]e[sš]k\w*", r"[cç]eki\w*", r"tschech\w*", r"tch[eè]qu\w*"],
+    "CZE": [r"czech republic", r"czech\w*", r"[cč]e[sš]k\w*", r"[cç]eki(?:a|s[eë]|n[eë])?", r"tschech\w*", r"tch[eè]qu\w*"],
     "SVK": [r"slovak\w*", r"slova[cč]k\w*", r"sllovaki\w*"],
     "DNK": [r"denmark", r"danish", r"dansk\w*", r"danimark\w*", r"d[aä]nemark\w*"],
     "FIN": [r"finland\w*", r"finnish", r"finsk\w*", r"finlandë?\w*", r"finn\w*"],
@@ -98,6 +98,10 @@ def _stem(name: str) -> str:
     stem = name.rstrip("aeiouëə")
     if len(stem) >= NAME_STEM_MIN and stem != name and " " not in name:
         return re.escape(stem) + r"\w*"
+    if len(name) < NAME_STEM_MIN:
+        # a short name takes no endings but after an apostrophe ("Fas'ta"): "fas\w*" read
+        # Italian "fasi" (phases) as Morocco, "čile\w*" Albanian "cilët"
+        return re.escape(name) + r"(?:['’]\w+)?(?!\w)"
     return re.escape(name) + r"\w*"
 
 

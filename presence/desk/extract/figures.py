@@ -479,6 +479,9 @@ class Reader:
         pre_start = max(u.start, a.start - S.CLAUSE)
         if S.STRONG.match(after):
             noun_end, why_noun = a.number_end + S.STRONG.match(after).end(), "'-strong'"
+        elif S.MEMBER_UNIT.match(after):
+            # "its 400-member contingent": the members of a unit are its troops
+            noun_end, why_noun = a.number_end + S.MEMBER_UNIT.match(after).end(), "'-member' unit"
         elif S.MEMBER.match(after):
             return "a count ('-member', '-nation')"
         else:
@@ -627,9 +630,14 @@ class Reader:
         at_start = any(w.iso() in START.values() for w in self.dates_in(ui))
         if deploy_before and not at_start and not item and not listed and change != "from" and \
                 not S.TOTAL_TAIL.search(low, pre_start, a.start) and \
-                not S.PRESENT.search(pre):
+                not S.PRESENT.search(pre) and \
+                not S.PRESENT.search(low, noun_end, _clause_stop(low, noun_end, min(u.end, noun_end + 15))):
+            # ("to join the 80 soldiers already there" counts the ones there)
             return f"a unit sent, rotated or withdrawn ({deploy_before.group()}), a change"
-        deploy_after = S.DEPLOY.search(low, noun_end, min(u.end, noun_end + 30))
+        # a sending in the next clause is another number's ("450 soldiers, and sends 150 more")
+        deploy_end = min(u.end, noun_end + 30)
+        deploy_clause = S.NEXT_CLAUSE.search(low, noun_end, deploy_end)
+        deploy_after = S.DEPLOY.search(low, noun_end, deploy_clause.start() if deploy_clause else deploy_end)
         if deploy_after and not item and not listed:
             return f"a unit sent, rotated or withdrawn ({deploy_after.group()}), a change"
         missions_here = doc.missions_in(u.start, u.end)
@@ -1081,9 +1089,18 @@ _CLAUSE_ENDS = re.compile(r"\s*(?:[,.;)]|$)")
 _YEAR_ITEM = re.compile(r"[\s•*·-]*(?:19|20)\d{2}\s*[:–—-]\s*")
 _END_OF = {mission: end for mission, _, _, end in LIFETIMES if end.year < 2100}
 _NUMBER_NEXT = re.compile(r"[\s,:]*\d")
-_PREPOSITION = re.compile(r"(?:^|\s)(?:to|in|within|of|for|with|u|na|n[eë]|t[eë]|at|zu|im|in der|"
+_PREPOSITION = re.compile(r"(?:^|\s)(?:to|in|within|of|for|with|u|na|n[eë]|t[eë]|at|zu|im|in der|bei|bei der|beim|"
                           r"au|à la|dans|nella|nel|alla|de la|du|de l['’]|della|dell['’]|des)"
                           r"\s*(?:the\s+)?(?:nato\S*\s+)?$", re.IGNORECASE)
+
+
+def _clause_stop(low: str, start: int, end: int) -> int:
+    """Where the clause that runs on from `start` stops before `end` (a comma or semicolon)."""
+    stop = _CLAUSE_MARK.search(low, start, end)
+    return stop.start() if stop else end
+
+
+_CLAUSE_MARK = re.compile(r"[,;]")
 
 
 def _scale_of(a: Amount) -> float | None:

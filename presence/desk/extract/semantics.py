@@ -25,6 +25,7 @@ NOUN_HEAD = re.compile(r"(?:['’]\w{1,4})?(?:\s+\w{1,4}['’]\w{1,4})?[\s-]*(?:
                        + TROOP_NOUN + r"(?!\w)", FLAGS)
 STRONG = re.compile(r"[\s-]?(?:strong|starke?n?|köpfig\w*|mann starke?\w*)\b", FLAGS)
 MEMBER = re.compile(r"-(?:member|nation|country|state|year|day|month)\b", FLAGS)
+MEMBER_UNIT = re.compile(r"-(?:member|strong|man)\s+(?:\w+\s+)?(?:contingent|force|unit|detachment|company|battalion|team)\b", FLAGS)
 COUNT_HEAD = re.compile(r"(?:['’]\w{1,4})?[\s-]*(?:\w+\s+)?" + alternation(WORDS["count_nouns"])
                         + r"(?!\w)", FLAGS)
 PERCENT_HEAD = re.compile(r"\s*(?:%|" + alternation(WORDS["percent"]) + r")", FLAGS)
@@ -137,7 +138,10 @@ TOTAL_HINT = re.compile(r"(?<!\w)(?:multinational\w*|international\w*|internatio
                         r"aus aller welt|from around the world|from \d+ (?:countries|nations)|"
                         r"iz \d+ (?:zemalja|dr[zž]ava)|nga \d+ vende|\d+ (?:farkl\w* )?[uü]lke\w*|"
                         r"aus \d+ (?:l[aä]ndern|nationen|staaten)|de \d+ (?:pays|nations)|"
-                        r"(?:di|da) \d+ (?:paesi|nazioni))", FLAGS)  # the other end of "from A to B" stands this close
+                        r"(?:di|da) \d+ (?:paesi|nazioni)|"
+                        # "33 Nationen mit 7000 Soldaten": a count of nations beside the number
+                        r"\d+ (?:nations|nationen|countries|l[aä]ndern?|staaten|zemalja|zemlje|"
+                        r"dr[zž]ava|vende\w*|pays|nazioni|paesi)(?!\w))", FLAGS)  # the other end of "from A to B" stands this close
 
 
 def change_role(low: str, start: int, end: int, at: int, number_end: int) -> str | None:

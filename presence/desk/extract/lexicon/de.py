@@ -32,7 +32,7 @@ WORDS = {
                r"abgezogen", r"eingetroffen", r"verst[aä]rk\w*"],
     "historic": [r"zu spitzenzeiten", r"in spitzenzeiten", r"einst", r"damals", r"fr[uü]her"],
     "start": [r"zu beginn(?! (?:des|dieses) jahres)", r"anfangs", r"am anfang(?! (?:des|dieses) jahres)", r"beim start", r"urspr[uü]nglich"],
-    "present": [r"derzeit", r"zurzeit", r"aktuell", r"heute", r"gegenw[aä]rtig", r"momentan",
+    "present": [r"bereits (?:dort|vor ort|stationiert|im einsatz)", r"derzeit", r"zurzeit", r"aktuell", r"heute", r"gegenw[aä]rtig", r"momentan",
                 r"noch immer", r"nach wie vor"],
     "total": [r"insgesamt", r"gesamt\w*"],
     "of_which": [r"davon", r"darunter", r"unter ihnen"],

@@ -80,7 +80,7 @@ WORDS = {
               r"initially", r"when it was (?:launched|deployed|established)",
               r"when (?:kfor|sfor|ifor|eufor) (?:was )?(?:deployed|arrived|entered)",
               r"in its first year", r"first deployed"],
-    "present": [r"today", r"now", r"currently", r"current\b", r"existing", r"at present", r"presently", r"still",
+    "present": [r"already (?:there|deployed|stationed|serving|present)", r"today", r"now", r"currently", r"current\b", r"existing", r"at present", r"presently", r"still",
                 r"at the moment", r"as of today"],
     "total": [r"total", r"in all", r"overall", r"altogether", r"combined strength",
               r"total strength"],

@@ -32,7 +32,7 @@ WORDS = {
                r"renforc\w*"],
     "historic": [r"au plus fort", r"autrefois", r"jadis"],
     "start": [r"au d[eé]but(?! (?:de l'ann[eé]e|du mois|d'ann[eé]e|\d))", r"dans les premi[eè]res phases", r"initialement", r"[aà] l'origine", r"au d[eé]part"],
-    "present": [r"actuellement", r"aujourd'hui", r"pr[eé]sentement", r"encore", r"d[eé]sormais"],
+    "present": [r"d[eé]j[aà] (?:sur place|d[eé]ploy[eé]s|pr[eé]sents)", r"actuellement", r"aujourd'hui", r"pr[eé]sentement", r"encore", r"d[eé]sormais"],
     "total": [r"au total", r"total", r"en tout"],
     "of_which": [r"dont", r"parmi lesquels"],
     "predecessor": [r"de la", r"du", r"succ[eè]de\w*", r"remplac\w*"],

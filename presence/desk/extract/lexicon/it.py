@@ -25,7 +25,7 @@ WORDS = {
     "deploy": [r"invi\w*", r"schier\w*", r"arrivat\w*", r"ritir\w*", r"rinforz\w*"],
     "historic": [r"al culmine", r"un tempo", r"all'epoca"],
     "start": [r"all'inizio(?! (?:dell'anno|del mese|del \d))", r"nelle prime fasi", r"inizialmente", r"in origine", r"al suo avvio"],
-    "present": [r"attualmente", r"oggi", r"ora", r"al momento", r"tuttora"],
+    "present": [r"gi[aà] (?:presenti|schierati|sul posto)", r"attualmente", r"oggi", r"ora", r"al momento", r"tuttora"],
     "total": [r"in totale", r"complessiv\w*", r"totale"],
     "of_which": [r"di cui", r"tra cui", r"dei quali"],
     "predecessor": [r"da", r"dopo", r"sostitu\w*"],

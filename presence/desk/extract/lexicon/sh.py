@@ -70,7 +70,7 @@ WORDS = {
                  r"nekadašnj\w*"],
     "start": [r"na po[cč]etku(?! (?:godine|mjeseca|meseca|ove|pro[sš]le|\d))", r"u po[cč]etku(?! (?:godine|mjeseca|meseca|ove|pro[sš]le|\d))", r"prilikom (?:dolaska|uspostav\w*|osnivanj\w*)",
               r"kada je (?:do[sš]ao|uspostavljen|osnovan|stigao)", r"prvobitno", r"u startu"],
-    "present": [r"trenutno", r"sada", r"danas", r"do sada", r"dosad\w*", r"trenutačno", r"aktuelno", r"jo[sš] uvijek",
+    "present": [r"ve[cć] (?:tamo|raspore[dđ]en\w*|prisutn\w*|stacionira\w*)", r"trenutno", r"sada", r"danas", r"do sada", r"dosad\w*", r"trenutačno", r"aktuelno", r"jo[sš] uvijek",
                 r"jo[sš] uvek", r"i dalje", r"trenutn\w*"],
     "total": [r"ukupno", r"sveukupno", r"u ukupnom", r"ukupn\w* broj\w*"],
     "of_which": [r"od kojih", r"od toga", r"me[dđ]u kojima", r"uklju[cč]uju[cć]i"],

@@ -43,7 +43,7 @@ WORDS = {
                r"arrit\w*", r"t[eë]rhe\w*", r"p[eë]rforc\w*"],
     "historic": [r"n[eë] kulm\w*", r"dikur", r"n[eë] t[eë] kaluar[eë]n"],
     "start": [r"n[eë] fillim\w*(?! t[eë] (?:vitit|muajit|k[eë]tij))", r"fillimisht", r"kur (?:u )?(?:vendos|themelua|erdh)\w*"],
-    "present": [r"aktualisht", r"tani", r"sot", r"tash\w*", r"p[eë]r momentin", r"ende"],
+    "present": [r"tashm[eë] (?:atje|t[eë] vendosur|n[eë] sh[eë]rbim)", r"aktualisht", r"tani", r"sot", r"tash\w*", r"p[eë]r momentin", r"ende"],
     "total": [r"gjithsej", r"n[eë] total", r"n[eë] tërësi", r"totali"],
     "of_which": [r"prej tyre", r"nga t[eë] cil[eë]t", r"mes tyre", r"ku p[eë]rfshihen"],
     "predecessor": [r"nga", r"z[eë]vend[eë]so\w*", r"pas"],
