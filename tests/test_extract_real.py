@@ -287,6 +287,11 @@ def test_units_already_there_and_short_country_names():
     assert facts("Österreich stellt bei der KFOR rund 350 Soldaten und entsendet nun 100 weitere "
                  "Soldaten.", day=day) == {
         ("troop_contribution", "KFOR", "AUT", "2023-10-03", 350, "troops")}
+    # the United States in the Albanian genitive; "of KFOR" after the noun is the whole force
+    assert facts("Rreth 600 pjesëtarë ushtarakë të Shteteve të Bashkuara janë në mesin e rreth "
+                 "3,800 pjesëtarëve të KFOR-it.", day=day) == {
+        ("troop_contribution", "KFOR", "USA", "2023-10-03", 600, "troops"),
+        ("troop_strength", "KFOR", None, "2023-10-03", 3800, "troops")}
     # a count of nations beside the number makes it the whole force's
     assert facts("Insgesamt beteiligen sich 28 Nationen mit 4000 Soldaten an der KFOR.",
                  title="Österreichs Soldaten im Kosovo", day=day) == {

@@ -44,7 +44,7 @@ EXTRA = {
             r"rh\b"],  # "Republika Hrvatska", as Croatian outlets write it: "proračun RH"
     "SVN": [r"sloven\w*"],
     "USA": [r"us\b", r"u\.s\.", r"usa\b", r"united states", r"american\w*", r"sad\b",
-            r"shba\w*", r"amerik\w*", r"ameri[cč]k\w*", r"sjedinjen\w* (?:ameri[cč]k\w* )?dr[zž]av\w*",
+            r"shba\w*", r"shtet\w* e bashkuar\w*", r"shtet\w* t[eë] bashkuar\w*", r"amerik\w*", r"ameri[cč]k\w*", r"sjedinjen\w* (?:ameri[cč]k\w* )?dr[zž]av\w*",
             r"us-\w*", r"abd\b"],
     "ITA": [r"ital\w*", r"talijan\w*", r"italijan\w*"],
     "DEU": [r"german\w*", r"gjerman\w*", r"njema[cč]\w*", r"nema[cč]\w*", r"deutsch\w*",

@@ -989,6 +989,11 @@ class Reader:
             return inner[0].code, f"contributor {inner[0].code}: in the noun ('{low[inner[0].start:inner[0].end]}')"
         if any(a.number_end <= m.start < noun_end for m in doc.missions_in(u.start, u.end)):
             return None, "the mission's total: the mission named in the noun"
+        if noun_end > a.number_end and any(
+                _OF_MISSION.fullmatch(low, noun_end, m.start)
+                for m in doc.missions_in(noun_end, min(u.end, noun_end + 12))):
+            # "among the 4,000 members of KFOR": the force's members are all of it
+            return None, "the mission's total: its members ('of the mission')"
         # "460 ushtarë amerikanë", "300 militari italiani": the nation's adjective after the noun
         post = [c for c in countries if noun_end > a.number_end and 0 < c.start - noun_end <= 2
                 and not low[noun_end:c.start].strip()]
@@ -1101,6 +1106,7 @@ def _clause_stop(low: str, start: int, end: int) -> int:
 
 
 _CLAUSE_MARK = re.compile(r"[,;]")
+_OF_MISSION = re.compile(r"\s+(?:of|of the|t[eë]|e|i|od|des|du|de la|della|del|der|des)\s+")
 
 
 def _scale_of(a: Amount) -> float | None:

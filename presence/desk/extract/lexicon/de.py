@@ -28,7 +28,7 @@ WORDS = {
                 r"maximal"],
     "cumulative": [r"seit [^.]{0,80}, (?:waren|haben|sind) ", r"seit (?:19|20)\d{2} (?:haben|waren|sind)", r"insgesamt (?:haben|waren) .{0,40} (?:gedient|im einsatz)",
                    r"seit beginn des einsatzes"],
-    "deploy": [r"verlie[sß]\w*", r"verlassen", r"entsend\w*", r"entsandt", r"schick\w*", r"verleg\w*", r"abzieh\w*",
+    "deploy": [r"verlie[sß]\w*", r"verst[aä]rkung\w*", r"verlie[sß]\w*", r"verlassen", r"entsend\w*", r"entsandt", r"schick\w*", r"verleg\w*", r"abzieh\w*",
                r"abgezogen", r"eingetroffen", r"verst[aä]rk\w*"],
     "historic": [r"zu spitzenzeiten", r"in spitzenzeiten", r"einst", r"damals", r"fr[uü]her"],
     "start": [r"zu beginn(?! (?:des|dieses) jahres)", r"anfangs", r"am anfang(?! (?:des|dieses) jahres)", r"beim start", r"urspr[uü]nglich"],
