@@ -337,7 +337,8 @@ def series(figures: pd.DataFrame, events: pd.DataFrame | None = None, *,
                 if direction and _bound_satisfied(p, level):
                     row["status"] = BOUND
                 elif direction and not _refines_bound(p, current):
-                    why = _confirmation(p, found[i + 1:], level, current.date, direction,
+                    later = found[i + 1:i + 1 + LOOK_AHEAD]  # all it reads; not the rest
+                    why = _confirmation(p, later, level, current.date, direction,
                                         mission_events, threshold, support.get(p.key[:4], []))
                     if why:
                         row.update(change=p.value - level,
