@@ -298,6 +298,28 @@ def test_units_already_there_and_short_country_names():
         ("troop_strength", "KFOR", None, "2023-10-03", 4000, "troops")}
 
 
+def test_rules_from_the_ninth_fresh_set():
+    """Government and parliament pages: contingents by number, maxima, costs, mission lists."""
+    day = dt.datetime(2019, 11, 1)
+    # an English ordinal is no count; a maximum strength is a ceiling; francs are a cost
+    for text in ["The soldiers of the 41st Hungarian KFOR contingent arrived in Pristina.",
+                 "Zurzeit liegt der Höchstbestand an Schweizer Armeeangehörigen in der KFOR bei 190.",
+                 "Das Budget für die bis zu 190 Armeeangehörigen beläuft sich auf 45 Millionen Franken.",
+                 "Die 120-köpfige Infanteriekompanie des Bundesheeres ist Teil der KFOR."]:
+        assert facts(text, day=day) == set(), text
+    # the subject after the verb, before its contingent
+    assert facts("Mit rund 300 Soldaten stellt Österreich das größte Kontingent in der EUFOR.",
+                 day=day) == {("troop_contribution", "EUFOR-ALTHEA", "AUT", "2019-11-01", 300, "troops")}
+    # a list of missions: each number is its mission's and the nation's that sends it; a
+    # mission elsewhere keeps its own number
+    text = ("Ireland contributes 650 personnel to 12 missions. The main ones are UNIFIL, with 350 "
+            "personnel, KFOR, in Kosovo, with 12 personnel, and EUFOR, the EU-led operation in "
+            "Bosnia, with 5.")
+    assert facts(text, day=day) == {
+        ("troop_contribution", "KFOR", "IRL", "2019-11-01", 12, "troops"),
+        ("troop_contribution", "EUFOR-ALTHEA", "IRL", "2019-11-01", 5, "troops")}
+
+
 def test_a_share_of_gdp_restated_as_money_is_the_budget():
     """'X percent of GDP, or about Y': the amount is the budget (a share of the budget
     restated as money stays a part), with a qualifier between them, in any language; and

@@ -7,7 +7,7 @@ import re
 from . import dates
 from .context import Document
 from .figures import Candidate
-from .vocab import FLAGS, HOST, WORDS, alternation, words
+from .vocab import FLAGS, HOST, OTHER_MISSION, WORDS, alternation, words
 
 # The order decides a sentence with words of two kinds: the first kind listed wins.
 KINDS = ("reinforcement", "drawdown", "visit", "mandate", "handover", "deployment")
@@ -30,10 +30,13 @@ def events(doc: Document) -> list[Candidate]:
             continue
         sentence = doc.low[u.start:u.end]
         kind = next(k for k, rx in _TRIGGERS if rx.search(sentence))
-        named = [m for m in doc.missions_in(u.start, u.end) if not m.code.startswith("@")]
+        named = [m for m in doc.missions_in(u.start, u.end)
+                 if not m.code.startswith("@") and m.code != OTHER_MISSION]
         before = [m for m in named if m.end <= day.start]
         mission = before[-1].code if before else named[0].code if named else \
             doc.carried_mission(day.start)[0]
+        if mission == OTHER_MISSION:
+            continue  # a happening of a mission elsewhere
         hosts = [c for c in doc.countries(ui) if c.code in ("XKX", "BIH")]
         host_hit = ([h for h in hosts if h.end <= day.start] or hosts or [None])[-1] \
             if hosts else None

@@ -20,7 +20,7 @@ from . import dates, lists
 from . import semantics as S
 from .context import LIFETIMES, START, Document, Mention, mission_at
 from .numbers import Amount, amounts, has_number_word
-from .vocab import CONTINGENT_NAMES, COUNTRIES, HOST, REGION
+from .vocab import CONTINGENT_NAMES, COUNTRIES, HOST, OTHER_MISSION, REGION
 
 MIN_FORCE = 50           # no mission here ever counted fewer; a smaller "total" is a unit or a patrol
 MAX_TROOPS = 100_000     # IFOR's 60,000 was the largest; more is another army or a sum
@@ -28,6 +28,7 @@ MAX_TROOPS = 100_000     # IFOR's 60,000 was the largest; more is another army o
 # the smallest, had tens of millions of euros); less is a purchase, a fee or a line of it.
 MIN_BUDGET = {"EUR": 1e7, "USD": 1e7, "CHF": 1e7, "GBP": 1e7, "BAM": 5e7, "HRK": 1e8,
               "RSD": 1e9, "ALL": 1e9, "MKD": 1e9}
+FOREIGN_ONLY = {"CHF", "GBP"}  # currencies of contributors, never of a Balkan defence budget
 CARRY_UNITS = 4          # a list's currency, year and unit reach this many units down
 SUBJECT_REACH = 120      # "Austria ... with 300 soldiers": a subject this far back
 OTHER_MONEY_REACH = 80   # "personnel costs - salaries, allowances ... 63 billion": the item names reach far
@@ -52,7 +53,7 @@ _AFTER_A_NUMBER = re.compile(r"\d[\s\u00a0]?$")
 _ITEM_END = re.compile(r"[,;:.)]")  # between a number and the next list item's country
 _TWO_COLUMNS = re.compile(r"\d{1,3} \d{3}")  # "Germany 530 303": a number and the next column's
 # "das 38. deutsche Einsatzkontingent", "le 3ème contingent", "kontingjenti i 36-të"
-_ORDINAL = re.compile(r"\.\s?[a-zà-ž]|[èe]me\b|i[èe]me\b|°|º|-t[eë]\b|-ti\b|-ta\b")
+_ORDINAL = re.compile(r"\.\s?[a-zà-ž]|[èe]me\b|i[èe]me\b|°|º|-t[eë]\b|-ti\b|-ta\b|(?:st|nd|rd|th)\b")
 _FROM_AFTER_NOUN = re.compile(r"^\s*(?:[^\W\d_]+\s+)?(?:from|iz|nga|aus|de|da|dall\w*|dalla|dei|del|"
                               r"des|du|od|of the|of|t[eë])\s+$")
 # "525 soldiers of the 12th Austrian contingent": the nation's adjective before its unit
@@ -210,6 +211,9 @@ class Reader:
             year = str(heading_years[-1].year)
             year_how, explicit = f"year {year}: the list's heading", True
         self.remember(ui, currency, year, "level", _scale_of(a))
+        if currency in FOREIGN_ONLY:
+            # "48.9 million francs for up to 215 soldiers": what a contributor's contingent costs
+            return f"money in {currency}, which no Balkan state budgets in (a contributor's cost)"
         if too_small:
             return "money too small to be a defence budget"
         if too_large:
@@ -477,6 +481,8 @@ class Reader:
             return "too many troops for a Balkan mission (another force or a sum)"
         why: list[str] = []
         pre_start = max(u.start, a.start - S.CLAUSE)
+        if S.STRONG.match(after) and _UNIT_AFTER.match(after, S.STRONG.match(after).end()):
+            return "the size of a unit of the force ('90-strong company'), not the force"
         if S.STRONG.match(after):
             noun_end, why_noun = a.number_end + S.STRONG.match(after).end(), "'-strong'"
         elif S.MEMBER_UNIT.match(after):
@@ -665,7 +671,8 @@ class Reader:
                                a.start)
         if elsewhere and not any(
                 0 <= m.start - elsewhere.end() <= 60 and not _DIGIT.search(low, elsewhere.end(), m.start)
-                and not S.OF_WHICH.search(low, elsewhere.end(), m.start) for m in missions_here):
+                and not S.OF_WHICH.search(low, elsewhere.end(), m.start)
+                and m.code != OTHER_MISSION for m in missions_here):
             # "serving in the region with the contingent of the Kosovo Force": the mission
             # named next says which region ("across the globe, including in KFOR" does not)
             return f"troops elsewhere ({elsewhere.group()})"
@@ -682,6 +689,8 @@ class Reader:
         mission, mission_how, alias_nation = self.troop_mission(ui, a, noun_end, as_of)
         if mission is None:
             return "no mission in the text"
+        if mission == OTHER_MISSION:
+            return f"troops of {mission_how}, not a Balkan one"
         when = _date_of(as_of)
         ended = _END_OF.get(mission)
         if when and ended and (when - ended).days > HANDOVER_DAYS and not explicit:
@@ -860,7 +869,7 @@ class Reader:
             return pub.date().isoformat(), f"date: the date line ('{present.group()}')", False
         if start and (not found or a.start - start.end() <= 30):
             mission, _, _ = self.troop_mission(ui, a, noun_end, None)
-            if mission:
+            if mission in START:
                 return START[mission], f"date: the start of {mission} ('{start.group()}')", True
         # a day's date far back in the sentence dates an event ("launched on 12 June 1999
         # ... and now has almost 4,500"), not the figure
@@ -889,7 +898,10 @@ class Reader:
                     and S.change_role(low, u.start, u.end, a.start, a.number_end) == "to":
                 # "cut from 700 to 320 between December 2010 and May 2011": the level a
                 # change ends at is the level at the latest date the sentence gives it
-                pick = max(found, key=lambda w: w.iso())
+                # ("to 190 in April 2018, then to 165 in October 2019": not past 165)
+                own = [w for w in found if not any(
+                    not b.is_year for b in amounts(low, noun_end, w.start, doc.dot_decimal))]
+                pick = max(own or [pick], key=lambda w: w.iso())
             if pub and pick.year == pub.year and not pick.month:
                 return pub.date().isoformat(), f"date: the date line (year {pick.year} named)", True
             return pick.iso(), f"date {pick.iso()}: in the sentence", True
@@ -931,6 +943,8 @@ class Reader:
         close_after = [m for m in after if m.start - noun_end <= 35]
         if before and not (close_after and a.start - before[-1].end > 40):
             m = before[-1]
+            if m.code == OTHER_MISSION:
+                return OTHER_MISSION, f"another mission: '{doc.low[m.start:m.end]}'", None
             host_between = [c for c in doc.countries(ui) if c.code in ("XKX", "BIH")
                             and m.end <= c.start < a.start and c.code != HOST[m.code]]
             when = _date_of(as_of) or (doc.published.date() if doc.published else None)
@@ -939,8 +953,12 @@ class Reader:
                 return other, f"mission {other}: the force in {host_between[-1].code}", None
             return m.code, f"mission {m.code}: named in the sentence", None
         if after:
+            if after[0].code == OTHER_MISSION:
+                return OTHER_MISSION, f"another mission: '{doc.low[after[0].start:after[0].end]}'", None
             return after[0].code, f"mission {after[0].code}: named in the sentence", None
         carried, how = doc.carried_mission(a.start)
+        if carried == OTHER_MISSION:
+            return OTHER_MISSION, f"another mission: {how}", None
         hosts = [c for c in doc.countries(ui) if c.code in ("XKX", "BIH")]
         if hosts:
             host = hosts[0].code
@@ -1035,17 +1053,35 @@ class Reader:
         entities = sorted([c for c in countries if c.end <= a.start
                            and not _AFTER_A_NUMBER.search(low, max(u.start, c.start - 6), c.start)
                            and not S.RANKED_AFTER.search(low, max(u.start, c.start - 16), c.start)] +
-                          [m for m in doc.missions_in(u.start, u.end) if m.end <= a.start])
+                          [m for m in doc.missions_in(u.start, u.end) if m.end <= a.start
+                           and m.code != OTHER_MISSION])
         contingent = S.CONTINGENT.search(low, max(u.start, a.start - SUBJECT_REACH), a.start) or \
-            S.CONTINGENT.search(low, a.number_end, min(u.end, noun_end + 25))
+            S.CONTINGENT.search(low, a.number_end, _clause_stop(low, a.number_end, min(u.end, noun_end + 60)))
         if contingent:
             nations = [c for c in countries if c.end <= a.start and a.start - c.end <= SUBJECT_REACH
                        and not S.RANKED_AFTER.search(low, max(u.start, c.start - 16), c.start)]
             if nations:
                 return nations[-1].code, f"contributor {nations[-1].code}: its '{contingent.group()}'"
+            # "Mit rund 350 Soldaten stellt Österreich das größte Kontingent": the subject
+            # after the verb
+            after = [c for c in countries if a.number_end <= c.start < contingent.start()]
+            if after and contingent.start() > a.number_end:
+                return after[0].code, f"contributor {after[0].code}: its '{contingent.group()}'"
             if doc.main_nation and doc.main_nation not in never:
                 return doc.main_nation, (f"contributor {doc.main_nation}: the '{contingent.group()}' "
                                          f"of the nation the article is about")
+        listed_missions = [e for e in entities if e.code in HOST]
+        if listed_missions and entities[-1] is listed_missions[-1] and \
+                _MISSION_WITH.fullmatch(low, listed_missions[-1].end, a.start):
+            # "Ireland's commitments are UNIFIL, with 350 personnel, and KFOR, in Kosovo,
+            # with 202": a list of missions, each with the number the sentence's nation sends
+            senders = [e for e in entities if e.code not in HOST and not e.code.startswith("@")]
+            if not senders and not countries and ui > 0:
+                # the list goes on from a sentence about the nation ("Ireland contributes
+                # 730 personnel to 19 missions. The main ones are UNMIL, with 403, ...")
+                senders = [c for c in doc.countries(ui - 1) if c.code not in never]
+            if senders:
+                return senders[0].code, f"contributor {senders[0].code}: the nation whose missions are listed"
         if S.TOTAL_HINT.search(low, max(u.start, a.start - S.CLAUSE), min(u.end, noun_end + 40)):
             return None, "the mission's total: a multinational whole"
         if entities and not S.OF_WHICH_TAIL.search(low, max(u.start, a.start - S.CLAUSE), a.start):
@@ -1106,6 +1142,13 @@ def _clause_stop(low: str, start: int, end: int) -> int:
 
 
 _CLAUSE_MARK = re.compile(r"[,;]")
+# "KFOR, in Kosovo, with 202", "EUFOR, the EU-led operation in Bosnia, with 54": a mission, an
+# aside, then "with" and its number
+_MISSION_WITH = re.compile(r"[\s,]*(?:[^\W\d][^,;:.\d]{0,60},\s*)?"
+                           r"(?:with|sa|s|me|mit|avec|con|ile)\s+(?:\w+\s+)?")
+# a unit word after "-strong" ("90-köpfige Infanteriekompanie", "a 150-strong company")
+_UNIT_AFTER = re.compile(r"[\s-]*\w*(?:compan(?:y|ies)|kompanie|compagnie|compagnia|battalion|bataillon|"
+                         r"bataljon|batalion|platoon|zug\b|[cč]et[aeu]\b|kompani|squadron|escadron)")
 _OF_MISSION = re.compile(r"\s+(?:of|of the|t[eë]|e|i|od|des|du|de la|della|del|der|des)\s+")
 
 

@@ -204,5 +204,13 @@ class Names:
         return hits
 
 
-MISSIONS = Names({**MISSION_NAMES, **{f"@{k}": [re.escape(k)] for k in CONTINGENT_NAMES}})
+# Missions elsewhere that national reporting lists beside KFOR and EUFOR ("UNMIL, with 403
+# personnel, KFOR, with 202"): read as missions so that their numbers are not carried
+# to the Balkan one named before them; every figure of theirs is dropped.
+OTHER_MISSION = "OTHER"
+OTHER_MISSION_NAMES = [r"unmil\b", r"unifil\b", r"minusma\b", r"minurso\b", r"monusco\b", r"undof\b",
+                       r"unficyp\b", r"untso\b", r"unmiss\b", r"isaf\b", r"resolute support",
+                       r"eutm\w*", r"eunavfor\w*", r"eufor rca", r"eufor tchad\w*"]
+MISSIONS = Names({**MISSION_NAMES, **{f"@{k}": [re.escape(k)] for k in CONTINGENT_NAMES},
+                  OTHER_MISSION: OTHER_MISSION_NAMES})
 COUNTRIES = Index(countries.patterns())

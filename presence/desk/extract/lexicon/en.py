@@ -56,7 +56,7 @@ WORDS = {
                      r"serbian army", r"serbian armed forces", r"police", r"eulex", r"unmik",
                      r"unprofor", r"\bafbih\b", r"national guard", r"reserve force",
                      r"reservists?", r"rapid reaction force"],
-    "elsewhere": [r"(?:in|across) the western balkans", r"foreign missions", r"missions abroad", r"operations abroad", r"deployed abroad", r"serving abroad", r"across the globe", r"around the world", r"in the region", r"\w+ contingents across", r"in europe", r"across europe", r"europe-wide", r"worldwide", r"globally",
+    "elsewhere": [r"(?:to|in) \d+ (?:different |other )?(?:missions|operations)", r"unmil\b", r"unifil\b", r"minusma\b", r"monusco\b", r"undof\b", r"unficyp\b", r"untso\b", r"isaf\b", r"resolute support", r"eutm\w*", r"eunavfor\w*", r"(?:in|across) the western balkans", r"foreign missions", r"missions abroad", r"operations abroad", r"deployed abroad", r"serving abroad", r"across the globe", r"around the world", r"in the region", r"\w+ contingents across", r"in europe", r"across europe", r"europe-wide", r"worldwide", r"globally",
                   r"afghanistan", r"\biraq", r"lebanon", r"baltic", r"exercise", r"drills?",
                   r"in ukraine", r"in germany", r"eastern flank", r"nato-wide", r"in total abroad",
                   r"abroad", r"overseas", r"in poland", r"in romania", r"peacekeeping missions",

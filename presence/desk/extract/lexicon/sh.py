@@ -52,7 +52,7 @@ WORDS = {
                      r"unprofor\w*", r"hrvatsk\w* vojsk\w*", r"srpsk\w* vojsk\w*",
                      r"vojsk\w* crne gore", r"armij\w* bih", r"oru[zž]an\w* snag\w* srbij\w*",
                      r"rezervist\w*", r"rezervn\w* snag\w*", r"iz rezerv\w*"],
-    "elsewhere": [r"na zapadnom balkanu", r"u zapadnom balkanu", r"u inostranstvu", r"u inozemstvu", r"van granica", r"izvan granica", r"u regionu", r"u evrop\w*", r"u europ\w*", r"na evropskom", r"[sš]irom svijeta",
+    "elsewhere": [r"u \d+ (?:razli[cč]itih )?misij\w*", r"na zapadnom balkanu", r"u zapadnom balkanu", r"u inostranstvu", r"u inozemstvu", r"van granica", r"izvan granica", r"u regionu", r"u evrop\w*", r"u europ\w*", r"na evropskom", r"[sš]irom svijeta",
                   r"avganistan\w*", r"afganistan\w*", r"irak\w*", r"liban\w*", r"u ukrajin\w*", r"rat\w* u ukrajin\w*",
                   r"vje[zž]b\w*", r"ve[zž]b\w*", r"u inostranstv\w*", r"u inozemstv\w*"],
     "casualty": [r"povrije[dđ]en\w*", r"povre[dđ]en\w*", r"ranjen\w*", r"poginu\w*", r"ubijen\w*",

@@ -32,7 +32,7 @@ WORDS = {
     "other_forces": [r"forc\w* e siguris\w*", r"\bfsk\b", r"ushtri\w* e kosov\w*",
                      r"ushtri\w* e shqip\w*", r"polici\w*", r"eulex", r"ushtri\w* serbe",
                      r"forcat e armatosura"],
-    "elsewhere": [r"n[eë] ballkanin per[eë]ndimor", r"jasht[eë] vendit", r"jasht[eë] kufijve", r"n[eë] rajon\b", r"n[eë] evrop[eë]", r"n[eë] ukrain\w*", r"afganistan\w*", r"stërvitj\w*",
+    "elsewhere": [r"n[eë] \d+ misione", r"n[eë] ballkanin per[eë]ndimor", r"jasht[eë] vendit", r"jasht[eë] kufijve", r"n[eë] rajon\b", r"n[eë] evrop[eë]", r"n[eë] ukrain\w*", r"afganistan\w*", r"stërvitj\w*",
                   r"sterv\w*", r"ushtrim\w*"],
     "casualty": [r"plagos\w*", r"l[eë]ndua\w*", r"l[eë]nduar\w*", r"vrar\w*", r"vdek\w*"],
     "generic": [r"zakonisht", r"normalisht"],
