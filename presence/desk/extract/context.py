@@ -36,6 +36,7 @@ START = {"IFOR": "1995-12", "SFOR": "1996-12", "EUFOR-ALTHEA": "2004-12", "KFOR"
 
 
 _ENGLISH_WORDS = (" the ", " and ", " of ", " with ", " which ", " has ")
+_DIGIT = re.compile(r"\d")
 
 
 class Mention(NamedTuple):
@@ -69,6 +70,7 @@ class Document:
     _all: list[Mention] | None = None
     _title_countries: list[Mention] | None = None
     main_country_hint: str | None = None  # a title read alone takes the body's country
+    _digits: list[bool] | None = None
 
     @classmethod
     def read(cls, text: str, published: dt.datetime | None, title: str) -> Document:
@@ -85,6 +87,12 @@ class Document:
 
     def original(self, i: int) -> int:
         return self.back(i) if self.back else i
+
+    def has_digit(self, ui: int) -> bool:
+        """Whether a unit holds a digit (read once for the figures and the events)."""
+        if self._digits is None:
+            self._digits = [_DIGIT.search(self.low, u.start, u.end) is not None for u in self.units]
+        return self._digits[ui]
 
     def has_countries(self, ui: int) -> bool:
         return ui in self._countries

@@ -16,14 +16,12 @@ _TRIGGERS = [(kind, words(f"event_{kind}")) for kind in KINDS]
 # search for a day's date
 _ANY_TRIGGER = re.compile(r"(?<!\w)" + alternation(
     [w for kind in KINDS for w in WORDS.get(f"event_{kind}", [])]), FLAGS)
-_DIGIT = re.compile(r"\d")
 
 
 def events(doc: Document) -> list[Candidate]:
     out = []
     for ui, u in enumerate(doc.units):
-        if not (_DIGIT.search(doc.low, u.start, u.end) and
-                _ANY_TRIGGER.search(doc.low, u.start, u.end)):
+        if not (doc.has_digit(ui) and _ANY_TRIGGER.search(doc.low, u.start, u.end)):
             continue
         day = dates.first_day(doc.low, u.start, u.end, doc.published)
         if not day:

@@ -123,8 +123,7 @@ class Reader:
     def run(self) -> None:
         doc = self.doc
         for ui, u in enumerate(doc.units):
-            if not (_DIGIT.search(doc.low, u.start, u.end) or
-                    has_number_word(doc.low, u.start, u.end)):
+            if not (doc.has_digit(ui) or has_number_word(doc.low, u.start, u.end)):
                 continue
             levels: list[Candidate] = []
             for a in amounts(doc.low, u.start, u.end, doc.dot_decimal):
