@@ -174,7 +174,8 @@ class SentFigure(go.Figure):
                   in enumerate(zip(plain["data"], self.data)) if "geojson" in plain_trace}
         for index in shapes:
             del plain["data"][index]["geojson"]
-        self._sent_json = pio.to_json(plain, validate=False)
+        # kept as UTF-8 bytes: hover texts' "·" and "–" would make a str two bytes a letter
+        self._sent_json = pio.to_json(plain, validate=False).encode("utf-8")
         self._sent_shapes = shapes
         self._sent_facts: dict[str, object] = {}
 

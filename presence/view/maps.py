@@ -37,8 +37,10 @@ ARC_LIMIT = 12
 ARC_CLASSES = ((0, 250, 1.5), (250, 1_500, 3.5), (1_500, 10 ** 9, 7.0))
 
 
-@lru_cache(maxsize=1)
 def boundaries() -> dict:
+    """The region's boundaries as parsed from geo/, read when needed (twice for the map's
+    shapes, kept as arrays by _shapes, then on a GeoJSON export): kept, the parsed file
+    was 2 MB of Python lists held by the server for nothing."""
     return json.loads((GEO_DIR / "balkans.geojson").read_text(encoding="utf-8"))
 
 
