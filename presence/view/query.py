@@ -306,37 +306,42 @@ def estimates(ds: Dataset, f: Filters, *, totals: bool | None = True,
     the mission's own, whatever the filters.
     """
     threshold = estimate.CHANGE_SHARE if threshold is None else threshold
-    memo = _memo(ds)
-    key = ("estimates", f, totals, threshold)
-    if until is None and key in memo:
-        return memo[key]
+    if until is None:
+        # The whole series of these missions and nations, kept: the date range only
+        # cuts it, so moving the dates (a page asks several times a run, and again
+        # after every move) reads the kept series again.
+        choice = Filters(missions=f.missions, hosts=f.hosts, contributors=f.contributors)
+        whole = _kept(ds, ("estimates", choice, totals, threshold), lambda: _named(
+            ds, _series_of(ds, troops(ds, f, totals=totals, apply_dates=False), threshold)),
+            keep=ESTIMATES_KEPT)
+        return _dated(whole, f)
     figures = troops(ds, f, totals=totals, apply_dates=False)
-    if until is not None:
-        figures = figures[figures.as_of_start <= pd.Timestamp(until)]
-        series = estimate.series(figures, ds.events, threshold=threshold)
-    else:
-        series = _series_of(ds, figures, threshold)
+    figures = figures[figures.as_of_start <= pd.Timestamp(until)]
+    return _named(ds, _dated(estimate.series(figures, ds.events, threshold=threshold), f))
+
+
+def _dated(series: pd.DataFrame, f: Filters) -> pd.DataFrame:
+    """The periods of a series that overlap the filters' date range."""
+    if not (f.start or f.end):
+        return series
+    keep = np.ones(len(series), dtype=bool)
     if f.start:
-        series = series[series.end >= _ts(f.start)]
+        keep &= (series.end >= _ts(f.start)).to_numpy()
     if f.end:
-        series = series[series.start <= _ts(f.end)]
+        keep &= (series.start <= _ts(f.end)).to_numpy()
+    return series[keep].reset_index(drop=True)
+
+
+def _named(ds: Dataset, series: pd.DataFrame) -> pd.DataFrame:
+    """A series with its mission's name, host and lineage and its nation's name."""
     missions = ds.missions.set_index("mission_id")
     names = country_names(ds)
-    series = series.assign(
+    return series.assign(
         mission=series.mission_id.map(missions["name"]),
         host_country=series.mission_id.map(missions["host_country"]),
         lineage=series.mission_id.map(lineage(ds)),
         contributor_name=series.contributor.map(lambda c: "All nations" if c == "ALL"
-                                                else names.get(c, c)))
-    series = series.reset_index(drop=True)
-    if until is None:
-        # A page asks for the same series several times a run (headline, map, scale),
-        # and again after a date filter moves; the last few are kept.
-        kept = [k for k in memo if isinstance(k, tuple) and k[0] == "estimates"]
-        for old in kept[:max(len(kept) - ESTIMATES_KEPT + 1, 0)]:
-            del memo[old]
-        memo[key] = series
-    return series
+                                                else names.get(c, c))).reset_index(drop=True)
 
 
 def _series_of(ds: Dataset, figures: pd.DataFrame, threshold: float) -> pd.DataFrame:
@@ -373,12 +378,12 @@ def _series_of(ds: Dataset, figures: pd.DataFrame, threshold: float) -> pd.DataF
 AT_KEPT = 16
 
 
-def _kept(ds: Dataset, key: tuple, compute) -> pd.DataFrame:
-    """compute(), kept in the dataset's memo under `key` with the last AT_KEPT of its kind."""
+def _kept(ds: Dataset, key: tuple, compute, keep: int = AT_KEPT) -> pd.DataFrame:
+    """compute(), kept in the dataset's memo under `key` with the last `keep` of its kind."""
     memo = _memo(ds)
     if key not in memo:
         kept = [k for k in list(memo) if isinstance(k, tuple) and k[0] == key[0]]
-        for old in kept[:max(len(kept) - AT_KEPT + 1, 0)]:
+        for old in kept[:max(len(kept) - keep + 1, 0)]:
             memo.pop(old, None)
         memo[key] = compute()
     return memo[key]
