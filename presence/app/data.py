@@ -137,8 +137,8 @@ def _sendable(fig: go.Figure) -> go.Figure:
     data) and converts its arrays (numbers to base64, dates and Series to
     lists) on every run: for a cached figure that is the same work for the
     same result every time, most of a warm Troops rerun. A SentFigure keeps
-    that result as JSON text and hands out a fresh dict parsed from it, a
-    few times cheaper. Map shapes stay numpy rings (maps._shapes), shared and
+    that result as JSON and hands out a fresh dict parsed from it, a few
+    times cheaper. Map shapes stay numpy rings (maps._shapes), shared and
     never copied: they are read-only, and JSON would turn them into lists.
     """
     return SentFigure.adopt(fig)
