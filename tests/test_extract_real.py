@@ -310,6 +310,12 @@ def test_rules_from_the_ninth_fresh_set():
     # the subject after the verb, before its contingent
     assert facts("Mit rund 300 Soldaten stellt Österreich das größte Kontingent in der EUFOR.",
                  day=day) == {("troop_contribution", "EUFOR-ALTHEA", "AUT", "2019-11-01", 300, "troops")}
+    # "Joint Enterprise" is no joining; "the number of ... is N" says a strength
+    assert facts("L'operazione Kfor, denominata Joint Enterprise, vede la partecipazione di circa "
+                 "3800 soldati di 27 Paesi.", day=day) == {
+        ("troop_strength", "KFOR", None, "2019-11-01", 3800, "troops")}
+    assert facts("The total number of Irish troops currently serving in KFOR is 240.", day=day) == {
+        ("troop_contribution", "KFOR", "IRL", "2019-11-01", 240, "troops")}
     # a list of missions: each number is its mission's and the nation's that sends it; a
     # mission elsewhere keeps its own number
     text = ("Ireland contributes 650 personnel to 12 missions. The main ones are UNIFIL, with 350 "

@@ -71,7 +71,7 @@ WORDS = {
                    r"since (?:its|the) (?:start|beginning|launch)", r"in all those years"],
     "deploy": [r"moving (?:in|into|through|to)\b", r"departure of", r"departed", r"departing", r"activat\w*", r"send", r"sends", r"sending", r"sent", r"dispatch\w*", r"arriv\w*",
                r"reinforc\w*", r"deploying", r"will deploy", r"to deploy", r"rotat\w*",
-               r"joined", r"join", r"redeploy\w*", r"withdr[ae]w\w*", r"pull\w* out",
+               r"joined", r"join\b", r"redeploy\w*", r"withdr[ae]w\w*", r"pull\w* out",
                r"bring home", r"brought home"],
     "historic": [r"at (?:its|the) (?:peak|height)", r"once", r"used to", r"at one point",
 
@@ -101,7 +101,7 @@ WORDS = {
     "thousand": [r"thousand", r"k\b"],
     "million": [r"millions?", r"mln\.?", r"mn\b", r"m\b", r"mio\.?"],
     "billion": [r"billions?", r"bn\b", r"bln\b", r"b\b"],
-    "strength_before": [r"strength(?: of)?:?", r"troop strength:?", r"total strength:?",
+    "strength_before": [r"(?:total )?number of (?:\w+ ){1,6}(?:is|was|stands at|stood at)", r"strength(?: of)?:?", r"troop strength:?", r"total strength:?",
                         r"troop level of", r"numbers?", r"numbering", r"a force of",
                         r"contingent of", r"troop contribution:?", r"personnel:?",
                         # the force as subject, the size as its predicate: "in 1999 the force
