@@ -977,6 +977,7 @@ class Reader:
                     alias_nation: str | None) -> tuple[str | None, str]:
         doc, u, low = self.doc, self.doc.units[ui], self.doc.low
         never = NEVER_CONTRIBUTES | {HOST[mission]}
+        here = doc.missions_in(u.start, u.end)  # the unit's missions, looked up once
         if alias_nation:
             return alias_nation, f"contributor {alias_nation}: the contingent's name"
         if item:
@@ -1004,11 +1005,11 @@ class Reader:
                  and not _ITEM_END.search(low, a.number_end, c.start)]
         if inner:
             return inner[0].code, f"contributor {inner[0].code}: in the noun ('{low[inner[0].start:inner[0].end]}')"
-        if any(a.number_end <= m.start < noun_end for m in doc.missions_in(u.start, u.end)):
+        if any(a.number_end <= m.start < noun_end for m in here):
             return None, "the mission's total: the mission named in the noun"
         if noun_end > a.number_end and any(
                 _OF_MISSION.fullmatch(low, noun_end, m.start)
-                for m in doc.missions_in(noun_end, min(u.end, noun_end + 12))):
+                for m in here if noun_end <= m.start < noun_end + 12):
             # "among the 4,000 members of KFOR": the force's members are all of it
             return None, "the mission's total: its members ('of the mission')"
         # "460 ushtarë amerikanë", "300 militari italiani": the nation's adjective after the noun
@@ -1025,7 +1026,8 @@ class Reader:
         whole = [b for b in amounts(low, u.start, part.start(), doc.dot_decimal)
                  if not b.is_year] if part else []
         own_clause = _ITEM_END.search(low, a.number_end, u.end)
-        if whole and doc.missions_in(a.number_end, own_clause.start() if own_clause else u.end):
+        own_end = own_clause.start() if own_clause else u.end
+        if whole and any(a.number_end <= m.start < own_end for m in here):
             # "700 Hungarian soldiers serve abroad, including 350 in KFOR": a part of a
             # nation's whole in a mission is that nation's, named with the whole (not "515
             # German soldiers, among them 140 reservists")
@@ -1052,7 +1054,7 @@ class Reader:
         entities = sorted([c for c in countries if c.end <= a.start
                            and not _AFTER_A_NUMBER.search(low, max(u.start, c.start - 6), c.start)
                            and not S.RANKED_AFTER.search(low, max(u.start, c.start - 16), c.start)] +
-                          [m for m in doc.missions_in(u.start, u.end) if m.end <= a.start
+                          [m for m in here if m.end <= a.start
                            and m.code != OTHER_MISSION])
         contingent = S.CONTINGENT.search(low, max(u.start, a.start - SUBJECT_REACH), a.start) or \
             S.CONTINGENT.search(low, a.number_end, _clause_stop(low, a.number_end, min(u.end, noun_end + 60)))
@@ -1098,7 +1100,7 @@ class Reader:
             if between and not moved and not same_change:
                 return None, "the mission's total: the nation before it has its own number"
         title_nations = {c.code for c in doc.title_countries()} - never \
-            if not entities and not doc.missions_in(u.start, u.end) else set()
+            if not entities and not here else set()
         nation = doc.main_nation if title_nations else None
         if nation and not entities and ui > 0 and self.mission_is_antecedent(ui - 1, never):
             # "... the KFOR became a deterrent presence. It went from 13,000 to 10,000 men":

@@ -186,8 +186,10 @@ class Names:
             f"(?P<g{i}>{alternation(fragments)})" for i, fragments in enumerate(table.values()))
             + r")(?!\w)", FLAGS)
 
-        # a scan for the names' literal first letters finds where to try the full pattern
-        keys = {k[:3] for fragments in table.values() for f in fragments
+        # a scan for the names' whole literal starts finds where to try the full pattern (a
+        # three-letter key stopped at every "under", "minister" and "month" once UNDOF,
+        # MINUSMA and MONUSCO were names)
+        keys = {k for fragments in table.values() for f in fragments
                 for k in _prefixes(f, size=0)}
         self.starts = re.compile(literal_trie(sorted(keys)), FLAGS)
 
