@@ -115,6 +115,7 @@ class Reader:
         self._has_troops: dict[int, bool] = {}
         self._may_count: dict[int, bool] = {}
         self._dates: dict[int, list] = {}
+        self._relative: dict[int, tuple[int, str] | None] = {}
         self.last_troop_item = -10  # the unit of the last list item read as troops
         self.last_dated: tuple[int, str] | None = None  # (unit, as_of) of a dated troop figure
         self.planned_list: tuple[int, str] | None = None  # (unit, plan word) of a planned list item
@@ -852,8 +853,8 @@ class Reader:
     def troop_date(self, ui: int, a: Amount, noun_end: int) -> tuple[str | None, str, bool]:
         doc, u, low = self.doc, self.doc.units[ui], self.doc.low
         pub = doc.published
-        next_number = re.search(r"\d", low[noun_end:min(u.end, noun_end + 25)])
-        after_end = noun_end + (next_number.start() if next_number else 25)
+        next_number = _DIGIT.search(low, noun_end, min(u.end, noun_end + 25))
+        after_end = next_number.start() if next_number else noun_end + 25
         # "now" anywhere in the number's own clause: "over 50,000 in 1999, today the force
         # counts about 3,500" dates the 3,500 by the date line, not by 1999
         clause = max(low.rfind(",", u.start, a.start), low.rfind(";", u.start, a.start))
@@ -907,7 +908,9 @@ class Reader:
         if S.HISTORIC.search(low, max(u.start, a.start - 50), a.start):
             return "", "historic", False
         if pub:
-            rel = dates.relative_year(low, u.start, u.end, pub.year)
+            if ui not in self._relative:  # the same for every number of the unit
+                self._relative[ui] = dates.relative_year(low, u.start, u.end, pub.year)
+            rel = self._relative[ui]
             if rel:
                 return str(rel[0]), f"date {rel[0]}: '{rel[1]}'", True
         listed = self.table.get(ui) or lists.adjacent_country(doc, ui, a.start) or (
