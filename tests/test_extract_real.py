@@ -326,6 +326,22 @@ def test_rules_from_the_ninth_fresh_set():
         ("troop_contribution", "EUFOR-ALTHEA", "IRL", "2019-11-01", 5, "troops")}
 
 
+def test_rules_from_the_tenth_fresh_set():
+    day = dt.datetime(2020, 6, 4)
+    # "at its creation" after the number is the mission's start; a dash closes an aside whose
+    # bare number borrows the noun ("– désormais 3600 –")
+    assert facts("La KFOR, forte de 50 000 personnes à sa création – désormais 3600 –, réunit des "
+                 "soldats de 28 pays.", day=day) == {
+        ("troop_strength", "KFOR", None, "1999-06", 50000, "troops"),
+        ("troop_strength", "KFOR", None, "2020-06-04", 3600, "troops")}
+    # all who took part; a reinforcement; money for modernisation
+    for text in ["Plus de 400 soldats suisses ont déjà participé à la Swisscoy.",
+                 "Bosnien-Einsatz: 100 österreichische Soldaten verstärken die EUFOR.",
+                 "Vlada Srbije je prošle godine uložila oko 300 miliona evra u modernizaciju "
+                 "Vojske Srbije."]:
+        assert facts(text, day=day) == set(), text
+
+
 def test_a_share_of_gdp_restated_as_money_is_the_budget():
     """'X percent of GDP, or about Y': the amount is the budget (a share of the budget
     restated as money stays a part), with a qualifier between them, in any language; and

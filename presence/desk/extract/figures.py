@@ -769,7 +769,7 @@ class Reader:
         if not (lead and _CLAUSE_ENDS.match(after)):
             return False
         between = self.doc.low[lead.end:a.start]  # a clause of its own, with words in it
-        return bool(re.search(r"[,;]|\s(?:and|i|a|e|dhe|und|et)\s", between)
+        return bool(re.search(r"[,;–—]|\s(?:and|i|a|e|dhe|und|et)\s", between)
                     and re.search(r"[^\W\d_]{3}", between))
 
     def paired_with_troops(self, ui: int, a: Amount) -> bool:
@@ -861,7 +861,8 @@ class Reader:
         reach = min(a.start - 40, clause) if a.start - clause <= PRESENT_CLAUSE else a.start - 40
         present = S.PRESENT.search(low, max(u.start, reach), a.start) or \
             S.PRESENT.search(low, noun_end, min(u.end, after_end))
-        start = S.START.search(low, max(u.start, a.start - START_REACH), a.start)
+        start = S.START.search(low, max(u.start, a.start - START_REACH), a.start) or \
+            S.START.search(low, noun_end, _clause_stop(low, noun_end, min(u.end, noun_end + 25)))
         # "the Dayton accords (1995)": a year in parentheses labels the name before it
         found = [w for w in self.dates_in(ui) if not w.since
                  and not (low[w.start - 1:w.start] == "(" and low[w.end:w.end + 1] == ")")]
@@ -1129,7 +1130,7 @@ class Reader:
         return nearest.code, f"contributor {nearest.code}: the clause's subject"
 
 
-_CLAUSE_ENDS = re.compile(r"\s*(?:[,.;)]|$)")
+_CLAUSE_ENDS = re.compile(r"\s*(?:[,.;)–—]|$)")  # a dash closes an aside: "– désormais 3600 –"
 # a line of a year series: "• 2000: 4.768 bln HRK", "2019 – 54 milionë"
 _YEAR_ITEM = re.compile(r"[\s•*·-]*(?:19|20)\d{2}\s*[:–—-]\s*")
 _END_OF = {mission: end for mission, _, _, end in LIFETIMES if end.year < 2100}

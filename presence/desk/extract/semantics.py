@@ -141,7 +141,10 @@ TOTAL_HINT = re.compile(r"(?<!\w)(?:multinational\w*|international\w*|internatio
                         r"(?:di|da) \d+ (?:paesi|nazioni)|"
                         # "33 Nationen mit 7000 Soldaten": a count of nations beside the number
                         r"\d+ (?:nations|nationen|countries|l[aä]ndern?|staaten|zemalja|zemlje|"
-                        r"dr[zž]ava|vende\w*|pays|nazioni|paesi)(?!\w))", FLAGS)  # the other end of "from A to B" stands this close
+                        r"dr[zž]ava|vende\w*|pays|nazioni|paesi)(?!\w)|"
+                        # "soldiers of the NATO countries", "soldats des pays de l'OTAN"
+                        r"(?:des|of the|from the|iz|nga|aus den|dei) (?:\w+ ){0,2}(?:pays|countries|"
+                        r"nations|zemalja|dr[zž]ava|vendeve|vendet|l[aä]ndern|paesi)(?!\w))", FLAGS)  # the other end of "from A to B" stands this close
 
 
 def change_role(low: str, start: int, end: int, at: int, number_end: int) -> str | None:

@@ -41,7 +41,7 @@ WORDS = {
     "multiyear": [r"(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2} period", r"in the period (?:until|up to|to)", r"(?:for|in|over) the period(?: of| from)? (?:19|20)\d{2}", r"since joining", r"since becoming", r"since it joined", r"since (?:its|their) (?:accession|entry)", r"four-year", r"four years", r"five-year", r"over the next", r"over the past",
                   r"mandate period", r"in total over", r"combined", r"between \d{4} and \d{4}",
                   r"cumulative"],
-    "other_money": [r"defen[cs]e and security", r"security and defen[cs]e", r"state budget", r"total budget", r"national budget", r"government budget",
+    "other_money": [r"for investments?", r"invested in", r"defen[cs]e and security", r"security and defen[cs]e", r"state budget", r"total budget", r"national budget", r"government budget",
                     r"interior", r"police", r"purchas\w*", r"procure\w*", r"contract\w*",
                     r"acquisition", r"helicopters?", r"drones?", r"aid\b", r"donat\w*",
                     r"salar\w*", r"pensions?", r"cost of the mission", r"mission costs?",
@@ -76,7 +76,7 @@ WORDS = {
     "historic": [r"at (?:its|the) (?:peak|height)", r"once", r"used to", r"at one point",
 
                  r"in the past", r"formerly", r"originally", r"previously", r"earlier"],
-    "start": [r"at the (?:time of the )?(?:mission's )?(?:launch|start|beginning|outset)(?! of (?:the |this |last |next )?(?:year|month|week|\d))", r"in the (?:first|early|initial) (?:phases?|stages?|months)",
+    "start": [r"at its (?:creation|inception|founding)", r"at the (?:time of the )?(?:mission's )?(?:launch|start|beginning|outset)(?! of (?:the |this |last |next )?(?:year|month|week|\d))", r"in the (?:first|early|initial) (?:phases?|stages?|months)",
               r"initially", r"when it was (?:launched|deployed|established)",
               r"when (?:kfor|sfor|ifor|eufor) (?:was )?(?:deployed|arrived|entered)",
               r"in its first year", r"first deployed"],

@@ -24,7 +24,7 @@ WORDS = {
     "cumulative": [r"si sono avvicendati", r"hanno prestato servizio"],
     "deploy": [r"invi\w*", r"schier\w*", r"arrivat\w*", r"ritir\w*", r"rinforz\w*"],
     "historic": [r"al culmine", r"un tempo", r"all'epoca"],
-    "start": [r"all'inizio(?! (?:dell'anno|del mese|del \d))", r"nelle prime fasi", r"inizialmente", r"in origine", r"al suo avvio"],
+    "start": [r"alla sua (?:creazione|nascita)", r"all'inizio(?! (?:dell'anno|del mese|del \d))", r"nelle prime fasi", r"inizialmente", r"in origine", r"al suo avvio"],
     "present": [r"gi[aà] (?:presenti|schierati|sul posto)", r"attualmente", r"oggi", r"ora", r"al momento", r"tuttora"],
     "total": [r"in totale", r"complessiv\w*", r"totale"],
     "of_which": [r"di cui", r"tra cui", r"dei quali"],
