@@ -20,7 +20,7 @@ from . import dates, lists
 from . import semantics as S
 from .context import LIFETIMES, START, Document, Mention, mission_at
 from .numbers import Amount, amounts, has_number_word
-from .vocab import CONTINGENT_NAMES, COUNTRIES, HOST, OTHER_MISSION, REGION
+from .vocab import CONTINGENT_NAMES, COUNTRIES, FLAGS, HOST, OTHER_MISSION, REGION, WORDS, alternation
 
 MIN_FORCE = 50           # no mission here ever counted fewer; a smaller "total" is a unit or a patrol
 MAX_TROOPS = 100_000     # IFOR's 60,000 was the largest; more is another army or a sum
@@ -769,7 +769,7 @@ class Reader:
         if not (lead and _CLAUSE_ENDS.match(after)):
             return False
         between = self.doc.low[lead.end:a.start]  # a clause of its own, with words in it
-        return bool(re.search(r"[,;–—]|\s(?:and|i|a|e|dhe|und|et)\s", between)
+        return bool((_ASIDE_MARK.search(between) or S.NEXT_CLAUSE.search(between))
                     and re.search(r"[^\W\d_]{3}", between))
 
     def paired_with_troops(self, ui: int, a: Amount) -> bool:
@@ -1147,13 +1147,13 @@ def _clause_stop(low: str, start: int, end: int) -> int:
 
 
 _CLAUSE_MARK = re.compile(r"[,;]")
+_ASIDE_MARK = re.compile(r"[,;–—]")  # a comma, semicolon or dash between two clauses
 # "KFOR, in Kosovo, with 202", "EUFOR, the EU-led operation in Bosnia, with 54": a mission, an
 # aside, then "with" and its number
 _MISSION_WITH = re.compile(r"[\s,]*(?:[^\W\d][^,;:.\d]{0,60},\s*)?"
-                           r"(?:with|sa|s|me|mit|avec|con|ile)\s+(?:\w+\s+)?")
+                           + lists.WITH + r"\s+(?:\w+\s+)?")
 # a unit word after "-strong" ("90-köpfige Infanteriekompanie", "a 150-strong company")
-_UNIT_AFTER = re.compile(r"[\s-]*\w*(?:compan(?:y|ies)|kompanie|compagnie|compagnia|battalion|bataillon|"
-                         r"bataljon|batalion|platoon|zug\b|[cč]et[aeu]\b|kompani|squadron|escadron)")
+_UNIT_AFTER = re.compile(r"[\s-]*(?:" + alternation(WORDS["unit_label"]) + r")(?!\w)", FLAGS)
 _OF_MISSION = re.compile(r"\s+(?:of|of the|t[eë]|e|i|od|des|du|de la|della|del|der|des)\s+")
 
 

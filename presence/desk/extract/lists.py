@@ -14,7 +14,8 @@ from .vocab import COUNTRIES, FLAGS, WORDS, alternation
 QUALIFIER = alternation(WORDS["approx"] + WORDS["upper"] + WORDS["lower"])
 # between a country and its number: a case ending, then ':', '-', '(', or only a space
 # "Hungary: 365", "Italia (1258)", "Mađarska sa 469", "Italija s 2.000" (with), "Turkey with 350"
-_GAP = re.compile(r"(?:-\w{1,4})?\s*(?:[:\-–—(=]|\s)\s*(?:(?:sa|s|with|me|mit|avec|con|ile|so)\s+)?"
+WITH = alternation(WORDS["with"])
+_GAP = re.compile(r"(?:-\w{1,4})?\s*(?:[:\-–—(=]|\s)\s*(?:" + WITH + r"\s+)?"
                   r"(?:" + QUALIFIER + r"\.?\s*)?", FLAGS)
 _BARE_NUMBER = re.compile(r"\s*\d[\d.,\s\u00a0]*\s*")
 _TOTAL_LINE = re.compile(r"\s*(?:total|ukupno|gjithsej|gesamt|insgesamt|toplam|totale|vkupno)"

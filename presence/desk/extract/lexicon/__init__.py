@@ -32,6 +32,7 @@ total            "in total", "ukupno"
 of_which         "of which", "od kojih": a part of the number before it
 of_whom_after    "41,000 of whom": after a bare number, a part of the troop figure before it
 identifier       "resolution", "rezolucija": the number after it names a document (UNSCR 1244)
+with             "with", "sa", "me": joins a list item's name to its number ("Mađarska sa 469")
 predecessor      words before a mission that name the one replaced ("took over from SFOR")
 year_since       "since 1999": the year dates something else
 relative_last / relative_this / relative_next   relative years

@@ -129,7 +129,7 @@ WORDS = {
     "most": [r"the most", r"the largest", r"the biggest"],
     "relative_pronoun": [r"which", r"that"],
     "restated": [r"or", r"respectively", r"i\.e\.", r"that is"],
-    "unit_label": [r"multinational task force", r"task force", r"battle ?group", r"brigade", r"battalion"],
+    "unit_label": [r"compan(?:y|ies)", r"platoon", r"squadron", r"multinational task force", r"task force", r"battle ?group", r"brigade", r"battalion"],
     "rotation": [r"contingent", r"rotation"],
     "in_year": [r"in", r"at"],
     "conjunction": [r"and", r"but", r"while", r"whereas"],
@@ -139,6 +139,7 @@ WORDS = {
     "auxiliary": [r"been"],
     "of_whom_after": [r"of whom", r"of which", r"of them"],
     "identifier": [r"resolutions?", r"unscr"],
+    "with": [r"with"],
 }
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,

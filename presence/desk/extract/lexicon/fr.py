@@ -21,7 +21,7 @@ WORDS = {
     "multiyear": [r"sur (?:quatre|cinq) ans"],
     "other_money": [r"d[eé]fense et (?:de la )?s[eé]curit[eé]", r"s[eé]curit[eé] et (?:de la )?d[eé]fense", r"achat\w*", r"acquisition\w*", r"co[uû]t de la mission"],
     "other_forces": [r"police", r"gendarm\w*", r"eulex", r"minuk"],
-    "elsewhere": [r"dans les balkans occidentaux", r"[aà] l'[eé]tranger", r"op[eé]rations ext[eé]rieures", r"en europe", r"afghanistan", r"liban", r"mali\b", r"exercice\w*",
+    "elsewhere": [r"dans les balkans occidentaux", r"op[eé]rations ext[eé]rieures", r"en europe", r"afghanistan", r"liban", r"mali\b", r"exercice\w*",
                   r"[aà] l'[eé]tranger"],
     "casualty": [r"bless[eé]s?", r"tu[eé]s?", r"morts?"],
     "generic": [r"habituellement", r"normalement", r"en r[eè]gle g[eé]n[eé]rale"],
@@ -56,7 +56,7 @@ WORDS = {
     "most": [r"le plus"],
     "relative_pronoun": [r"qui"],
     "restated": [r"soit"],
-    "unit_label": [r"bataillon\w*"],
+    "unit_label": [r"compagnie\w*", r"escadron\w*", r"bataillon\w*"],
     "in_year": [r"en"],
     "conjunction": [r"et", r"mais"],
     "ranked_after": [r"apr[eè]s", r"derri[eè]re"],
@@ -64,6 +64,7 @@ WORDS = {
     "not_yet": [r"encore"],
     "of_whom_after": [r"d'entre eux"],
     "identifier": [r"r[eé]solution"],
+    "with": [r"avec"],
 }
 NUMBER_WORDS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
                 "huit": 8, "neuf": 9, "dix": 10, "vingt": 20, "cent": 100}

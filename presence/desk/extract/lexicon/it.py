@@ -48,7 +48,7 @@ WORDS = {
     "most": [r"il maggior\w*"],
     "relative_pronoun": [r"che"],
     "restated": [r"ovvero", r"cio[eè]"],
-    "unit_label": [r"battaglion\w*"],
+    "unit_label": [r"compagnia", r"plotone", r"battaglion\w*"],
     "in_year": [r"nel"],
     "conjunction": [r"e", r"ma"],
     "ranked_after": [r"dopo"],
@@ -56,6 +56,7 @@ WORDS = {
     "not_yet": [r"ancora"],
     "of_whom_after": [r"dei quali", r"di loro"],
     "identifier": [r"risoluzione"],
+    "with": [r"con"],
 }
 NUMBER_WORDS = {"due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7,
                 "otto": 8, "nove": 9, "dieci": 10, "venti": 20, "cento": 100}

@@ -65,6 +65,7 @@ WORDS = {
     "not_yet": [r"u[sš]te"],
     "of_whom_after": [r"od koi"],
     "identifier": [r"rezolucij\w*"],
+    "with": [r"so"],
 }
 NUMBER_WORDS = {"eden": 1, "dva": 2, "tri": 3, "[cč]etiri": 4, "pet": 5, "[sš]est": 6,
                 "sedum": 7, "osum": 8, "devet": 9, "deset": 10}

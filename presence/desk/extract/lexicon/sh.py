@@ -108,7 +108,7 @@ WORDS = {
     "most": [r"najvi[sš]e", r"najve[cć]\w*"],
     "relative_pronoun": [r"koja", r"koji", r"koje", r"kojoj"],
     "restated": [r"odnosno", r"ili"],
-    "unit_label": [r"radn\w* grup\w*", r"borben\w* grup\w*", r"brigad\w*", r"bataljon\w*", r"bataljun\w*"],
+    "unit_label": [r"[cč]et[aeu]", r"radn\w* grup\w*", r"borben\w* grup\w*", r"brigad\w*", r"bataljon\w*", r"bataljun\w*"],
     "rotation": [r"kontingent", r"rotacij"],
     "in_year": [r"u"],
     "conjunction": [r"i", r"a", r"ali"],
@@ -118,6 +118,7 @@ WORDS = {
     "auxiliary": [r"bio"],
     "of_whom_after": [r"od kojih", r"od njih"],
     "identifier": [r"rezolucij\w*"],
+    "with": [r"sa", r"s"],
 }
 NUMBER_WORDS = {
     "jedan": 1, "dva": 2, "dvije": 2, "dve": 2, "tri": 3, "četiri": 4, "cetiri": 4, "pet": 5,

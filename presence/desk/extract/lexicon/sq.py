@@ -76,7 +76,7 @@ WORDS = {
     "most": [r"m[eë] s[eë] shumti", r"m[eë] t[eë] madh\w*"],
     "relative_pronoun": [r"q[eë]", r"e cila", r"i cili"],
     "restated": [r"ose"],
-    "unit_label": [r"batalion\w*", r"grupi luftarak", r"brigad[eë]s?"],
+    "unit_label": [r"kompani\w*", r"batalion\w*", r"grupi luftarak", r"brigad[eë]s?"],
     "rotation": [r"kontingjent"],
     "in_year": [r"n[eë]"],
     "conjunction": [r"dhe", r"por", r"e"],
@@ -86,6 +86,7 @@ WORDS = {
     "auxiliary": [r"u"],
     "of_whom_after": [r"prej t[eë] cil[eë]ve", r"nga t[eë] cil[eë]t", r"prej tyre"],
     "identifier": [r"rezolut\w*", r"rezolucion\w*"],
+    "with": [r"me"],
 }
 NUMBER_WORDS = {
     "një": 1, "dy": 2, "tre": 3, "tri": 3, "katër": 4, "kater": 4, "pesë": 5, "pese": 5,

@@ -44,6 +44,7 @@ WORDS = {
     "contingent": [r"birli\w*", r"kontenjan\w*"],
     "lower_after": [r"['’]?\w{0,4} üzerinde", r"['’]?\w{0,4} uzerinde", r"['’]?\w{0,4} fazla",
                     r"['’]?\w{0,4} aşkın", r"['’]?\w{0,4} askin", r"'i aşkın"],
+    "with": [r"ile"],
 }
 NUMBER_WORDS = {"iki": 2, "üç": 3, "dört": 4, "beş": 5, "altı": 6, "yedi": 7, "sekiz": 8,
                 "dokuz": 9, "on": 10}
