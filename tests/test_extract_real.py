@@ -593,6 +593,23 @@ def test_a_nations_people_named_right_after_the_number_in_a_sentence_about_the_f
     assert ("troop_contribution", "KFOR", "USA", "2025-04-25", 550, "troops") in facts(text)
 
 
+def test_a_year_later_counts_from_the_year_the_text_last_wrote():
+    day = dt.datetime(2022, 3, 1)
+    text = ("In 2011 the defence ministry of Montenegro spent 40 million euros. A year later "
+            "its budget rose to 44 million euros.")
+    got = facts(text, day=day)
+    assert ("defence_budget", None, "MNE", "2012", 44e6, "EUR") in got
+    text = ("Buxheti i Ministrisë së Mbrojtjes së Kosovës ishte 30 milionë euro në vitin 2012. "
+            "Një vit më vonë buxheti u rrit në 33 milionë euro.")
+    assert ("defence_budget", None, "XKX", "2013", 33e6, "EUR") in facts(text, day=day)
+    text = ("Godine 2015. budžet Ministarstva odbrane Srbije iznosio je 50 milijardi dinara. "
+            "Godinu dana kasnije budžet je iznosio 55 milijardi dinara.")
+    assert ("defence_budget", None, "SRB", "2016", 55e9, "RSD") in facts(text, day=day)
+    # with no year written before it, "a year earlier" is counted from the date line
+    text = ("Albania's defence budget is 200 million euros, up from 180 million euros a year "
+            "earlier.")
+    assert ("defence_budget", None, "ALB", "2021", 180e6, "EUR") in facts(text, day=day)
+
 def test_english_billion_after_a_dot_is_a_decimal_in_a_text_that_groups_thousands_with_dots():
     text = ("The defence ministry's budget for 2010 is 70.123.456.000 dinars. The defence "
             "system has received 65.432 billion RSD of it, a little over 2 percent of GDP.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -87,6 +88,9 @@ _SINCE = words("year_since")
 _AS_OF_BY = re.compile(r"(?<!\w)by (?:early |late |mid-?)?(?:19|20)\d{2},")
 RELATIVE = [(-1, words("relative_last")), (0, words("relative_this")),
             (1, words("relative_next"))]
+# "In 2009 the budget was 18.8 million. A year later it was 41.2 million": counted from
+# the year the text last stated, not from the date line
+NARRATIVE = [(-1, words("narrative_earlier")), (1, words("narrative_later"))]
 
 
 class When(NamedTuple):
@@ -165,8 +169,13 @@ _AGO = re.compile(r"(?<!\w)(?:(?P<en>\d{1,2})\s+years?\s+ago|pr(?:ij)?e\s+(?P<sh
                   r"pred\s+(?P<mk>\d{1,2})\s+godini)(?!\w)")
 
 
-def relative_year(low: str, start: int, end: int, reference: int) -> tuple[int, str] | None:
-    """('last year' -> reference - 1, the words) for the first relative year in the span."""
+def relative_year(low: str, start: int, end: int, reference: int,
+                  stated: Sequence[tuple[int, int]] = ()) -> tuple[int, str] | None:
+    """('last year' -> reference - 1, the words) for the first relative year in the span.
+
+    `stated` holds (end offset, year) of the years the text wrote before the span, in
+    order: "a year later" counts from the last one written before it, and from
+    `reference` (the date line) when the text wrote none."""
     ago = _AGO.search(low, start, end)
     best = None
     if ago:
@@ -181,6 +190,11 @@ def relative_year(low: str, start: int, end: int, reference: int) -> tuple[int, 
             continue
         if m and (best is None or m.start() < best[2]):
             best = (reference + delta, m.group(), m.start())
+    for delta, rx in NARRATIVE:
+        m = rx.search(low, start, end)
+        if m and (best is None or m.start() < best[2]):
+            base = next((year for at, year in reversed(stated) if at <= m.start()), reference)
+            best = (base + delta, m.group(), m.start())
     return (best[0], best[1]) if best else None
 
 

@@ -431,7 +431,7 @@ class Reader:
         if reference:
             # "this year's budget" in the sentence outranks a year in the title
             rel = dates.relative_year(low, max(u.start, a.start - RELATIVE_REACH), a.start,
-                                      reference)
+                                      reference, self.stated_years(ui))
             if rel:
                 return str(rel[0]), f"year {rel[0]}: '{rel[1]}'", True
             # "currently 26 billion lekë" is the date line's year, whatever year the title
@@ -449,7 +449,8 @@ class Reader:
             return before.year, f"year {before.year}: the list's", True
         if reference:
             rel = dates.relative_year(low, max(u.start, a.start - RELATIVE_REACH),
-                                      min(u.end, a.end + RELATIVE_REACH), reference)
+                                      min(u.end, a.end + RELATIVE_REACH), reference,
+                                      self.stated_years(ui))
             if rel:
                 return str(rel[0]), f"year {rel[0]}: '{rel[1]}'", True
         # a year stated in a sentence above, newer than the amount the context comes from:
@@ -818,6 +819,11 @@ class Reader:
             return found
         return [w for w in found if start <= w.start and w.end <= end]
 
+    def stated_years(self, ui: int) -> list[tuple[int, int]]:
+        """(end, year) of the years written in the unit and the two before it, in order:
+        what "a year later" counts from."""
+        return [(w.end, w.year) for j in range(max(0, ui - 2), ui + 1) for w in self.dates_in(j)]
+
     def unit_has_troops(self, ui: int) -> bool:
         if ui not in self._has_troops:
             u = self.doc.units[ui]
@@ -910,7 +916,8 @@ class Reader:
             return "", "historic", False
         if pub:
             if ui not in self._relative:  # the same for every number of the unit
-                self._relative[ui] = dates.relative_year(low, u.start, u.end, pub.year)
+                self._relative[ui] = dates.relative_year(low, u.start, u.end, pub.year,
+                                                         self.stated_years(ui))
             rel = self._relative[ui]
             if rel:
                 return str(rel[0]), f"date {rel[0]}: '{rel[1]}'", True

@@ -35,7 +35,9 @@ identifier       "resolution", "rezolucija": the number after it names a documen
 with             "with", "sa", "me": joins a list item's name to its number ("Mađarska sa 469")
 predecessor      words before a mission that name the one replaced ("took over from SFOR")
 year_since       "since 1999": the year dates something else
-relative_last / relative_this / relative_next   relative years
+relative_last / relative_this / relative_next   relative years, counted from the date line
+narrative_earlier / narrative_later   "a year earlier", "a year later": counted from the year
+                 the text last stated before them (from the date line when it stated none)
 gdp / percent    a share, not an amount
 from_words / to_words   "from A to B"
 thousand / million / billion   scale words after a number

@@ -40,6 +40,8 @@ WORDS = {
     "relative_last": [r"l'an dernier", r"il y a (?:tout juste )?un an", r"l'ann[eé]e derni[eè]re", r"l'an pass[eé]"],
     "relative_this": [r"cette ann[eé]e"],
     "relative_next": [r"l'an prochain", r"l'ann[eé]e prochaine"],
+    "narrative_earlier": [r"un an (?:plus t[oô]t|auparavant)", r"l'ann[eé]e pr[eé]c[eé]dente"],
+    "narrative_later": [r"un an (?:plus tard|apr[eè]s)", r"l'ann[eé]e suivante"],
     "gdp": [r"pib\b", r"produit int[eé]rieur brut"],
     "percent": [r"pour ?cent", r"pourcentage"],
     "from_words": [r"de"],

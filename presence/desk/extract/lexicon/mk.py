@@ -45,6 +45,8 @@ WORDS = {
     "relative_last": [r"vo minatata godina", r"vo prethodnata godina", r"minatata godina", r"lani", r"prethodnata godina"],
     "relative_this": [r"vo ovaa godina", r"vo tekovnata godina", r"ovaa godina", r"tekovnata godina", r"godinava", r"godine[sš]n\w*"],
     "relative_next": [r"vo slednata godina", r"vo narednata godina", r"slednata godina", r"idnata godina", r"narednata godina"],
+    "narrative_earlier": [r"edna godina (?:porano|pred toa)"],
+    "narrative_later": [r"edna godina (?:podocna|potoa)"],
     "gdp": [r"bdp\w*", r"bruto doma[sš]n\w* proizvod\w*"],
     "percent": [r"procent\w*", r"otsto"],
     "from_words": [r"od"],

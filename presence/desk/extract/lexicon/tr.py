@@ -33,6 +33,7 @@ WORDS = {
     "relative_last": [r"geçen yıl", r"gecen yil"],
     "relative_this": [r"bu yıl", r"bu yil"],
     "relative_next": [r"gelecek yıl", r"gelecek yil", r"önümüzdeki yıl"],
+    "narrative_later": [r"bir y[ıi]l sonra", r"ertesi y[ıi]l"],
     "gdp": [r"gsyh\b", r"gayri safi"],
     "percent": [r"yüzde", r"yuzde"],
     "from_words": [],
