@@ -610,6 +610,11 @@ def test_a_year_later_counts_from_the_year_the_text_last_wrote():
             "earlier.")
     assert ("defence_budget", None, "ALB", "2021", 180e6, "EUR") in facts(text, day=day)
 
+def test_bice_is_a_plan_and_from_next_year_is_next_years():
+    assert not facts("Budžet Ministarstva odbrane Srbije biće 150 milijardi dinara.")
+    text = "Od naredne godine budžet Ministarstva odbrane Crne Gore iznosi 120 miliona eura."
+    assert {d for _, _, _, d, _, _ in facts(text)} == {"2026"}
+
 def test_english_billion_after_a_dot_is_a_decimal_in_a_text_that_groups_thousands_with_dots():
     text = ("The defence ministry's budget for 2010 is 70.123.456.000 dinars. The defence "
             "system has received 65.432 billion RSD of it, a little over 2 percent of GDP.")

@@ -183,10 +183,11 @@ def relative_year(low: str, start: int, end: int, reference: int,
         best = (reference - years, ago.group(), ago.start())
     for delta, rx in RELATIVE:
         m = rx.search(low, start, end)
-        if m and _since(low, m.start()) and not m.group().endswith(("'s", "’s")) \
-                and not _POSSESSIVE.match(low, m.end()):
+        if m and delta <= 0 and _since(low, m.start()) and \
+                not m.group().endswith(("'s", "’s")) and not _POSSESSIVE.match(low, m.end()):
             # "member since this year" dates the membership, not the amount; "from this
-            # year's budget" names the budget the money comes out of
+            # year's budget" names the budget the money comes out of; "from next year"
+            # is next year's all the same
             continue
         if m and (best is None or m.start() < best[2]):
             best = (reference + delta, m.group(), m.start())

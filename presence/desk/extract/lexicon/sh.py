@@ -25,7 +25,7 @@ WORDS = {
                      r"rast\w* (?:od|za)", r"novih", r"dodatnog", r"jo[sš] jedn\w*",
                      r"dodatak od", r"pove[cć]anj\w* (?:od|za)"],
     "delta_after": [r"vi[sš]e\b", r"manje\b", r"dodatn\w*", r"vi[sš]e nego", r"pojačanj\w*"],
-    "plan": [r"planira\w*", r"plan\w*", r"bi[ct]e\b", r"[cć]e\b", r"[cć]emo\b", r"[cć]ete\b", r"treba\w* da", r"trebal\w*",
+    "plan": [r"planira\w*", r"plan\w*", r"bi[cćt]e\b", r"[cć]e\b", r"[cć]emo\b", r"[cć]ete\b", r"treba\w* da", r"trebal\w*",
              r"o[cč]ekuj\w*", r"do kraja", r"cilj\w*", r"namjerava\w*", r"namerava\w*",
              r"predvi[dđ]\w*", r"obe[cć]\w*", r"najav\w*", r"narednih", r"u narednom",
              r"u narednim", r"u (?:sljede|slede)[cć]\w*", r"bi\b",
