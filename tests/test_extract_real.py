@@ -615,6 +615,11 @@ def test_bice_is_a_plan_and_from_next_year_is_next_years():
     text = "Od naredne godine budžet Ministarstva odbrane Crne Gore iznosi 120 miliona eura."
     assert {d for _, _, _, d, _, _ in facts(text)} == {"2026"}
 
+def test_a_relative_year_in_the_title_dates_the_bodys_amounts():
+    text = "Qeveria e Malit të Zi ka ndarë 90 milionë euro për Ministrinë e Mbrojtjes."
+    got = facts(text, title="Buxheti i mbrojtjes për vitin e ardhshëm")
+    assert {(c, d, v) for _, _, c, d, v, _ in got} == {("MNE", "2026", 9e7)}
+
 def test_english_billion_after_a_dot_is_a_decimal_in_a_text_that_groups_thousands_with_dots():
     text = ("The defence ministry's budget for 2010 is 70.123.456.000 dinars. The defence "
             "system has received 65.432 billion RSD of it, a little over 2 percent of GDP.")

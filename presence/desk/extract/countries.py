@@ -39,7 +39,7 @@ EXTRA = {
     "ALB": [r"albani\w*", r"shqip\w*", r"albanij\w*", r"albansk\w*", r"arnavutluk\w*"],
     "MKD": [r"north macedonia\w*", r"macedonia\w*", r"maqedoni\w*", r"makedonij\w*",
             r"makedonsk\w*", r"makedonci\w*", r"mazedon\w*", r"mac[eé]doin\w*", r"macedon\w*"],
-    "MNE": [r"montenegr\w*", r"crn\w* gor\w*", r"mal\w* i zi\w*", r"crnogorsk\w*"],
+    "MNE": [r"montenegr\w*", r"crn\w* gor\w*", r"mal\w* (?:i|e|t[eë]) zi\w*", r"crnogorsk\w*"],
     "HRV": [r"croat\w*", r"hrvatsk\w*", r"kroaci\w*", r"kroat\w*", r"hırvatistan\w*",
             r"rh\b"],  # "Republika Hrvatska", as Croatian outlets write it: "proračun RH"
     "SVN": [r"sloven\w*"],

@@ -444,6 +444,11 @@ class Reader:
         if len(title_years) == 1:
             year = title_years.pop()
             return str(year), f"year {year}: in the title", True
+        title_rel = reference and not title_years and dates.relative_year(
+            doc.title_low, 0, len(doc.title_low), reference)
+        if title_rel:
+            # "Next year's 100 million": the title says which year the body's amounts are
+            return str(title_rel[0]), f"year {title_rel[0]}: '{title_rel[1]}' in the title", True
         if before and before.year and ui - before.unit <= 1 and \
                 lists.adjacent_country(doc, ui, a.start):
             return before.year, f"year {before.year}: the list's", True
