@@ -620,6 +620,17 @@ def test_a_relative_year_in_the_title_dates_the_bodys_amounts():
     got = facts(text, title="Buxheti i mbrojtjes për vitin e ardhshëm")
     assert {(c, d, v) for _, _, c, d, v, _ in got} == {("MNE", "2026", 9e7)}
 
+@pytest.mark.parametrize("text, nation, value", [
+    ("Derzeit dienen 250 polnische Soldaten in der KFOR im Kosovo.", "POL", 250),
+    ("Actuellement, 600 soldats américains servent au sein de la KFOR.", "USA", 600),
+    ("Attualmente 200 militari rumeni prestano servizio nella KFOR.", "ROU", 200),
+    ("Në KFOR aktualisht shërbejnë 240 ushtarë polakë.", "POL", 240),
+    ("Trenutno u KFOR-u služi 30 vojnika iz Litve.", "LTU", 30),
+])
+def test_a_nations_adjective_or_inflected_name_in_more_languages(text, nation, value):
+    assert facts(text) == {("troop_contribution", "KFOR", nation, "2025-04-25", value,
+                            "troops")}
+
 def test_english_billion_after_a_dot_is_a_decimal_in_a_text_that_groups_thousands_with_dots():
     text = ("The defence ministry's budget for 2010 is 70.123.456.000 dinars. The defence "
             "system has received 65.432 billion RSD of it, a little over 2 percent of GDP.")
