@@ -631,6 +631,16 @@ def test_a_nations_adjective_or_inflected_name_in_more_languages(text, nation, v
     assert facts(text) == {("troop_contribution", "KFOR", nation, "2025-04-25", value,
                             "troops")}
 
+@pytest.mark.parametrize("text", [
+    "La KFOR comptera 5 000 soldats.",
+    "L'Italia invierà 600 militari alla KFOR.",
+    "La KFOR avrà 5.000 soldati.",
+    "Vojska Srbije ima 28.000 pripadnika, dok je Kfor prisutan na Kosovu.",
+    "Kosovo Security Force has 5,000 members, while KFOR keeps its bases.",
+])
+def test_the_future_tense_and_a_national_army_beside_a_mission_in_another_clause(text):
+    assert not facts(text)
+
 def test_english_billion_after_a_dot_is_a_decimal_in_a_text_that_groups_thousands_with_dots():
     text = ("The defence ministry's budget for 2010 is 70.123.456.000 dinars. The defence "
             "system has received 65.432 billion RSD of it, a little over 2 percent of GDP.")

@@ -668,7 +668,9 @@ class Reader:
                 other = None  # "..., 700 of whom belong to the French armed forces": a nation's part
         if other and not any(other.end() <= m.start and m.end <= a.start for m in missions_here) \
                 and not (other.end() <= a.start and
-                         any(0 <= m.start - noun_end <= 60 for m in missions_here)):
+                         any(0 <= m.start - noun_end <= 60
+                             and not S.NEXT_CLAUSE.search(low, noun_end, m.start)
+                             for m in missions_here)):
             return f"another force ({other.group()})"
         clause_end = low.find(",", noun_end, u.end)
         clause_end = u.end if clause_end < 0 else max(clause_end, noun_end + 45)

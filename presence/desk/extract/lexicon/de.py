@@ -62,7 +62,7 @@ WORDS = {
     "unit_label": [r"\w*kompanie\w*", r"zug", r"kampfgruppe"],
     "rotation": [r"kontingent"],
     "in_year": [r"im", r"in"],
-    "conjunction": [r"und", r"aber"],
+    "conjunction": [r"und", r"aber", r"w[aä]hrend"],
     "ranked_after": [r"nach", r"hinter"],
     "negation": [r"nicht"],
     "not_yet": [r"noch"],

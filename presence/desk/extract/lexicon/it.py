@@ -11,7 +11,8 @@ WORDS = {
     "lower": [r"pi[uù] di", r"almeno", r"oltre"],
     "delta_before": [r"ulterior\w*", r"altri", r"aggiuntiv\w*", r"rinforz\w* di"],
     "delta_after": [r"in pi[uù]", r"aggiuntiv\w*", r"in rinforzo"],
-    "plan": [r"sar[aà]", r"saranno", r"dovr\w*", r"previst\w*", r"entro"],
+    "plan": [r"sar[aà]", r"saranno", r"dovr\w*", r"previst\w*", r"entro",
+             r"\w+rà", r"\w+ranno"],  # the future: avrà, invierà, conteranno
     "draft": [r"proposta", r"disegno di legge", r"(?:vi |che )?presentiamo", r"presentat[oa] al parlamento"],
     "multiyear": [r"nei prossimi"],
     "other_money": [r"difesa e sicurezza", r"sicurezza e difesa", r"acquist\w*"],
@@ -52,7 +53,7 @@ WORDS = {
     "restated": [r"ovvero", r"cio[eè]"],
     "unit_label": [r"compagnia", r"plotone", r"battaglion\w*"],
     "in_year": [r"nel"],
-    "conjunction": [r"e", r"ma"],
+    "conjunction": [r"e", r"ma", r"mentre"],
     "ranked_after": [r"dopo"],
     "negation": [r"non"],
     "not_yet": [r"ancora"],

@@ -113,7 +113,7 @@ WORDS = {
     "unit_label": [r"[cč]et[aeu]", r"radn\w* grup\w*", r"borben\w* grup\w*", r"brigad\w*", r"bataljon\w*", r"bataljun\w*"],
     "rotation": [r"kontingent", r"rotacij"],
     "in_year": [r"u"],
-    "conjunction": [r"i", r"a", r"ali"],
+    "conjunction": [r"i", r"a", r"ali", r"dok", r"dočim"],
     "ranked_after": [r"posle", r"poslije", r"nakon", r"iza"],
     "negation": [r"nije", r"nisu"],
     "not_yet": [r"jo[sš]"],

@@ -81,7 +81,7 @@ WORDS = {
     "unit_label": [r"kompani\w*", r"batalion\w*", r"grupi luftarak", r"brigad[eë]s?"],
     "rotation": [r"kontingjent"],
     "in_year": [r"n[eë]"],
-    "conjunction": [r"dhe", r"por", r"e"],
+    "conjunction": [r"dhe", r"por", r"e", r"nd[eë]rsa", r"kurse"],
     "ranked_after": [r"pas", r"prapa"],
     "negation": [r"nuk"],
     "not_yet": [r"ende"],
