@@ -641,6 +641,16 @@ def test_a_nations_adjective_or_inflected_name_in_more_languages(text, nation, v
 def test_the_future_tense_and_a_national_army_beside_a_mission_in_another_clause(text):
     assert not facts(text)
 
+def test_nato_troops_are_the_whole_force_and_a_replaced_mission_is_not_the_subject():
+    text = ("Armenia sends 35 more soldiers to Kosovo. Some 17,000 NATO-led peacekeepers are "
+            "deployed in Kosovo.")
+    got = facts(text, title="Armenian peacekeepers leave for Kosovo", day=dt.datetime(2006, 11, 17))
+    assert ("troop_strength", "KFOR", None, "2006-11-17", 17000, "troops") in got
+    text = ("Althea, la missione dell'Unione europea, sostituisce la missione NATO denominata "
+            "SFOR in Bosnia. Oggi conta circa 6.000 uomini.")
+    got = facts(text, day=dt.datetime(2005, 6, 1))
+    assert {m for _, m, *_ in got} == {"EUFOR-ALTHEA"}
+
 def test_english_billion_after_a_dot_is_a_decimal_in_a_text_that_groups_thousands_with_dots():
     text = ("The defence ministry's budget for 2010 is 70.123.456.000 dinars. The defence "
             "system has received 65.432 billion RSD of it, a little over 2 percent of GDP.")

@@ -18,14 +18,15 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from . import text as textmod
-from .vocab import CONTINGENT_NAMES, COUNTRIES, HOST, MISSIONS, REGION
+from .vocab import CONTINGENT_NAMES, COUNTRIES, FLAGS, HOST, MISSIONS, REGION, WORDS, alternation
 
-_PREDECESSOR = re.compile(r"(?<!\w)(?:from|od|nga|von|replac\w*|zamijeni\w*|zameni\w*|"
-                          r"succeed\w*|took over from|preuze\w* (?:od|du[zž]nost od)|"
-                          r"successor (?:to|of)|after|nakon|poslije|posle|pas|nach|"
-                          r"z[eë]vend[eë]so\w*|nasledi\w*|naslijedi\w*|remplac\w*|"
-                          r"sostitu\w*|yerine)\s+(?:the\s+|nato'?s?\s+|nato-\w*\s+|"
-                          r"misij\w*\s+|mission\s+)?$", re.IGNORECASE)
+# "took over from SFOR", "sostituisce la missione NATO SFOR": a mission named as the one
+# replaced is not the one the text is about
+_DESCRIPTOR = alternation(WORDS["mission_descriptor"])
+_PREDECESSOR = re.compile(
+    r"(?<!\w)(?:(?:" + alternation(WORDS["predecessor"]) + r")\s+(?:(?:" + _DESCRIPTOR +
+    r")\s+)?|(?:" + alternation(WORDS["replaces"]) + r")\s+(?:(?:" + _DESCRIPTOR +
+    r")\s+){0,4})$", FLAGS)
 # Mission lifetimes, to name the mission a host country means at a date: Kosovo ->
 # KFOR; Bosnia and Herzegovina -> IFOR, SFOR, then EUFOR Althea.
 LIFETIMES = [("IFOR", "BIH", dt.date(1995, 12, 20), dt.date(1996, 12, 20)),

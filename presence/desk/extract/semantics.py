@@ -131,20 +131,9 @@ _QUAL = alternation(WORDS["approx"] + WORDS["upper"] + WORDS["lower"] + [
 _FROM_BEFORE = re.compile(r"(?<!\w)" + _FROM + r"\s+(?:(?:" + _QUAL + r")\s+){0,2}$", FLAGS)
 _TO_BEFORE = re.compile(r"(?<!\w)" + _TO + r"\s+(?:(?:" + _QUAL + r")\s+){0,2}$", FLAGS)
 _NUMBER_NEAR = re.compile(r"\d")
-PAIR_REACH = 45
+PAIR_REACH = 45  # the other end of "from A to B" stands this close
 # words that make a figure the whole multinational force, not one nation's share
-TOTAL_HINT = re.compile(r"(?<!\w)(?:multinational\w*|international\w*|internationale\w*|"
-                        r"uluslararas\w*|nd[eë]rkomb[eë]tar\w*|me[dđ]unarodn\w*|multinacionaln\w*|"
-                        r"aus aller welt|from around the world|from \d+ (?:countries|nations)|"
-                        r"iz \d+ (?:zemalja|dr[zž]ava)|nga \d+ vende|\d+ (?:farkl\w* )?[uü]lke\w*|"
-                        r"aus \d+ (?:l[aä]ndern|nationen|staaten)|de \d+ (?:pays|nations)|"
-                        r"(?:di|da) \d+ (?:paesi|nazioni)|"
-                        # "33 Nationen mit 7000 Soldaten": a count of nations beside the number
-                        r"\d+ (?:nations|nationen|countries|l[aä]ndern?|staaten|zemalja|zemlje|"
-                        r"dr[zž]ava|vende\w*|pays|nazioni|paesi)(?!\w)|"
-                        # "soldiers of the NATO countries", "soldats des pays de l'OTAN"
-                        r"(?:des|of the|from the|iz|nga|aus den|dei) (?:\w+ ){0,2}(?:pays|countries|"
-                        r"nations|zemalja|dr[zž]ava|vendeve|vendet|l[aä]ndern|paesi)(?!\w))", FLAGS)  # the other end of "from A to B" stands this close
+TOTAL_HINT = words("multinational")
 
 
 def change_role(low: str, start: int, end: int, at: int, number_end: int) -> str | None:

@@ -33,7 +33,10 @@ of_which         "of which", "od kojih": a part of the number before it
 of_whom_after    "41,000 of whom": after a bare number, a part of the troop figure before it
 identifier       "resolution", "rezolucija": the number after it names a document (UNSCR 1244)
 with             "with", "sa", "me": joins a list item's name to its number ("Mađarska sa 469")
-predecessor      words before a mission that name the one replaced ("took over from SFOR")
+predecessor      prepositions right before a mission that name the one replaced ("from SFOR")
+replaces         verbs of replacing: the mission after them, past a few descriptor words, is
+                 the one replaced ("sostituisce la missione NATO SFOR")
+mission_descriptor   the words allowed between those and the mission ("the", "misija", "NATO")
 year_since       "since 1999": the year dates something else
 relative_last / relative_this / relative_next   relative years, counted from the date line
 narrative_earlier / narrative_later   "a year earlier", "a year later": counted from the year
@@ -56,6 +59,7 @@ unit_label       a unit of a force (task force, battalion, bataljon): its size i
 rotation         "contingent", "rotacija" after an ordinal: one rotation, not all who served
 in_year          "in", "u", "në" before a year of a series ("in 1999 33,000, in 2002 16,000")
 conjunction      "and", "but", "dhe", "ali": where a number's clause ends
+multinational    "multinational", "from 28 countries", "NATO troops": the figure is the whole force
 ranked_after     "after", "dopo", "posle": the nation a contingent is ranked after
 negation / not_yet / auxiliary   "not (yet) (been) adopted", "nuk u miratua", "nije još"
 number_words     a dict: word -> value (used only with a scale word or a troop noun)

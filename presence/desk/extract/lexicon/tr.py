@@ -28,7 +28,8 @@ WORDS = {
     "present": [r"halen", r"şu anda", r"su anda", r"bugün", r"hâlâ", r"hala"],
     "total": [r"toplam"],
     "of_which": [r"bunların", r"bunlarin"],
-    "predecessor": [r"yerine", r"devral\w*"],
+    "replaces": [],  # "yerine", "devraldı" name the successor after them, not the one replaced
+    "mission_descriptor": [],
     "year_since": [r"beri", r"bu yana", r"den itibaren"],
     "relative_last": [r"geçen yıl", r"gecen yil"],
     "relative_this": [r"bu yıl", r"bu yil"],
@@ -46,6 +47,7 @@ WORDS = {
     "lower_after": [r"['’]?\w{0,4} üzerinde", r"['’]?\w{0,4} uzerinde", r"['’]?\w{0,4} fazla",
                     r"['’]?\w{0,4} aşkın", r"['’]?\w{0,4} askin", r"'i aşkın"],
     "with": [r"ile"],
+    "multinational": [r"uluslararas\w*", r"\d+ (?:farkl\w* )?[uü]lke\w*", r"nato askerleri"],
 }
 NUMBER_WORDS = {"iki": 2, "üç": 3, "dört": 4, "beş": 5, "altı": 6, "yedi": 7, "sekiz": 8,
                 "dokuz": 9, "on": 10}
