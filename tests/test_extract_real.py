@@ -651,6 +651,18 @@ def test_nato_troops_are_the_whole_force_and_a_replaced_mission_is_not_the_subje
     got = facts(text, day=dt.datetime(2005, 6, 1))
     assert {m for _, m, *_ in got} == {"EUFOR-ALTHEA"}
 
+@pytest.mark.parametrize("text", [
+    "Minister Klug besuchte die österreichischen Soldaten des 30. Kontingents der KFOR.",
+    "Die durchschnittliche Stärke eines österreichischen KFOR-Kontingents liegt bei 400 Soldaten.",
+    "Insgesamt wurden bisher 23.000 österreichische Soldaten zur KFOR entsandt.",
+    "KFOR: Turqia dislokon 350 trupa në Kosovë.",
+    "Kampot e KFOR-it u ndërtua për stacionimin e 4000 ushtarëve amerikanë.",
+    "Базата на КФОР е изградена за стационирање на 4000 американски војници.",
+    "En moyenne, un contingent français de la KFOR compte 500 soldats.",
+])
+def test_ordinals_averages_totals_sent_so_far_deployments_and_capacities(text):
+    assert not facts(text)
+
 def test_english_billion_after_a_dot_is_a_decimal_in_a_text_that_groups_thousands_with_dots():
     text = ("The defence ministry's budget for 2010 is 70.123.456.000 dinars. The defence "
             "system has received 65.432 billion RSD of it, a little over 2 percent of GDP.")

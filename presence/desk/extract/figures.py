@@ -53,6 +53,7 @@ _AFTER_A_NUMBER = re.compile(r"\d[\s\u00a0]?$")
 _ITEM_END = re.compile(r"[,;:.)]")  # between a number and the next list item's country
 _TWO_COLUMNS = re.compile(r"\d{1,3} \d{3}")  # "Germany 530 303": a number and the next column's
 # "das 38. deutsche Einsatzkontingent", "le 3ème contingent", "kontingjenti i 36-të"
+_DOT_CAPITAL = re.compile(r"\.\s[A-ZÄÖÜ]")
 _ORDINAL = re.compile(r"\.\s?[a-zà-ž]|[èe]me\b|i[èe]me\b|°|º|-t[eë]\b|-ti\b|-ta\b|(?:st|nd|rd|th)\b")
 _FROM_AFTER_NOUN = re.compile(r"^\s*(?:[^\W\d_]+\s+)?(?:from|iz|nga|aus|de|da|dall\w*|dalla|dei|del|"
                               r"des|du|od|of the|of|t[eë])\s+$")
@@ -482,6 +483,9 @@ class Reader:
             return "not a whole number"
         if _ORDINAL.match(doc.latin, a.number_end, a.number_end + 5) and not a.decimal:
             return "an ordinal ('the 38th contingent')"
+        if _DOT_CAPITAL.match(doc.latin, a.number_end) and \
+                S.ORDINAL_ARTICLE.search(low, max(u.start, a.start - 8), a.start):
+            return "an ordinal ('des 30. Kontingents')"
         if a.value > MAX_TROOPS and not _TWO_COLUMNS.fullmatch(low, a.start, a.number_end):
             # a phone number, an id or a sum: dropped before the costlier tests below
             return "too many troops for a Balkan mission (another force or a sum)"

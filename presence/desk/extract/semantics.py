@@ -134,6 +134,7 @@ _NUMBER_NEAR = re.compile(r"\d")
 PAIR_REACH = 45  # the other end of "from A to B" stands this close
 # words that make a figure the whole multinational force, not one nation's share
 TOTAL_HINT = words("multinational")
+ORDINAL_ARTICLE = tail("ordinal_article", r"\s+")
 
 
 def change_role(low: str, start: int, end: int, at: int, number_end: int) -> str | None:

@@ -59,6 +59,7 @@ unit_label       a unit of a force (task force, battalion, bataljon): its size i
 rotation         "contingent", "rotacija" after an ordinal: one rotation, not all who served
 in_year          "in", "u", "në" before a year of a series ("in 1999 33,000, in 2002 16,000")
 conjunction      "and", "but", "dhe", "ali": where a number's clause ends
+ordinal_article  "des", "zum": before "30." a German ordinal ("des 30. Kontingents")
 multinational    "multinational", "from 28 countries", "NATO troops": the figure is the whole force
 ranked_after     "after", "dopo", "posle": the nation a contingent is ranked after
 negation / not_yet / auxiliary   "not (yet) (been) adopted", "nuk u miratua", "nije još"

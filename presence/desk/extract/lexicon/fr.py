@@ -28,7 +28,7 @@ WORDS = {
     "elsewhere": [r"dans les balkans occidentaux", r"op[eé]rations ext[eé]rieures", r"en europe", r"afghanistan", r"liban", r"mali\b", r"exercice\w*",
                   r"[aà] l'[eé]tranger"],
     "casualty": [r"bless[eé]s?", r"tu[eé]s?", r"morts?"],
-    "generic": [r"habituellement", r"normalement", r"en r[eè]gle g[eé]n[eé]rale"],
+    "generic": [r"habituellement", r"normalement", r"en r[eè]gle g[eé]n[eé]rale", r"en moyenne"],
     "capacity": [r"capacit[eé]"],
     "ceiling": [r"plafond\w*", r"maximum"],
     "cumulative": [r"ont (?:d[eé]j[aà] )?particip[eé]", r"se sont succ[eé]d[eé]", r"ont servi"],

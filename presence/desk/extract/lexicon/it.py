@@ -19,7 +19,7 @@ WORDS = {
     "other_forces": [r"carabinieri", r"polizia", r"eulex"],
     "elsewhere": [r"nei balcani occidentali", r"all'estero", r"in europa", r"afghanistan", r"libano", r"iraq", r"esercitazion\w*"],
     "casualty": [r"ferit\w*", r"mort\w*", r"uccis\w*"],
-    "generic": [r"di solito", r"solitamente", r"normalmente"],
+    "generic": [r"di solito", r"solitamente", r"normalmente", r"in media", r"mediamente"],
     "capacity": [r"capacit[aà]"],
     "ceiling": [r"tetto", r"massim\w*", r"autorizzat\w*"],
     "cumulative": [r"si sono avvicendati", r"hanno prestato servizio"],

@@ -18,7 +18,7 @@ WORDS = {
     "other_forces": [r"polis\w*", r"eulex", r"ihtiyat\w*", r"yedek\w*"],
     "elsewhere": [r"yurt d[ıi][sş][ıi]nda", r"avrupa'da", r"avrupada", r"tatbikat\w*", r"afganistan\w*"],
     "casualty": [r"yaralı\w*", r"yarali\w*", r"öldü\w*", r"şehit\w*"],
-    "generic": [r"genellikle", r"normalde"],
+    "generic": [r"genellikle", r"normalde", r"ortalama"],
     "capacity": [r"kapasite\w*"],
     "ceiling": [r"azami"],
     "cumulative": [r"görev yapmış"],
