@@ -663,6 +663,12 @@ def test_nato_troops_are_the_whole_force_and_a_replaced_mission_is_not_the_subje
 def test_ordinals_averages_totals_sent_so_far_deployments_and_capacities(text):
     assert not facts(text)
 
+def test_a_nations_part_of_the_mission_in_the_genitive_and_the_turkish_future():
+    text = "Açıklamada, ABD’nin KFOR bünyesinde yaklaşık 600 askerle bulunduğu belirtildi."
+    assert ("troop_contribution", "KFOR", "USA", "2025-04-25", 600, "troops") in facts(text)
+    text = "Finlandiya'nın KFOR bünyesinde sadece 20 asker bulunduracağı bildirildi."
+    assert not facts(text)
+
 def test_english_billion_after_a_dot_is_a_decimal_in_a_text_that_groups_thousands_with_dots():
     text = ("The defence ministry's budget for 2010 is 70.123.456.000 dinars. The defence "
             "system has received 65.432 billion RSD of it, a little over 2 percent of GDP.")

@@ -1142,6 +1142,12 @@ class Reader:
                            and not e.code.startswith("@")]
                 if subject and not re.search(r"[;:]", low[subject[-1].end:a.start]):
                     return subject[-1].code, f"contributor {subject[-1].code}: the clause's subject"
+            owner = [e for e in entities if e.end <= nearest.start and e.code not in HOST
+                     and not e.code.startswith("@")]
+            if owner and S.GENITIVE_GAP.fullmatch(low, owner[-1].end, nearest.start):
+                # "ABD'nin KFOR bünyesinde 600 askerle": the nation's part of the mission
+                return owner[-1].code, (f"contributor {owner[-1].code}: the nation whose part "
+                                        f"of the mission it is")
             return None, "the mission's total: the mission heads the clause"
         if a.start - nearest.end > SUBJECT_REACH or re.search(r"[;:]", low[nearest.end:a.start]):
             return None, "the mission's total: no nation close to it"

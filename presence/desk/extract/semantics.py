@@ -107,11 +107,7 @@ def near(rx: re.Pattern, low: str, start: int, end: int) -> re.Match | None:
 
 # A plan said after the number: "100 soldiers ... soll abgezogen werden", "50,000 troops
 # are expected to take part".
-PLAN_AFTER = re.compile(r"(?<!\w)(?:will|would|(?:is|are|were|was) (?:expected|due|set|scheduled|"
-                        r"planned|to be) to|to be (?:withdrawn|cut|sent|deployed)|do t[eë]|do t['’]\w+|"
-                        r"pritet|mund t[eë]|trebal\w* je|"
-                        r"[cć]e (?:biti|se)|bi[cć]e|treba\w* da|soll\w*|wird|werden|sera|seront|"
-                        r"devr\w*|sar[aà]|saranno|dovr\w*|olacak|edecek|kje)(?!\w)", FLAGS)
+PLAN_AFTER = re.compile(r"(?<!\w)(?:" + alternation(WORDS["plan_after"]) + r")(?!\w)", FLAGS)
 PLAN_AFTER_REACH = 50
 # Most a Balkan state's defence budget can be in each currency (a trillion dinars is
 # 8.5 billion euros; Serbia's 2025 budget, the region's largest, is about 2 billion euros:
@@ -135,6 +131,7 @@ PAIR_REACH = 45  # the other end of "from A to B" stands this close
 # words that make a figure the whole multinational force, not one nation's share
 TOTAL_HINT = words("multinational")
 ORDINAL_ARTICLE = tail("ordinal_article", r"\s+")
+GENITIVE_GAP = re.compile(r"(?:" + alternation(WORDS["genitive_suffix"]) + r")\s+", FLAGS)
 
 
 def change_role(low: str, start: int, end: int, at: int, number_end: int) -> str | None:

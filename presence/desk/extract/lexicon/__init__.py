@@ -16,6 +16,7 @@ approx/upper/lower  qualifier words just before a number
 lower_after      qualifier words just after a number (Turkish "üzerinde")
 delta_before / delta_after   a change, not a level ("700 more", "dodatnih 200")
 plan             a future or planned level ("will be cut to")
+plan_after       a future said after the number ("500 soldiers will", "500 Soldaten sollen")
 draft            a budget not yet adopted (draft, nacrt, propozim)
 multiyear        a sum over several years
 other_money      money that is not the defence budget (state budget, purchases, GDP)
@@ -60,6 +61,7 @@ rotation         "contingent", "rotacija" after an ordinal: one rotation, not al
 in_year          "in", "u", "në" before a year of a series ("in 1999 33,000, in 2002 16,000")
 conjunction      "and", "but", "dhe", "ali": where a number's clause ends
 ordinal_article  "des", "zum": before "30." a German ordinal ("des 30. Kontingents")
+genitive_suffix  "'s", Turkish "'nin": "ABD'nin KFOR bünyesinde 600 askerle" is the US's part
 multinational    "multinational", "from 28 countries", "NATO troops": the figure is the whole force
 ranked_after     "after", "dopo", "posle": the nation a contingent is ranked after
 negation / not_yet / auxiliary   "not (yet) (been) adopted", "nuk u miratua", "nije još"

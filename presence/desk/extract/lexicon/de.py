@@ -14,6 +14,7 @@ WORDS = {
     "delta_after": [r"mehr\b", r"zus[aä]tzlich\w*", r"weniger\b"],
     "plan": [r"soll\w*", r"wird", r"werden", r"geplant\w*", r"plan\w*", r"k[uü]nftig\w*",
              r"bis ende", r"erh[oö]hung auf", r"aufstockung auf"],
+    "plan_after": [r"soll\w*", r"wird", r"werden"],
     "draft": [r"entwurf\w*", r"vorschlag\w*", r"beantragt\w*", r"vorgelegt\w*"],
     "multiyear": [r"in den n[aä]chsten", r"jahren insgesamt"],
     "other_money": [r"verteidigung und sicherheit", r"sicherheit und verteidigung", r"beschaffung\w*", r"kauf\w*", r"kosten des einsatzes",

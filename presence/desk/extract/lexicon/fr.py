@@ -21,6 +21,7 @@ WORDS = {
              r"passer(?:a|ont)", r"rester(?:a|ont)", r"s'[eé]l[eè]ver(?:a|ont)",
              r"augmenter(?:a|ont)", r"comprendr(?:a|ont)", r"fournir(?:a|ont)",
              r"rejoindr(?:a|ont)"],
+    "plan_after": [r"sera", r"seront", r"devr\w*"],
     "draft": [r"projet de loi", r"projet de budget", r"proposition\w*", r"pr[eé]sent[eé]e? au parlement"],
     "multiyear": [r"sur (?:quatre|cinq) ans"],
     "other_money": [r"d[eé]fense et (?:de la )?s[eé]curit[eé]", r"s[eé]curit[eé] et (?:de la )?d[eé]fense", r"achat\w*", r"acquisition\w*", r"co[uû]t de la mission"],

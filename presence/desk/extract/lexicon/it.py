@@ -14,6 +14,7 @@ WORDS = {
     "plan": [r"sar[aà]", r"saranno", r"dovr\w*", r"previst\w*", r"entro",
              r"\w+rà", r"\w+ranno"],  # the future: avrà, invierà, conteranno
     "draft": [r"proposta", r"disegno di legge", r"(?:vi |che )?presentiamo", r"presentat[oa] al parlamento"],
+    "plan_after": [r"sar[aà]", r"saranno", r"dovr\w*"],
     "multiyear": [r"nei prossimi"],
     "other_money": [r"difesa e sicurezza", r"sicurezza e difesa", r"acquist\w*"],
     "other_forces": [r"carabinieri", r"polizia", r"eulex"],

@@ -18,6 +18,7 @@ WORDS = {
     "delta_after": [r"pove[kj]e", r"pomalku", r"dopolnitelni\w*"],
     "plan": [r"kje\b", r"planira\w*", r"plan\w*", r"treba da", r"se o[cč]ekuva",
              r"predviduva\w*", r"do krajot", r"dostignuva\w*"],
+    "plan_after": [r"kje"],
     "draft": [r"nacrt\w*", r"predlog\w*", r"bara\w*", r"barane\w*"],
     "multiyear": [r"[cč]etiri godini", r"pet godini", r"vo periodot", r"narednite \w+ godini"],
     "other_money": [r"odbran\w* i bezbednost\w*", r"bezbednost\w* i odbran\w*", r"dr[zž]aven\w* bud[zž]et\w*", r"vkupn\w* bud[zž]et\w*",

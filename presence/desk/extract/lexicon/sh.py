@@ -30,6 +30,7 @@ WORDS = {
              r"predvi[dđ]\w*", r"obe[cć]\w*", r"najav\w*", r"narednih", r"u narednom",
              r"u narednim", r"u (?:sljede|slede)[cć]\w*", r"bi\b",
              r"sl(?:j)?ede[cć]\w* (?:ljeta|leta|godine|mjeseca|meseca|sedmice|nedelje)"],
+    "plan_after": [r"trebal\w* je", r"[cć]e (?:biti|se)", r"bi[cć]e", r"treba\w* da"],
     "draft": [r"predstavi\w* (?:je )?(?:\w+ ){0,4}(?:parlament\w*|skup[sš]tin\w*)", r"potrebn\w* (?:je|su)", r"nacrt\w*", r"prijedlog\w*", r"predlog\w*", r"predla[zž]\w*", r"zatra[zž]\w*",
               r"zahtjev\w*", r"zahtev\w*", r"tra[zž]i\w*", r"projekcij\w*", r"limit\w*",
               r"gornja granica"],

@@ -21,6 +21,7 @@ WORDS = {
     "plan": [r"e parapar[eë]\w*", r"do t[eë]", r"do jet[eë]", r"planifik\w*", r"synon\w*", r"parashikohet",
              r"parashikon", r"pritet", r"deri n[eë] fund", r"planin", r"objektiv\w*", r"premt\w*",
              r"mund t[eë]", r"vendos\w* d[eë]rgimin"],
+    "plan_after": [r"do t[eë]", r"do t['’]\w+", r"pritet", r"mund t[eë]"],
     "draft": [r"i duhen", r"nevojit\w*", r"projekt\w*", r"draft\w*", r"propoz\w*", r"k[eë]rk\w*"],
     "multiyear": [r"p[eë]r periudh[eë]n (?:19|20)\d{2}", r"q[eë] nga an[eë]tar[eë]simi", r"q[eë] nga hyrja", r"\d+ vje[cç]ar\w*", r"kat[eë]r vjet\w*", r"kat[eë]rvje[cç]ar\w*", r"n[eë] mandatin", r"vitet e ardhshme",
                   r"n[eë] vijim t[eë]"],

@@ -11,7 +11,9 @@ WORDS = {
     "lower": [r"fazla", r"aşkın", r"askin"],
     "delta_before": [r"ilave", r"ek\b", r"daha"],
     "delta_after": [r"ilave", r"ek\b", r"daha fazla"],
-    "plan": [r"olacak", r"edecek", r"planlan\w*", r"gönderecek", r"gonderecek"],
+    "plan": [r"olacak", r"edecek", r"planlan\w*", r"gönderecek", r"gonderecek",
+             r"\w+(?:acak|ecek|aca[ğk]\w+|ece[ğk]\w+)"],  # the future: bulunduracak, -acağı
+    "plan_after": [r"olacak", r"edecek", r"\w+(?:acak|ecek|aca[ğk]\w+|ece[ğk]\w+)"],
     "draft": [r"teklif\w*", r"tasarı\w*"],
     "multiyear": [r"önümüzdeki \w+ yıl"],
     "other_money": [r"satın alma\w*", r"ihale\w*"],
@@ -47,6 +49,7 @@ WORDS = {
     "lower_after": [r"['’]?\w{0,4} üzerinde", r"['’]?\w{0,4} uzerinde", r"['’]?\w{0,4} fazla",
                     r"['’]?\w{0,4} aşkın", r"['’]?\w{0,4} askin", r"'i aşkın"],
     "with": [r"ile"],
+    "genitive_suffix": [r"['’]?n?[ıiuü]n"],
     "multinational": [r"uluslararas\w*", r"\d+ (?:farkl\w* )?[uü]lke\w*", r"nato askerleri"],
 }
 NUMBER_WORDS = {"iki": 2, "üç": 3, "dört": 4, "beş": 5, "altı": 6, "yedi": 7, "sekiz": 8,
