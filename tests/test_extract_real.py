@@ -669,6 +669,19 @@ def test_a_nations_part_of_the_mission_in_the_genitive_and_the_turkish_future():
     text = "Finlandiya'nın KFOR bünyesinde sadece 20 asker bulunduracağı bildirildi."
     assert not facts(text)
 
+def test_the_contingent_the_sentence_before_is_about_owns_the_next_sentences_number():
+    text = ("The government decided to cut the size of the Austrian contingent serving in "
+            "KFOR. The number of troops will go down from the current level of 300 soldiers "
+            "to about 100 by the summer.")
+    got = facts(text)
+    assert ("troop_contribution", "KFOR", "AUT", "2025-04-25", 300, "troops") in got
+    # a sentence that already gave the contingent's number leaves the next ones to be parts
+    text = ("The Austrian contingent in KFOR has 300 soldiers. They serve in Pristina (200 "
+            "soldiers) and in Prizren (100 soldiers).")
+    got = facts(text)
+    assert ("troop_contribution", "KFOR", "AUT", "2025-04-25", 300, "troops") in got
+    assert not any(c == "AUT" and v != 300 for _, _, c, _, v, _ in got)
+
 def test_english_billion_after_a_dot_is_a_decimal_in_a_text_that_groups_thousands_with_dots():
     text = ("The defence ministry's budget for 2010 is 70.123.456.000 dinars. The defence "
             "system has received 65.432 billion RSD of it, a little over 2 percent of GDP.")

@@ -801,6 +801,19 @@ class Reader:
         return bool(self.doc.missions_in(u.start, u.end)) and not any(
             c.code not in never for c in self.doc.countries(ui))
 
+    def contingent_antecedent(self, ui: int, never: set[str]) -> str | None:
+        """The nation whose contingent the sentence is about: it names a contingent and one
+        contributing nation, and no number of its own or mission total ("reduce the size of
+        the Irish contingent serving in KFOR"). A sentence that gave the contingent's number
+        leaves the next one's numbers to be parts of it ("Priština (5 members)")."""
+        u, low = self.doc.units[ui], self.doc.low
+        if not S.CONTINGENT.search(low, u.start, u.end) or S.TOTAL.search(low, u.start, u.end):
+            return None
+        if any(not b.is_year for b in amounts(low, u.start, u.end, self.doc.dot_decimal)):
+            return None
+        nations = {c.code for c in self.doc.countries(ui) if c.code not in never}
+        return nations.pop() if len(nations) == 1 else None
+
     def nation_counts_troops(self, nation: str) -> bool:
         """The article counts this nation's soldiers somewhere (not only its politics)."""
         if nation not in self._nation_counts:
@@ -1131,6 +1144,12 @@ class Reader:
         if nation and nation in title_nations and self.nation_counts_troops(nation):
             return nation, (f"contributor {nation}: the nation the article is about "
                             f"(named in the title; the sentence names no mission)")
+        if not entities and ui > 0 and not S.TOTAL.search(low, u.start, u.end):
+            # "... to reduce the size of the Irish contingent serving in KFOR. The number of
+            # troops will be reduced from the current level of 240": the same contingent
+            nation = self.contingent_antecedent(ui - 1, never)
+            if nation:
+                return nation, f"contributor {nation}: the contingent the sentence before is about"
         if not entities:
             return None, "the mission's total: no nation named with it"
         nearest = entities[-1]
