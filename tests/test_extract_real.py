@@ -682,6 +682,14 @@ def test_the_contingent_the_sentence_before_is_about_owns_the_next_sentences_num
     assert ("troop_contribution", "KFOR", "AUT", "2025-04-25", 300, "troops") in got
     assert not any(c == "AUT" and v != 300 for _, _, c, _, v, _ in got)
 
+@pytest.mark.parametrize("text, mission, value", [
+    ("Kosovo Force\nActive since 1999\nSize: 4,500 personnel\n", "KFOR", 4500),
+    ("EUFOR Althea\nTaille | 1100 membres |\n", "EUFOR-ALTHEA", 1100),
+    ("Снаге за Косово (КФОР)\nВеличина4.443 људи[1]\n", "KFOR", 4443),
+])
+def test_an_infobox_size_line_even_when_its_label_and_number_are_glued(text, mission, value):
+    assert ("troop_strength", mission, None, "2025-04-25", value, "troops") in facts(text)
+
 def test_english_billion_after_a_dot_is_a_decimal_in_a_text_that_groups_thousands_with_dots():
     text = ("The defence ministry's budget for 2010 is 70.123.456.000 dinars. The defence "
             "system has received 65.432 billion RSD of it, a little over 2 percent of GDP.")

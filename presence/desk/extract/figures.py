@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from . import dates, lists
 from . import semantics as S
 from .context import LIFETIMES, START, Document, Mention, mission_at
-from .numbers import Amount, amounts, has_number_word
+from .numbers import INFOBOX_LABEL, Amount, amounts, has_number_word
 from .vocab import CONTINGENT_NAMES, COUNTRIES, FLAGS, HOST, OTHER_MISSION, REGION, WORDS, alternation
 
 MIN_FORCE = 50           # no mission here ever counted fewer; a smaller "total" is a unit or a patrol
@@ -515,7 +515,8 @@ class Reader:
             doc.countries(ui)  # read the unit's countries once: the later stages need them
         listed = None if item else lists.adjacent_country(self.doc, ui, a.start)
         if not why_noun:
-            strength = S.STRENGTH_TAIL.search(low, pre_start, a.start)
+            strength = S.STRENGTH_TAIL.search(low, pre_start, a.start) or \
+                INFOBOX_LABEL.fullmatch(low, u.start, a.start)
             if not (item or listed or strength or ui - self.last_troop_item <= 2
                     or self.unit_may_count(ui) or (doc.missions_in(u.start, u.end)
                                                    and self.nation_right_after(ui, a))):

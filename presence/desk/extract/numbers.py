@@ -42,6 +42,11 @@ _NON_DIGIT = re.compile(r"\D")
 _NUMBER_WORD = re.compile(r"(?<!\w)" + literal_trie(list(NUMBER_WORDS)) + r"(?!\w)", FLAGS)
 
 
+# "Size: 4,443", "Taille | 1100", "Величина4.443 људи": an infobox's size label heading
+# the line (glued to its number where a page's table was flattened)
+INFOBOX_LABEL = re.compile(r"\s*(?:" + alternation(WORDS["infobox_size"]) + r")\s*[:|]?\s*", FLAGS)
+
+
 def has_number_word(low: str, start: int, end: int) -> bool:
     """Whether low[start:end] holds a number written in words (četiri, katër, eight)."""
     return _NUMBER_WORD.search(low, start, end) is not None
@@ -128,7 +133,7 @@ def amounts(low: str, start: int, end: int, dot_decimal: bool = True) -> list[Am
     ("1,426 miliardë", "2,130 milijardi"): no one writes 1,426 billion for a budget."""
     found: list[Amount] = []
     spans = [(m.start(), "digits", m) for m in _DIGITS.finditer(low, start, end)
-             if _starts_clean(low, m.start(), ".,/_")]
+             if _starts_clean(low, m.start(), ".,/_") or INFOBOX_LABEL.fullmatch(low, start, m.start())]
     spans += [(m.start(), "word", m) for m in _NUMBER_WORD.finditer(low, start, end)]
     spans.sort(key=lambda t: t[0])
     taken = start

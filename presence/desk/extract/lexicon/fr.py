@@ -56,6 +56,7 @@ WORDS = {
     "thousand": [r"mille"],
     "million": [r"millions?"],
     "billion": [r"milliards?"],
+    "infobox_size": [r"taille", r"effectifs?"],
     "strength_before": [r"effectif\w* (?:de|:)", r"compte", r"comptai[te]", r"comptent", r"contingent\w* de", r"fort de",
                         r"forte de"],
     "contingent": [r"contingent\w*", r"d[eé]tachement\w*"],

@@ -46,6 +46,7 @@ WORDS = {
     "thousand": [r"mila", r"mille"],
     "million": [r"milioni", r"milione", r"mln\.?"],
     "billion": [r"miliardi", r"miliardo", r"mld\.?"],
+    "infobox_size": [r"dimensione", r"effettivi"],
     "strength_before": [r"forte di", r"composto da", r"contingente di", r"dei", r"conta(?:va|no|vano)?"],
     "contingent": [r"contingent\w*"],
     "compare": [r"rispetto a", r"contro", r"da"],

@@ -56,6 +56,7 @@ WORDS = {
     "thousand": [r"iljad\w*", r"iljadi"],
     "million": [r"milion\w*"],
     "billion": [r"milijard\w*", r"milijardi"],
+    "infobox_size": [r"golemina", r"ja[cč]ina"],
     "strength_before": [r"broi", r"brojka od", r"kontingent\w* od"],
     "contingent": [r"kontingent\w*"],
     "compare": [r"vo odnos na", r"od"],

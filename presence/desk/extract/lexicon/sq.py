@@ -66,6 +66,7 @@ WORDS = {
     "thousand": [r"mij[eë]\w*"],
     "million": [r"milion\w*", r"mln\.?", r"mil\."],
     "billion": [r"miliard\w*", r"mld\.?"],
+    "infobox_size": [r"madh[eë]sia", r"madh[eë]si"],
     "strength_before": [r"numri i \w+ [eë]sht[eë]", r"num[eë]ron(?:te)?", r"kontingjent\w* (?:prej|me)"],
     "contingent": [r"kontingjent\w*"],
     # words that make a dated sentence an event of that kind (events.py)
