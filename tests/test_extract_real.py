@@ -690,6 +690,16 @@ def test_the_contingent_the_sentence_before_is_about_owns_the_next_sentences_num
 def test_an_infobox_size_line_even_when_its_label_and_number_are_glued(text, mission, value):
     assert ("troop_strength", mission, None, "2025-04-25", value, "troops") in facts(text)
 
+def test_a_table_flattened_one_row_a_line_with_its_cells_glued():
+    text = ("KFOR\n\nContributing nations (soldiers)\n"
+            "CountryNATOEUTroops\n United StatesYesNo560[3]\n ItalyYesYes1300\n"
+            " İrlandaHayırEvet13\n North MacedoniaYesNo70\n")
+    got = {(c, v) for k, _, c, _, v, _ in facts(text) if k == "troop_contribution"}
+    assert got == {("USA", 560), ("ITA", 1300), ("IRL", 13), ("MKD", 70)}
+    # two glued lines are not a table
+    text = "KFOR soldiers\n ItalyYesYes1300\n HungaryYesYes400\n"
+    assert not facts(text)
+
 def test_english_billion_after_a_dot_is_a_decimal_in_a_text_that_groups_thousands_with_dots():
     text = ("The defence ministry's budget for 2010 is 70.123.456.000 dinars. The defence "
             "system has received 65.432 billion RSD of it, a little over 2 percent of GDP.")

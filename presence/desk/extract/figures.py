@@ -110,6 +110,10 @@ class Reader:
         self.found: list[Candidate] = []
         self.dropped: list[Dropped] = []
         self.table = lists.table_rows(doc)
+        self.glued = lists.glued_rows(doc)
+        for ui, row in self.glued.items():
+            self.table[ui] = lists.Item(row.country, "a table row flattened into one line: the "
+                                        "country's name, its cells, then its number", row.first)
         self.money_context: MoneyContext | None = None
         self.draft_years: set[str] = set()
         self._nation_counts: dict[str, bool] = {}
@@ -128,7 +132,10 @@ class Reader:
             if not (doc.has_digit(ui) or has_number_word(doc.low, u.start, u.end)):
                 continue
             levels: list[Candidate] = []
-            for a in amounts(doc.low, u.start, u.end, doc.dot_decimal):
+            row = self.glued.get(ui)
+            found = amounts(doc.low, row.number_start, row.number_end, doc.dot_decimal,
+                            glued=True) if row else amounts(doc.low, u.start, u.end, doc.dot_decimal)
+            for a in found:
                 reason = self.read(ui, a, levels)
                 if reason:
                     self.drop(a, reason)

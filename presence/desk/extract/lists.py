@@ -1,6 +1,7 @@
 """Lists and tables: per-nation figures written as "Hungary: 365", "Turska (350)",
-"Italije - 638 i SAD 635", "Country — N" lines under a heading, or a table exported
-one cell a line (a country line, then its numbers). Each number pairs with its own
+"Italije - 638 i SAD 635", "Country — N" lines under a heading, a table exported
+one cell a line (a country line, then its numbers), or a table flattened one row a
+line with its cells glued ("ABDEvetHayır572[5]"). Each number pairs with its own
 country and shares the list's mission, date and unit (troops or a currency).
 """
 from __future__ import annotations
@@ -24,6 +25,10 @@ LIST_NAME_REACH = 48     # a country's name and its separator before the number
 TABLE_HEADER_REACH = 15  # lines above a table's first row where its column names stand
 MAX_LABEL_CHARS = 40     # a table's country cell is a name, not a sentence
 MAX_LABEL_WORDS = 4      # "République Tchèque", "Bosnia and Herzegovina"
+MAX_ROW_CHARS = 60       # a flattened table row: a name, a few short cells, a number
+MIN_GLUED_ROWS = 3       # fewer glued lines are not a table
+# a flattened row's number: the line's last, with its footnote marks ("572[5]")
+_ROW_NUMBER = re.compile(r"(\d[\d.,]*)((?:\[\w{1,3}\])*)\s*$")
 
 
 class Item(NamedTuple):
@@ -84,3 +89,55 @@ def table_rows(doc: Document) -> dict[int, Item]:
             rows.setdefault(j, Item("", "column"))
             j += 1
     return rows
+
+
+class GluedRow(NamedTuple):
+    country: str
+    number_start: int
+    number_end: int
+    first: int = -1   # the unit of the table's first row (its header is above)
+
+
+def glued_rows(doc: Document) -> dict[int, GluedRow]:
+    """Lines of a table whose cells lost their separators when the page was flattened:
+    a country's name where the line starts, glued to its other cells, and the row's
+    figure where the line ends ("ABDEvetHayır572[5]", "ItalyYesYes1322"). The name ends
+    where the case changes (a small letter, then a capital). Only runs of at least
+    `MIN_GLUED_ROWS` such lines count, so one odd line is never read as a table."""
+    found: dict[int, GluedRow] = {}
+    for i, u in enumerate(doc.units):
+        if not u.first or u.end - u.start > MAX_ROW_CHARS:
+            continue
+        m = _ROW_NUMBER.search(doc.latin, u.start, u.end)
+        if not m or not doc.latin[m.start() - 1:m.start()].isalpha():
+            continue  # glued: a letter right before the number
+        start = u.start + len(doc.latin[u.start:u.end]) - len(doc.latin[u.start:u.end].lstrip())
+        name_end = _case_change(doc.latin, start, m.start())
+        if name_end is None:
+            continue
+        names = COUNTRIES.find(doc.low, start, name_end)
+        if len(names) != 1 or names[0][0] != start or names[0][1] < name_end - 1:
+            continue
+        found[i] = GluedRow(names[0][2], m.start(1), m.end(1))
+    runs: dict[int, GluedRow] = {}
+    run: list[int] = []
+    for i in sorted(found) + [-2]:
+        if run and i != run[-1] + 1:
+            if len(run) >= MIN_GLUED_ROWS:
+                runs.update({j: found[j]._replace(first=run[0]) for j in run})
+            run = []
+        run.append(i)
+    return runs
+
+
+def _case_change(text: str, start: int, end: int) -> int | None:
+    """Where a name glued to the next cell ends: before a capital that follows a small
+    letter ("AlmanyaEvet") or that starts a word after a run of capitals ("ABDEvet")."""
+    for k in range(start + 1, end):
+        before, here = text[k - 1], text[k]
+        if here.isupper() and before.islower():
+            return k
+        if here.isupper() and before.isupper() and k + 1 < end and text[k + 1].islower() \
+                and k - 1 > start:
+            return k
+    return None

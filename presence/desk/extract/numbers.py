@@ -124,16 +124,20 @@ def _number_at(low: str, m: re.Match) -> tuple[float, bool, int]:
     return float(digits + ("." + dec if dec else "")), bool(dec), m.end()
 
 
-def amounts(low: str, start: int, end: int, dot_decimal: bool = True) -> list[Amount]:
+def amounts(low: str, start: int, end: int, dot_decimal: bool = True,
+            glued: bool = False) -> list[Amount]:
     """Every amount in low[start:end], left to right; low is lowered text.
 
     `dot_decimal`: whether the text writes decimals with a dot (English), which decides
     "1.185 milijardi" (1,185 billion in Macedonian) against "1.185 billion" (English).
     A comma and three digits before a scale word are a decimal in every language read
-    ("1,426 miliardë", "2,130 milijardi"): no one writes 1,426 billion for a budget."""
+    ("1,426 miliardë", "2,130 milijardi"): no one writes 1,426 billion for a budget.
+    `glued`: a number at `start` counts though a letter stands right before it (the
+    figure of a flattened table row, "Hayır572")."""
     found: list[Amount] = []
     spans = [(m.start(), "digits", m) for m in _DIGITS.finditer(low, start, end)
-             if _starts_clean(low, m.start(), ".,/_") or INFOBOX_LABEL.fullmatch(low, start, m.start())]
+             if _starts_clean(low, m.start(), ".,/_") or (glued and m.start() == start)
+             or INFOBOX_LABEL.fullmatch(low, start, m.start())]
     spans += [(m.start(), "word", m) for m in _NUMBER_WORD.finditer(low, start, end)]
     spans.sort(key=lambda t: t[0])
     taken = start

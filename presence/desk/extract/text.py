@@ -45,12 +45,13 @@ def transliterate(text: str) -> tuple[str, Callable[[int], int] | None]:
 
 
 def lower_same_length(text: str) -> str:
-    """str.lower() unless it changes the length (Turkish 'İ' lowers to two code points),
-    in which case the characters that grow are left as they are, so offsets hold."""
+    """str.lower(), one character for one so offsets hold: Turkish 'İ' (which lowers to
+    'i' and a combining dot) becomes 'i', as Turkish writes it small ("İtalya", "italya");
+    any other character that would grow is left as it is."""
     low = text.lower()
     if len(low) == len(text):
         return low
-    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return "".join("i" if c == "İ" else c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
 class Unit(NamedTuple):
