@@ -700,6 +700,17 @@ def test_a_table_flattened_one_row_a_line_with_its_cells_glued():
     text = "KFOR soldiers\n ItalyYesYes1300\n HungaryYesYes400\n"
     assert not facts(text)
 
+def test_the_same_number_named_again_as_known_is_the_unit_sent_and_italian_plans():
+    text = ("Turkey has sent 320 troops to KFOR. The 320 soldiers, from an infantry "
+            "brigade, patrol the north.")
+    assert not facts(text)
+    # the same number not named as known is another figure
+    text = "Hungary sent 200 more soldiers to KFOR on Monday. Austria has 200 soldiers in KFOR."
+    assert facts(text) == {("troop_contribution", "KFOR", "AUT", "2025-04-25", 200, "troops")}
+    text = ("Il piano prevede una spesa di 900 milioni di euro per la difesa del Montenegro "
+            "nei prossimi anni.")
+    assert not facts(text)
+
 def test_english_billion_after_a_dot_is_a_decimal_in_a_text_that_groups_thousands_with_dots():
     text = ("The defence ministry's budget for 2010 is 70.123.456.000 dinars. The defence "
             "system has received 65.432 billion RSD of it, a little over 2 percent of GDP.")

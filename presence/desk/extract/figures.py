@@ -124,6 +124,7 @@ class Reader:
         self.last_troop_item = -10  # the unit of the last list item read as troops
         self.last_dated: tuple[int, str] | None = None  # (unit, as_of) of a dated troop figure
         self.planned_list: tuple[int, str] | None = None  # (unit, plan word) of a planned list item
+        self.sent: dict[float, str] = {}  # troop numbers read as a unit sent or a change, and why
 
     # ---- the run -----------------------------------------------------------------
     def run(self) -> None:
@@ -139,6 +140,8 @@ class Reader:
                 reason = self.read(ui, a, levels)
                 if reason:
                     self.drop(a, reason)
+                    if reason.startswith(_SENT_REASONS) and not a.currency:
+                        self.sent.setdefault(a.value, reason)
 
     def drop(self, a: Amount, reason: str) -> None:
         self.dropped.append(Dropped(a.value, a.start, a.end, self.doc.low[a.start:a.end], reason))
@@ -750,6 +753,12 @@ class Reader:
         kind = "troop_contribution" if contributor else "troop_strength"
         if not contributor and a.value < MIN_FORCE:
             return f"too few for a mission's whole force ({int(a.value)})"
+        if a.value in self.sent and not explicit and not item and not listed and \
+                S.DEFINITE_TAIL.search(low, max(u.start, a.start - 8), a.start):
+            # "... has deployed some 350 troops to the mission. The 350 soldiers, from the
+            # 65th infantry brigade, ...": the same number again, named as known, is the
+            # same unit
+            return f"the same number as a unit sent before ({self.sent[a.value]})"
         if explicit:
             self.last_dated = (ui, as_of)
         self.found.append(Candidate(kind, mission, contributor, HOST[mission], as_of,
@@ -1189,6 +1198,11 @@ _NUMBER_NEXT = re.compile(r"[\s,:]*\d")
 _PREPOSITION = re.compile(r"(?:^|\s)(?:to|in|within|of|for|with|u|na|n[eë]|t[eë]|at|zu|im|in der|bei|bei der|beim|"
                           r"au|à la|dans|nella|nel|alla|de la|du|de l['’]|della|dell['’]|des)"
                           r"\s*(?:the\s+)?(?:nato\S*\s+)?$", re.IGNORECASE)
+
+
+# the reasons that make a troop number a unit sent or a change, not a level (a planned
+# level is not among them: "will be cut to 10,000 ... now has 10,000" is the plan done)
+_SENT_REASONS = ("a unit sent", "a change")
 
 
 def _clause_stop(low: str, start: int, end: int) -> int:

@@ -47,6 +47,8 @@ from_words / to_words   "from A to B"
 thousand / million / billion   scale words after a number
 infobox_size     an infobox's size label heading a line ("Size: 4,443", "Величина4.443 људи",
                  a label and its number glued when a page's table is flattened)
+definite         "the", "të", "les" right before a number: the number named before ("the 350
+                 soldiers" after "has deployed 350 troops")
 strength_before  words that introduce a force's size ("total strength:", "broji", "a force of")
 contingent       a nation's share of a force (contingent, kontingjent, Kontingent, birlik)
 compare          words before a bare number compared with an amount just before it ("160.9

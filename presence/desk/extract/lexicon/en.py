@@ -109,6 +109,7 @@ WORDS = {
     "million": [r"millions?", r"mln\.?", r"mn\b", r"m\b", r"mio\.?"],
     "billion": [r"billions?", r"bn\b", r"bln\b", r"b\b"],
     "infobox_size": [r"size", r"strength", r"active personnel"],
+    "definite": [r"the", r"these", r"those"],
     "strength_before": [r"(?:total )?number of (?:\w+ ){1,6}(?:is|was|stands at|stood at)", r"strength(?: of)?:?", r"troop strength:?", r"total strength:?",
                         r"troop level of", r"numbers?", r"numbering", r"a force of",
                         r"contingent of", r"troop contribution:?", r"personnel:?",

@@ -57,6 +57,7 @@ WORDS = {
     "million": [r"millions?"],
     "billion": [r"milliards?"],
     "infobox_size": [r"taille", r"effectifs?"],
+    "definite": [r"les", r"ces"],
     "strength_before": [r"effectif\w* (?:de|:)", r"compte", r"comptai[te]", r"comptent", r"contingent\w* de", r"fort de",
                         r"forte de"],
     "contingent": [r"contingent\w*", r"d[eé]tachement\w*"],

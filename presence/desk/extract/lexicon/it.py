@@ -11,7 +11,7 @@ WORDS = {
     "lower": [r"pi[uù] di", r"almeno", r"oltre"],
     "delta_before": [r"ulterior\w*", r"altri", r"aggiuntiv\w*", r"rinforz\w* di"],
     "delta_after": [r"in pi[uù]", r"aggiuntiv\w*", r"in rinforzo"],
-    "plan": [r"sar[aà]", r"saranno", r"dovr\w*", r"previst\w*", r"entro",
+    "plan": [r"sar[aà]", r"saranno", r"dovr\w*", r"previst\w*", r"entro", r"il piano",
              r"\w+rà", r"\w+ranno"],  # the future: avrà, invierà, conteranno
     "draft": [r"proposta", r"disegno di legge", r"(?:vi |che )?presentiamo", r"presentat[oa] al parlamento"],
     "plan_after": [r"sar[aà]", r"saranno", r"dovr\w*"],
@@ -47,6 +47,7 @@ WORDS = {
     "million": [r"milioni", r"milione", r"mln\.?"],
     "billion": [r"miliardi", r"miliardo", r"mld\.?"],
     "infobox_size": [r"dimensione", r"effettivi"],
+    "definite": [r"i", r"gli", r"questi"],
     "strength_before": [r"forte di", r"composto da", r"contingente di", r"dei", r"conta(?:va|no|vano)?"],
     "contingent": [r"contingent\w*"],
     "compare": [r"rispetto a", r"contro", r"da"],

@@ -57,6 +57,7 @@ WORDS = {
     "million": [r"milion\w*"],
     "billion": [r"milijard\w*", r"milijardi"],
     "infobox_size": [r"golemina", r"ja[cč]ina"],
+    "definite": [r"tie", r"ovie"],
     "strength_before": [r"broi", r"brojka od", r"kontingent\w* od"],
     "contingent": [r"kontingent\w*"],
     "compare": [r"vo odnos na", r"od"],

@@ -45,6 +45,7 @@ WORDS = {
     "million": [r"milyon\w*"],
     "billion": [r"milyar\w*"],
     "infobox_size": [r"b[uü]y[uü]kl[uü]k"],
+    "definite": [r"bu"],
     "strength_before": [],
     "contingent": [r"birli\w*", r"kontenjan\w*"],
     "lower_after": [r"['’]?\w{0,4} üzerinde", r"['’]?\w{0,4} uzerinde", r"['’]?\w{0,4} fazla",
