@@ -24,9 +24,19 @@ log_col, raw_col = st.columns(2)
 log = log_col.toggle("Log scale", value=False, key="troops_log",
                      help="Shows the drawdowns from tens of thousands and the small later "
                           "changes on one chart.")
-raw = raw_col.toggle("Show every reported figure", value=True, key="troops_raw",
-                     help="Faint points: what each source reported. The line is the best "
-                          "estimate drawn from them.")
+# A record of tens of thousands of figures opens without them drawn one by one (see
+# charts.POINTS_DRAWN_MAX); the reader can still switch them on.
+figures_held = len(ds.troops)
+many = figures_held > charts.POINTS_DRAWN_MAX
+raw = raw_col.toggle("Show every reported figure", value=not many, key="troops_raw",
+                     help="Faint points: what each source reported, on both charts. The "
+                          "line is the best estimate drawn from them.")
+if many and not raw:
+    st.caption(f"This record holds {figures_held:,} troop figures, too many to draw one by "
+               "one: the points would cover the plot and take seconds to draw. The charts "
+               "open with each best estimate and the range of the figures behind it; switch "
+               "on *Show every reported figure* to draw them all. The table below lists "
+               "every figure with its source.")
 
 
 @data.cached_view
@@ -46,9 +56,8 @@ def troops_view(version, f, log: bool, raw: bool):
         nations=data.figure(
             charts.contingents_over_time, conts, log=log,
             colours=charts.nation_colours(query.nation_order(ds)),
-            estimates=query.estimates(ds, f, totals=False)),
+            estimates=query.estimates(ds, f, totals=False), raw=raw),
         nations_caption=widgets.make_caption("Contingents by contributing nation", f, conts),
-        heatmap=data.figure(charts.contingents_heatmap, conts),
         heatmap_caption=widgets.make_caption("Contingents at each reported date", f, conts))
 
 
@@ -62,11 +71,19 @@ st.download_button("Best-estimate series (CSV)", key="troops_estimate_csv", on_c
                         "sources, which ones, and any confirmed change.")
 
 st.subheader("By contributing nation")
-tab_lines, tab_grid = st.tabs(["Largest contributors over time", "All nations, every snapshot"])
-with tab_lines:
-    widgets.chart(view.nations, key="troops_nations", frame=view.conts, caption=view.nations_caption)
-with tab_grid:
-    widgets.chart(view.heatmap, key="troops_heatmap", frame=view.conts, caption=view.heatmap_caption)
+# Only the open tab is drawn (a tab switch reruns the page): the heat map is built,
+# sent and drawn when a reader asks for it, not with every filter change.
+tab_lines, tab_grid = st.tabs(["Largest contributors over time", "All nations, every snapshot"],
+                              key="troops_nation_tab", on_change="rerun")
+embedded = widgets.embedded_chart()  # an embed of one chart draws it, whichever tab is open
+if tab_lines.open or embedded == "troops_nations":
+    with tab_lines:
+        widgets.chart(view.nations, key="troops_nations", frame=view.conts,
+                      caption=view.nations_caption)
+if tab_grid.open or embedded == "troops_heatmap":
+    with tab_grid:
+        widgets.chart(data.figure(charts.contingents_heatmap, view.conts), key="troops_heatmap",
+                      frame=view.conts, caption=view.heatmap_caption)
 
 st.subheader("The figures behind these charts")
 table = view.table

@@ -12,9 +12,13 @@ def test_strength_chart_has_a_line_per_mission_and_sources_in_hover(ds):
     fig = charts.strength_over_time(tot, query.events(ds, Filters()))
     lines = [t.name for t in fig.data if t.mode == "lines"]
     assert lines == ["KFOR", "IFOR", "SFOR", "EUFOR-ALTHEA"]
-    points = [t for t in fig.data if t.name == "KFOR figures"][0]
-    assert len(points.x) == len(tot[(tot.mission_id == "KFOR") & ~tot.wider])
-    assert "Source: " in points.hovertext[0]
+    # the figures are drawn a trace a symbol (exact, about, up to, ...), each point with
+    # its own hover text naming the source
+    points = [t for t in fig.data if t.name == "KFOR figures"]
+    assert sum(len(t.x) for t in points) == len(tot[(tot.mission_id == "KFOR") & ~tot.wider])
+    assert all(len(t.hovertext) == len(t.x) and isinstance(t.marker.symbol, str)
+               for t in points)
+    assert all("Source: " in text for t in points for text in t.hovertext)
     assert any(t.name.startswith("event: ") for t in fig.data)
 
 
@@ -77,7 +81,8 @@ def test_contingents_split_by_host_lineage(ds):
     titles = [a.text for a in fig.layout.annotations]
     assert "KFOR" in titles and "IFOR → SFOR → EUFOR-ALTHEA" in titles
     marker_traces = [t for t in fig.data if t.mode == "markers"]
-    assert len(marker_traces) <= 10
+    # five nations a panel (a nation's figures are a trace a symbol)
+    assert len({(t.yaxis, t.legendgroup) for t in marker_traces}) <= 10
     heat = charts.contingents_heatmap(c)
     assert heat.data[0].type == "heatmap"
     assert len(heat.data[0].y) == c.contributor_name.nunique()
@@ -90,6 +95,31 @@ def test_nation_lines_are_their_best_estimates(ds):
     line = next(t for t in fig.data if t.mode == "lines" and t.legendgroup == "ITA")
     level = est[(est.contributor == "ITA") & (est.status == "level")]
     assert [y for y in line.y if y is not None] == list(level.value)
+
+
+def test_without_the_figures_the_nation_lines_carry_legend_and_hover(ds):
+    """'Show every reported figure' off: no point a figure; each nation keeps its legend
+    entry (on its line), and a marker at each of its estimates gives the hover, naming
+    the nation, as the mission lines do."""
+    f = Filters(missions=("KFOR",))
+    conts = query.troops(ds, f, totals=False)
+    est = query.estimates(ds, f, totals=False)
+    with_points = charts.contingents_over_time(conts, estimates=est)
+    without = charts.contingents_over_time(conts, estimates=est, raw=False)
+
+    def legend(fig):
+        return sorted(t.name for t in fig.data if t.showlegend)
+
+    assert legend(without) == legend(with_points) != []
+    marks = [t for t in without.data if t.mode == "markers"]
+    assert marks and all(t.name.endswith(" estimate") for t in marks)
+    first = marks[0]
+    level = est[(est.contributor == first.legendgroup) & (est.status == "level")]
+    assert list(first.y) == list(level.value)
+    name = level.contributor_name.iloc[0]
+    assert all(f"<b>KFOR</b> · {name} best estimate" in h and "source" in h
+               for h in first.hovertext)
+    assert len(first.customdata) == len(first.x)
 
 
 def test_a_nation_keeps_its_colour_whatever_the_filter(ds):

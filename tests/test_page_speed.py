@@ -48,7 +48,7 @@ def test_a_rerun_sends_the_kept_chart_without_copying_the_figure(monkeypatch):
     assert not at.exception
     assert copies == []  # Plotly's own deep copy of the figure was not made
     after = specs(at)
-    assert after.keys() == before.keys() and len(after) == 3
+    assert after.keys() == before.keys() and len(after) == 2  # the heat map's tab is closed
     for key, spec in after.items():
         assert json.loads(spec) == json.loads(before[key])
 
@@ -66,8 +66,7 @@ def test_a_chart_whose_data_did_not_change_is_not_built_again(monkeypatch):
     for name in ("strength_over_time", "contingents_over_time", "contingents_heatmap"):
         monkeypatch.setattr(charts, name, counting(getattr(charts, name)))
     at = troops_page()
-    assert sorted(built) == ["contingents_heatmap", "contingents_over_time",
-                             "strength_over_time"]
+    assert sorted(built) == ["contingents_over_time", "strength_over_time"]
     before = specs(at)
     # The end of the date range moves to yesterday: a new filter state (a new view)
     # whose figures are the same, as no figure is dated after the newest in the record.
@@ -76,7 +75,7 @@ def test_a_chart_whose_data_did_not_change_is_not_built_again(monkeypatch):
     at.run()
     assert not at.exception
     assert at.query_params["to"]  # the filter did change
-    assert len(built) == 3  # none built again
+    assert len(built) == 2  # none built again
     assert specs(at) == before  # the browser gets the very same charts: nothing to redraw
 
 
@@ -87,7 +86,56 @@ def test_a_chart_whose_data_changed_is_built_again():
     at.run()
     assert not at.exception
     after = specs(at)
-    assert len(after) == 3 and all(after[key] != before.get(key) for key in after)
+    assert len(after) == 2 and all(after[key] != before.get(key) for key in after)
+
+
+def test_the_heat_map_is_built_and_sent_only_when_its_tab_is_open(monkeypatch):
+    built = []
+    real = charts.contingents_heatmap
+
+    def counting(*args, **kwargs):
+        built.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(charts, "contingents_heatmap", counting)
+    at = troops_page()
+    assert not built and not [key for key in specs(at) if key.endswith("troops_heatmap")]
+    at.session_state["troops_nation_tab"] = "All nations, every snapshot"  # a reader opens it
+    at.run()
+    assert not at.exception
+    drawn = [key for key in specs(at) if key.endswith("-troops_heatmap")]
+    assert built == [1] and len(drawn) == 1
+    assert not [key for key in specs(at) if key.endswith("-troops_nations")]
+    # an embed of the heat map draws it, whichever tab a session has open
+    st.cache_resource.clear()
+    embed = AppTest.from_file(APP, default_timeout=120)
+    embed.query_params["chart"] = "troops_heatmap"
+    embed.run()
+    embed.switch_page(str(ROOT / "pages" / "troops.py"))
+    embed.run()
+    assert not embed.exception
+    assert [key for key in specs(embed) if key.endswith("-troops_heatmap")]
+
+
+def test_a_large_record_opens_without_a_point_a_figure(monkeypatch):
+    """Past charts.POINTS_DRAWN_MAX figures the Troops page starts with "Show every
+    reported figure" off and says why; the shipped record (below it) draws them all."""
+    at = troops_page()
+    assert at.toggle(key="troops_raw").value is True
+    assert not [c for c in at.caption if "too many to draw" in c.value]
+    monkeypatch.setattr(charts, "POINTS_DRAWN_MAX", 100)  # the shipped record is "large"
+    at = troops_page()
+    assert at.toggle(key="troops_raw").value is False
+    note = next(c.value for c in at.caption if "too many to draw" in c.value)
+    assert "troop figures" in note and "Show every reported figure" in note
+    figures = [t for spec in specs(at).values() for t in json.loads(spec)["data"]
+               if t.get("name", "").endswith(" figures")]
+    assert figures == []  # neither chart draws a point a figure
+    at.toggle(key="troops_raw").set_value(True)
+    at.run()
+    assert not at.exception
+    assert [t for spec in specs(at).values() for t in json.loads(spec)["data"]
+            if t.get("name", "").endswith(" figures")]
 
 
 def test_what_the_imports_made_is_left_out_of_the_collections_after_each_run():

@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
+from _plotly_utils.utils import convert_to_base64
 
 from presence.record.dataset import Dataset, DatasetError, data_dir, load_dataset
 from presence.view import query
@@ -168,8 +169,13 @@ class SentFigure(go.Figure):
         self._keep_json()
 
     def _keep_json(self) -> None:
-        # go.Figure's own dict: this class's to_dict reads what is being made here
-        plain = go.Figure.to_dict(self)
+        # What go.Figure.to_dict gives, without its deep copy of every array and list
+        # (a second of a first load at 100,000 points): the dicts are copied, so the
+        # typed-array conversion below changes the copy, and the arrays are only read.
+        plain = {"data": _tree(self._data), "layout": _tree(self._layout)}
+        if self._frame_objs:
+            plain["frames"] = _tree([frame._props for frame in self._frame_objs])
+        convert_to_base64(plain)
         shapes = {index: trace.geojson for index, (plain_trace, trace)
                   in enumerate(zip(plain["data"], self.data)) if "geojson" in plain_trace}
         for index in shapes:
@@ -191,6 +197,17 @@ class SentFigure(go.Figure):
         if name not in self._sent_facts:
             self._sent_facts[name] = compute(self)
         return self._sent_facts[name]
+
+
+def _tree(value):
+    """A copy of a figure's dicts (and of lists that hold dicts or lists); arrays and
+    lists of plain values are the figure's own, shared, never changed."""
+    if isinstance(value, dict):
+        return {key: _tree(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)) and any(isinstance(item, (dict, list, tuple))
+                                                for item in value):
+        return [_tree(item) for item in value]
+    return value
 
 
 def figure_fact(fig: go.Figure, name: str, compute: Callable[[go.Figure], object]) -> object:

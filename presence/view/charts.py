@@ -99,9 +99,11 @@ def empty_figure(message: str) -> go.Figure:
     return fig
 
 
-def _hover(frame: pd.DataFrame) -> list[str]:
+def _hover(frame: pd.DataFrame) -> np.ndarray:
     """One hover text a figure. Read column by column: a frame's row tuples box every
-    cell on its own, seconds for the 100,000 points of a large record."""
+    cell on its own, seconds for the 100,000 points of a large record. An array of
+    Python strings, not a list: Plotly checks a list item by item and copies it, and
+    keeps an array as it is (a string array would take four bytes a letter)."""
     def column(name: str, default=None) -> list:
         return frame[name].tolist() if name in frame else [default] * len(frame)
 
@@ -110,7 +112,7 @@ def _hover(frame: pd.DataFrame) -> list[str]:
     names = {name: plain(name) for name in set(column("contributor_name"))}
     sources = {key: _source_line(*key) for key in set(zip(
         column("outlet"), column("source_published"), column("source_title")))}
-    return [
+    return np.array([
         f"<b>{mission_id}</b> · {names[contributor_name]}<br>"
         f"{QUALIFIER_WORD.get(qualifier, '')}{int(value):,} troops · as of {when}<br>"
         + ("<i>the curator marks this figure doubtful</i><br>" if flag == "doubtful" else "")
@@ -121,7 +123,24 @@ def _hover(frame: pd.DataFrame) -> list[str]:
             column("mission_id"), column("contributor_name"), column("qualifier"),
             column("value"), as_of, column("flag"), column("wider", False), column("outlet"),
             column("source_published"), column("source_title"))
-    ]
+    ], dtype=object)
+
+
+# What the point charts read of a query.troops frame (their hover texts, positions,
+# grouping and symbols); the rest of its forty columns is left behind before the frame
+# is split per mission, nation and symbol.
+POINT_COLUMNS = ("mission_id", "contributor", "contributor_name", "lineage", "date",
+                 "shown_at", "as_of", "as_of_label", "value", "qualifier", "flag", "wider",
+                 "source_id", "outlet", "source_published", "source_title")
+
+
+def _points_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The columns the point charts read, text as Python strings: every split of a
+    frame copies each column, and Arrow-backed text is copied and read cell by cell,
+    slowly (most of the time of the splits at 100,000 figures)."""
+    slim = frame[[name for name in POINT_COLUMNS if name in frame]]
+    return slim.astype({name: object for name in slim.columns
+                        if pd.api.types.is_string_dtype(slim[name].dtype)})
 
 
 def _scatter(**props) -> dict:
@@ -131,30 +150,56 @@ def _scatter(**props) -> dict:
     return dict(type="scatter", **props)
 
 
-def _symbols(symbols: list[str]) -> str | list[str]:
-    """One symbol for a trace whose points all share it: Plotly checks a list of
-    symbols one by one (seconds for tens of thousands of points)."""
-    return symbols[0] if symbols and len(set(symbols)) == 1 else symbols
+def _add_points(fig: go.Figure, trace: dict, *, row: int, col: int, **arrays) -> None:
+    """`fig.add_trace(trace)` with its per-point `arrays` (x, y, hover texts, source
+    ids) set after it is added: add_trace deep-copies every value it is given, item by
+    item for an array of texts, while setting a property of the added trace checks the
+    value the same way and keeps it as it is (a third of a second at 100,000 points)."""
+    fig.add_trace(trace, row=row, col=col)
+    fig.data[-1].update(arrays)
+
+
+def _by_symbol(rows: pd.DataFrame, symbols: list[str]) -> list[tuple[str, pd.DataFrame]]:
+    """The rows split by their marker symbol, one trace's worth each: Plotly checks a
+    list of symbols one by one against a pattern (more than a second for the 100,000
+    points of a large record), one symbol a trace once. Each part keeps the rows'
+    order; the parts come in the order of their first row, so the first part is the
+    one whose symbol the legend showed for a single trace (its first point's)."""
+    if rows.empty:
+        return []
+    distinct = list(dict.fromkeys(symbols))
+    if len(distinct) == 1:
+        return [(distinct[0], rows)]
+    codes = np.asarray(symbols, dtype=object)
+    return [(symbol, rows[codes == symbol]) for symbol in distinct]
 
 
 MAX_GAP = pd.Timedelta(days=3 * 365)
+# Beyond this many figures in the record, the troop charts open without a point per
+# figure (the page's "Show every reported figure" starts off, and says why): on a plot
+# a thousand pixels wide over thirty years, tens of thousands of faint points are one
+# smear whose hover finds an arbitrary one of hundreds, and they take seconds to build
+# and draw. The band still spans every figure, and the table lists each one.
+POINTS_DRAWN_MAX = 10_000
 
 
-def _broken(dates: pd.Series, values: pd.Series) -> tuple[list, list]:
+def _broken(dates: pd.Series, values: pd.Series) -> tuple[np.ndarray, list]:
     """Line points with a break wherever figures are years apart.
 
     A straight line over a decade with no figure would claim a smooth path
-    nobody reported; a gap says 'no data here'.
+    nobody reported; a gap says 'no data here': a point halfway with no value.
+    The dates come back as an array (Plotly copies a list of timestamps one by
+    one, twice), the values as a list, None at each break.
     """
-    xs, ys, last = [], [], None
-    for d, v in zip(dates, values):
-        if last is not None and d - last > MAX_GAP:
-            xs.append(last + (d - last) / 2)
-            ys.append(None)
-        xs.append(d)
-        ys.append(v)
-        last = d
-    return xs, ys
+    days = pd.to_datetime(pd.Series(dates)).to_numpy()
+    ys = list(values.tolist() if hasattr(values, "tolist") else values)
+    if len(days) < 2:
+        return days, ys
+    gaps = np.flatnonzero(np.diff(days) > MAX_GAP.to_timedelta64()) + 1
+    middles = days[gaps - 1] + (days[gaps] - days[gaps - 1]) / 2
+    for at in reversed(gaps.tolist()):
+        ys.insert(at, None)
+    return np.insert(days, gaps, middles), ys
 
 
 @lru_cache(maxsize=2 ** 16)
@@ -193,17 +238,44 @@ def _band(rows: pd.DataFrame) -> tuple[list, list]:
     return xs, ys
 
 
-def _estimate_hover(rows: pd.DataFrame) -> list[str]:
-    return [
-        f"<b>{r.mission_id}</b> best estimate, {r.label}<br>"
-        f"{int(round(r.value)):,} troops"
-        + (f" (figures range {int(r.low):,}–{int(r.high):,})" if r.low != r.high else "")
-        + f"<br>{r.n_sources} source{'s' if r.n_sources != 1 else ''}, "
-        + ("official series" if r.basis == "official" else "press reports")
-        + f": {plain(_short(r.outlets, 60))}"
-        + (f"<br><b>{r.alert}</b>: {int(round(r.change)):+,} from {int(r.previous_value):,} "
-           f"({r.previous_label}); confirmed by {plain(r.confirmed_by)}" if r.alert else "")
-        for r in rows.itertuples()]
+# What the estimate charts read of a query.estimates frame.
+ESTIMATE_COLUMNS = ("mission_id", "contributor", "contributor_name", "lineage", "status",
+                    "label", "date", "value", "low", "high", "n_sources", "basis",
+                    "source_ids", "outlets", "alert", "change", "previous_value",
+                    "previous_label", "confirmed_by")
+
+
+def _estimates_frame(estimates: pd.DataFrame) -> pd.DataFrame:
+    """The columns the charts read of the estimates, text as Python strings (as
+    _points_frame: thousands of periods at 100,000 figures are split per nation)."""
+    slim = estimates[[name for name in ESTIMATE_COLUMNS if name in estimates]]
+    return slim.astype({name: object for name in slim.columns
+                        if pd.api.types.is_string_dtype(slim[name].dtype)})
+
+
+def _estimate_hover(rows: pd.DataFrame) -> np.ndarray:
+    """A best estimate's hover: a nation's (not the mission total's) names the nation.
+    Read column by column, as _hover: row tuples read Arrow-backed text cell by cell."""
+    nation = rows.contributor.tolist() if "contributor" in rows else ["ALL"] * len(rows)
+    names = rows.contributor_name.tolist() if "contributor_name" in rows else nation
+    return np.array([
+        f"<b>{mission_id}</b>"
+        + (f" · {plain(name)}" if code != "ALL" else "")
+        + f" best estimate, {label}<br>"
+        f"{int(round(value)):,} troops"
+        + (f" (figures range {int(low):,}–{int(high):,})" if low != high else "")
+        + f"<br>{n_sources} source{'s' if n_sources != 1 else ''}, "
+        + ("official series" if basis == "official" else "press reports")
+        + f": {plain(_short(outlets, 60))}"
+        + (f"<br><b>{alert}</b>: {int(round(change)):+,} from {int(previous_value):,} "
+           f"({previous_label}); confirmed by {plain(confirmed_by)}" if alert else "")
+        for (mission_id, code, name, label, value, low, high, n_sources, basis, outlets, alert,
+             change, previous_value, previous_label, confirmed_by) in zip(
+            rows.mission_id.tolist(), nation, names, rows.label.tolist(), rows.value.tolist(),
+            rows.low.tolist(), rows.high.tolist(), rows.n_sources.tolist(),
+            rows.basis.tolist(), rows.outlets.tolist(), rows.alert.tolist(),
+            rows.change.tolist(), rows.previous_value.tolist(), rows.previous_label.tolist(),
+            rows.confirmed_by.tolist())], dtype=object)
 
 
 def strength_over_time(totals: pd.DataFrame, events: pd.DataFrame | None = None, *,
@@ -224,6 +296,9 @@ def strength_over_time(totals: pd.DataFrame, events: pd.DataFrame | None = None,
     """
     if totals.empty:
         return empty_figure("No troop figures match these filters")
+    totals = _points_frame(totals)
+    if estimates is not None:
+        estimates = _estimates_frame(estimates)
     has_events = events is not None and not events.empty
     fig = make_subplots(rows=2 if has_events else 1, cols=1, shared_xaxes=True,
                         row_heights=[0.82, 0.18] if has_events else [1.0],
@@ -267,15 +342,16 @@ def strength_over_time(totals: pd.DataFrame, events: pd.DataFrame | None = None,
                 row=1, col=1)
         if raw:
             flagged = doubtful[rows.index]
-            fig.add_trace(_scatter(
-                x=rows[x_of], y=rows.value, mode="markers", name=f"{mission_id} figures",
-                legendgroup=mission_id, showlegend=False, opacity=0.45, meta=ANALYST,
-                marker=dict(color=colour, size=7, line=dict(width=1.2, color=colour),
-                            symbol=_symbols(["x-open" if d else QUALIFIER_SYMBOL.get(q, "circle")
-                                             for q, d in zip(rows.qualifier.tolist(),
-                                                             flagged.tolist())])),
-                customdata=rows[["source_id"]].to_numpy(),
-                hovertext=_hover(rows), hoverinfo="text"), row=1, col=1)
+            symbols = ["x-open" if d else QUALIFIER_SYMBOL.get(q, "circle")
+                       for q, d in zip(rows.qualifier.tolist(), flagged.tolist())]
+            for symbol, points in _by_symbol(rows, symbols):
+                _add_points(fig, _scatter(
+                    mode="markers", name=f"{mission_id} figures", legendgroup=mission_id,
+                    showlegend=False, opacity=0.45, meta=ANALYST,
+                    marker=dict(color=colour, size=7, line=dict(width=1.2, color=colour),
+                                symbol=symbol), hoverinfo="text"), row=1, col=1,
+                    x=points[x_of], y=points.value, customdata=points[["source_id"]].to_numpy(),
+                    hovertext=_hover(points))
     if wider.any() and raw:
         rows = totals[wider]
         fig.add_trace(_scatter(
@@ -337,12 +413,15 @@ def strength_over_time(totals: pd.DataFrame, events: pd.DataFrame | None = None,
 def contingents_over_time(contingents: pd.DataFrame, *, top: int = 10, log: bool = False,
                           title: str = "Contingents by contributing nation",
                           colours: dict[str, str] | None = None,
-                          estimates: pd.DataFrame | None = None) -> go.Figure:
+                          estimates: pd.DataFrame | None = None,
+                          raw: bool = True) -> go.Figure:
     """The largest contributors, one panel per line of missions in one host.
 
     With `estimates` (query.estimates, totals=False) each nation's line is its
     best estimate, as for the missions; the reported figures are the points,
-    each at the middle of its period.
+    each at the middle of its period. Without `raw` the points are left out (as
+    on the strength chart): the lines carry the legend, and with `estimates` a
+    small marker at each estimate gives its hover, as the mission lines do.
 
     A nation's troops in Kosovo and in Bosnia and Herzegovina are different
     deployments, so each host's lineage gets its own panel; within a panel a
@@ -352,6 +431,7 @@ def contingents_over_time(contingents: pd.DataFrame, *, top: int = 10, log: bool
     """
     if contingents.empty:
         return empty_figure("No national contingents reported for these filters")
+    contingents = _points_frame(contingents)
     panels = sorted(contingents.lineage.unique(), key=lambda name: (name != "KFOR", name))
     fig = make_subplots(rows=len(panels), cols=1, subplot_titles=panels,
                         vertical_spacing=0.12 if len(panels) > 1 else 0.05)
@@ -362,6 +442,7 @@ def contingents_over_time(contingents: pd.DataFrame, *, top: int = 10, log: bool
     # each panel's nations and each nation's line split off once, not masked out per nation
     with_lines = estimates is not None and not estimates.empty
     if with_lines:
+        estimates = _estimates_frame(estimates)
         levels = estimates[estimates.status == "level"]
         lines = dict(iter(levels.groupby(["lineage", "contributor"], sort=False)))
     for row, panel in enumerate(panels, start=1):
@@ -378,25 +459,37 @@ def contingents_over_time(contingents: pd.DataFrame, *, top: int = 10, log: bool
                 xs, ys = _broken(line.date, line.value)
             else:
                 xs, ys = _broken(area[x_of], area.value)
+            label = f"{rows.contributor_name.iloc[0]} ({code})"
             fig.add_trace(_scatter(
                 x=xs, y=ys, mode="lines", connectgaps=False, legendgroup=code,
-                showlegend=False, hoverinfo="skip", line=dict(color=colours[code], width=2)),
+                showlegend=not raw and code not in shown, hoverinfo="skip",
+                line=dict(color=colours[code], width=2), **({} if raw else {"name": label})),
                 row=row, col=1)
-            fig.add_trace(_scatter(
-                x=rows[x_of], y=rows.value, mode="markers",
-                name=f"{rows.contributor_name.iloc[0]} ({code})", legendgroup=code,
-                showlegend=code not in shown,
-                marker=dict(color=colours[code], size=7,
-                            symbol=_symbols(["x-thin-open" if w else "x-open" if d == "doubtful"
-                                             else "circle" for w, d in zip(
-                                                 rows.wider.tolist() if "wider" in rows
-                                                 else [False] * len(rows),
-                                                 rows.flag.tolist() if "flag" in rows
-                                                 else [None] * len(rows))]),
-                            line=dict(width=2, color=colours[code])),
-                customdata=rows[["source_id"]].to_numpy(), hovertext=_hover(rows),
-                hoverinfo="text"), row=row, col=1)
-            shown.add(code)
+            if not raw:
+                if with_lines and not line.empty:
+                    _add_points(fig, _scatter(
+                        mode="markers", name=f"{label} estimate", legendgroup=code,
+                        showlegend=False, marker=dict(color=colours[code], size=5),
+                        hoverinfo="text"), row=row, col=1,
+                        x=line.date, y=line.value,
+                        customdata=line.source_ids.str.split(", ").str[0].to_numpy()[:, None],
+                        hovertext=_estimate_hover(line))
+                shown.add(code)
+                continue
+            symbols = ["x-thin-open" if w else "x-open" if d == "doubtful" else "circle"
+                       for w, d in zip(rows.wider.tolist() if "wider" in rows
+                                       else [False] * len(rows),
+                                       rows.flag.tolist() if "flag" in rows
+                                       else [None] * len(rows))]
+            for symbol, points in _by_symbol(rows, symbols):
+                _add_points(fig, _scatter(
+                    mode="markers", name=label, legendgroup=code, showlegend=code not in shown,
+                    marker=dict(color=colours[code], size=7, symbol=symbol,
+                                line=dict(width=2, color=colours[code])),
+                    hoverinfo="text"), row=row, col=1,
+                    x=points[x_of], y=points.value, customdata=points[["source_id"]].to_numpy(),
+                    hovertext=_hover(points))
+                shown.add(code)
         fig.update_yaxes(**_y_scale(log), **NUMBERS_INSIDE, row=row, col=1)
     note = f" (largest {top} in each panel; {hidden} more in the heat map and table)" \
         if hidden else ""
