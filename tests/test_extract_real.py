@@ -711,6 +711,31 @@ def test_the_same_number_named_again_as_known_is_the_unit_sent_and_italian_plans
             "nei prossimi anni.")
     assert not facts(text)
 
+def _with_title(raw):
+    from presence.desk.feed import parse_raw
+
+    a = parse_raw(raw)
+    return {(c.kind, c.contributor, c.as_of, c.value) for c in extract(
+        a.text, a.published, a.title, a.offset, title_offset=raw.find(a.title))
+        if c.kind in FIGURES}
+
+
+def test_a_headline_does_not_bring_back_a_number_the_body_read_as_a_plan():
+    raw = ("Kosovo raises its defence budget to 120 million euros\n\n2024-05-02 10:00:00 / Test\n"
+           "From next year, the budget of Kosovo's defence ministry will be 120 million euros.\n")
+    assert not _with_title(raw)
+    # the headline still gives what the body could not read for want of a country
+    raw = ("Montenegro's defence budget is 90 million euros\n\n2024-05-02 10:00:00 / Test\n"
+           "The parliament adopted the defence ministry's budget of 90 million euros.\n")
+    assert ("defence_budget", "MNE", "2024", 9e7) in _with_title(raw)
+
+
+def test_a_plan_word_in_a_closed_aside_and_a_relative_year_far_back_in_the_sentence():
+    text = ("This year, after the rebalance (spent once again less than the plan, by 35 million "
+            "euros), the Croatian defence budget amounts to 647 million euros.")
+    assert ("defence_budget", None, "HRV", "2019", 647e6, "EUR") in facts(
+        text, day=dt.datetime(2019, 12, 1))
+
 def test_english_billion_after_a_dot_is_a_decimal_in_a_text_that_groups_thousands_with_dots():
     text = ("The defence ministry's budget for 2010 is 70.123.456.000 dinars. The defence "
             "system has received 65.432 billion RSD of it, a little over 2 percent of GDP.")

@@ -44,7 +44,7 @@ def explain(text: str, published: dt.datetime | None = None, title: str = "",
     found = reader.found + events(doc)
     if title and title_offset is not None:
         found += _title_figures(title, published, doc.main_country, title_offset - offset,
-                                found)
+                                found, reader.dropped)
     found.sort(key=lambda c: (c.start, c.kind))
     for c in found:
         q_start, q_end = c.quote
@@ -63,17 +63,22 @@ def explain(text: str, published: dt.datetime | None = None, title: str = "",
 
 
 def _title_figures(title: str, published: dt.datetime | None, body_country: str | None,
-                   shift: int, found: list[Candidate]) -> list[Candidate]:
+                   shift: int, found: list[Candidate], dropped: list[Dropped]
+                   ) -> list[Candidate]:
     """Figures of the headline that the body does not already give, with offsets
-    (before the final shift) placed where the title stands."""
+    (before the final shift) placed where the title stands. A number the body read and
+    dropped for what it is (a plan, a change, another force) is not taken from the
+    headline either: the body has the words the headline leaves out ("Izdvaja se preko
+    100 miliona" over "od naredne godine biće preko 100 miliona")."""
     doc = Document.read(title, published, title)
     doc.main_country_hint = body_country  # the body already read says which country
     reader = Reader(doc)
     reader.run()
     seen = {_same(c) for c in found}
+    vetoed = {d.value for d in dropped if not d.reason.startswith(_CONTEXT_REASONS)}
     out = []
     for c in reader.found:
-        if _same(c) in seen:
+        if _same(c) in seen or c.value in vetoed:
             continue
         if not any("noun" in w or "strong" in w or "amount in" in w for w in c.why):
             continue  # a headline is no list: "contingente italiano (3)" is a part number
@@ -82,6 +87,12 @@ def _title_figures(title: str, published: dt.datetime | None, body_country: str 
         c.quote = (-1, -1)
         out.append(c)
     return out
+
+
+# reasons the body dropped a number for want of what the headline may give, or on a
+# reading of its neighbours the headline's own words may put right (a share of GDP)
+_CONTEXT_REASONS = ("no ", "a year", "a number word", "too few", "not a whole number",
+                    "gross domestic product", "a share")
 
 
 def _same(c: Candidate) -> tuple:

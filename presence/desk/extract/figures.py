@@ -308,7 +308,11 @@ class Reader:
         # a plan word counts in the amount's own clause: "the current budget is about 55
         # million, and it will grow in the coming years" plans the growth, not the 55
         clause_end = S.NEXT_CLAUSE.search(low, a.end, u.end)
-        plan = S.PLAN.search(low, u.start, clause_end.start() if clause_end else u.end)
+        # ... but not in a parenthesis closed before the amount: "(spent less than the plan
+        # again), the budget is 647 million"
+        plan = next((m for m in S.PLAN.finditer(low, u.start, clause_end.start() if clause_end
+                                                 else u.end)
+                     if not _in_closed_aside(low, u.start, m.start(), a.start)), None)
         if pub and int(year) > pub.year + 1:
             self.remember(ui, currency, year, "draft")
             return f"a budget for {year}, years after the date line: a plan"
@@ -464,9 +468,12 @@ class Reader:
                 lists.adjacent_country(doc, ui, a.start):
             return before.year, f"year {before.year}: the list's", True
         if reference:
+            # "this year, when, after the rebalance (...), the budget is 647 million": a
+            # relative year anywhere before the amount in its sentence, ahead of one above
             rel = dates.relative_year(low, max(u.start, a.start - RELATIVE_REACH),
                                       min(u.end, a.end + RELATIVE_REACH), reference,
-                                      self.stated_years(ui))
+                                      self.stated_years(ui)) or \
+                dates.relative_year(low, u.start, a.start, reference, self.stated_years(ui))
             if rel:
                 return str(rel[0]), f"year {rel[0]}: '{rel[1]}'", True
         # a year stated in a sentence above, newer than the amount the context comes from:
@@ -1198,6 +1205,13 @@ _NUMBER_NEXT = re.compile(r"[\s,:]*\d")
 _PREPOSITION = re.compile(r"(?:^|\s)(?:to|in|within|of|for|with|u|na|n[eë]|t[eë]|at|zu|im|in der|bei|bei der|beim|"
                           r"au|à la|dans|nella|nel|alla|de la|du|de l['’]|della|dell['’]|des)"
                           r"\s*(?:the\s+)?(?:nato\S*\s+)?$", re.IGNORECASE)
+
+
+def _in_closed_aside(low: str, start: int, at: int, amount: int) -> bool:
+    """Whether `at` stands in a parenthesis that opens after `start` and closes before
+    `amount`."""
+    opened = low.rfind("(", start, at)
+    return opened > low.rfind(")", start, at) and low.find(")", at, amount) >= 0
 
 
 # the reasons that make a troop number a unit sent or a change, not a level (a planned
