@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -170,12 +170,13 @@ _AGO = re.compile(r"(?<!\w)(?:(?P<en>\d{1,2})\s+years?\s+ago|pr(?:ij)?e\s+(?P<sh
 
 
 def relative_year(low: str, start: int, end: int, reference: int,
-                  stated: Sequence[tuple[int, int]] = ()) -> tuple[int, str] | None:
+                  stated: Callable[[], Sequence[tuple[int, int]]] | None = None
+                  ) -> tuple[int, str] | None:
     """('last year' -> reference - 1, the words) for the first relative year in the span.
 
-    `stated` holds (end offset, year) of the years the text wrote before the span, in
-    order: "a year later" counts from the last one written before it, and from
-    `reference` (the date line) when the text wrote none."""
+    `stated()` gives (end offset, year) of the years the text wrote before the span, in
+    order (asked only when the span says "a year later"): "a year later" counts from the
+    last one written before it, and from `reference` (the date line) when there is none."""
     ago = _AGO.search(low, start, end)
     best = None
     if ago:
@@ -194,7 +195,8 @@ def relative_year(low: str, start: int, end: int, reference: int,
     for delta, rx in NARRATIVE:
         m = rx.search(low, start, end)
         if m and (best is None or m.start() < best[2]):
-            base = next((year for at, year in reversed(stated) if at <= m.start()), reference)
+            years = stated() if stated else ()
+            base = next((year for at, year in reversed(years) if at <= m.start()), reference)
             best = (base + delta, m.group(), m.start())
     return (best[0], best[1]) if best else None
 

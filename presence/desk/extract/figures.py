@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import asdict, dataclass, field
+from functools import partial
 
 from . import dates, lists
 from . import semantics as S
@@ -446,7 +447,7 @@ class Reader:
         if reference:
             # "this year's budget" in the sentence outranks a year in the title
             rel = dates.relative_year(low, max(u.start, a.start - RELATIVE_REACH), a.start,
-                                      reference, self.stated_years(ui))
+                                      reference, partial(self.stated_years, ui))
             if rel:
                 return str(rel[0]), f"year {rel[0]}: '{rel[1]}'", True
             # "currently 26 billion lekë" is the date line's year, whatever year the title
@@ -472,8 +473,8 @@ class Reader:
             # relative year anywhere before the amount in its sentence, ahead of one above
             rel = dates.relative_year(low, max(u.start, a.start - RELATIVE_REACH),
                                       min(u.end, a.end + RELATIVE_REACH), reference,
-                                      self.stated_years(ui)) or \
-                dates.relative_year(low, u.start, a.start, reference, self.stated_years(ui))
+                                      partial(self.stated_years, ui)) or \
+                dates.relative_year(low, u.start, a.start, reference, partial(self.stated_years, ui))
             if rel:
                 return str(rel[0]), f"year {rel[0]}: '{rel[1]}'", True
         # a year stated in a sentence above, newer than the amount the context comes from:
@@ -965,7 +966,7 @@ class Reader:
         if pub:
             if ui not in self._relative:  # the same for every number of the unit
                 self._relative[ui] = dates.relative_year(low, u.start, u.end, pub.year,
-                                                         self.stated_years(ui))
+                                                         partial(self.stated_years, ui))
             rel = self._relative[ui]
             if rel:
                 return str(rel[0]), f"date {rel[0]}: '{rel[1]}'", True
