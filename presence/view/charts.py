@@ -134,11 +134,17 @@ POINT_COLUMNS = ("mission_id", "contributor", "contributor_name", "lineage", "da
                  "source_id", "outlet", "source_published", "source_title")
 
 
-def _points_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """The columns the point charts read, text as Python strings: every split of a
+# What the contingents chart reads when it draws lines only (no point a figure).
+LINE_COLUMNS = ("contributor", "contributor_name", "lineage", "date", "shown_at", "value",
+                "wider")
+
+
+def _points_frame(frame: pd.DataFrame, columns: tuple[str, ...] = POINT_COLUMNS
+                  ) -> pd.DataFrame:
+    """The `columns` the point charts read, text as Python strings: every split of a
     frame copies each column, and Arrow-backed text is copied and read cell by cell,
     slowly (most of the time of the splits at 100,000 figures)."""
-    slim = frame[[name for name in POINT_COLUMNS if name in frame]]
+    slim = frame[[name for name in columns if name in frame]]
     return slim.astype({name: object for name in slim.columns
                         if pd.api.types.is_string_dtype(slim[name].dtype)})
 
@@ -431,7 +437,7 @@ def contingents_over_time(contingents: pd.DataFrame, *, top: int = 10, log: bool
     """
     if contingents.empty:
         return empty_figure("No national contingents reported for these filters")
-    contingents = _points_frame(contingents)
+    contingents = _points_frame(contingents, POINT_COLUMNS if raw else LINE_COLUMNS)
     panels = sorted(contingents.lineage.unique(), key=lambda name: (name != "KFOR", name))
     fig = make_subplots(rows=len(panels), cols=1, subplot_titles=panels,
                         vertical_spacing=0.12 if len(panels) > 1 else 0.05)

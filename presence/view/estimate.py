@@ -242,9 +242,11 @@ def _year_support(rows: pd.DataFrame) -> dict[tuple[str, str], dict[str, list[tu
     rows = rows[~rows.doubtful.to_numpy()]
     kept = rows[(rows.precision == dates.YEAR).to_numpy() & _finer_year(rows).to_numpy()]
     out: dict[tuple[str, str], dict[str, list[tuple[int, str]]]] = {}
-    for r in kept.itertuples(index=False):
-        out.setdefault((r.mission_id, r.contributor), {}).setdefault(r.as_of, []).append(
-            (int(r.value), r.source_id))
+    for mission_id, contributor, as_of, value, source_id in zip(
+            *(kept[name].tolist() for name in ("mission_id", "contributor", "as_of", "value",
+                                               "source_id"))):
+        out.setdefault((mission_id, contributor), {}).setdefault(as_of, []).append(
+            (int(value), source_id))
     return out
 
 

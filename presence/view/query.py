@@ -124,6 +124,15 @@ def troops(ds: Dataset, f: Filters, *, totals: bool | None = None,
     mission's total is the same whoever one is looking at.
     """
     t = _all_troops(ds)
+    keep = _troops_kept(t, f, totals=totals, apply_dates=apply_dates)
+    if keep.all():  # nothing left out: the kept frame itself (copy-on-write keeps it whole)
+        return t.copy(deep=False)
+    return t[keep].reset_index(drop=True)
+
+
+def _troops_kept(t: pd.DataFrame, f: Filters, *, totals: bool | None,
+                 apply_dates: bool) -> np.ndarray:
+    """Which rows of _all_troops troops() keeps (see there)."""
     keep = np.ones(len(t), dtype=bool)
     if f.missions:
         keep &= t.mission_id.isin(f.missions).to_numpy()
@@ -140,7 +149,7 @@ def troops(ds: Dataset, f: Filters, *, totals: bool | None = None,
         keep &= (t.as_of_end >= _ts(f.start)).to_numpy()
     if apply_dates and f.end:
         keep &= (t.as_of_start <= _ts(f.end)).to_numpy()
-    return t[keep].reset_index(drop=True)
+    return keep
 
 
 def _all_troops(ds: Dataset) -> pd.DataFrame:
@@ -312,7 +321,8 @@ def estimates(ds: Dataset, f: Filters, *, totals: bool | None = True,
         # after every move) reads the kept series again.
         choice = Filters(missions=f.missions, hosts=f.hosts, contributors=f.contributors)
         whole = _kept(ds, ("estimates", choice, totals, threshold), lambda: _named(
-            ds, _series_of(ds, troops(ds, f, totals=totals, apply_dates=False), threshold)),
+            ds, _series_of(ds, _troops_kept(_all_troops(ds), f, totals=totals,
+                                            apply_dates=False), threshold)),
             keep=ESTIMATES_KEPT)
         return _dated(whole, f)
     figures = troops(ds, f, totals=totals, apply_dates=False)
@@ -344,28 +354,32 @@ def _named(ds: Dataset, series: pd.DataFrame) -> pd.DataFrame:
                                                 else names.get(c, c))).reset_index(drop=True)
 
 
-def _series_of(ds: Dataset, figures: pd.DataFrame, threshold: float) -> pd.DataFrame:
-    """estimate.series(figures), read from the series of the whole record.
+def _series_of(ds: Dataset, keep: np.ndarray, threshold: float) -> pd.DataFrame:
+    """estimate.series() of the figures `keep` marks in _all_troops, read from the
+    series of the whole record.
 
     A series (one mission and contributor) depends only on its own figures and
     its mission's events, so the whole record's series are computed once and
     the filters pick theirs; a series the filters cut into (not one of its
-    figures kept whole) is computed from what is left, as before.
+    figures kept whole) is computed from what is left, as before. The kept
+    figures are copied out only for such a series (a copy of every column of
+    100,000 rows, twice a page, is what a filter without a cut would cost).
     """
-    if figures.empty:
-        return estimate.series(figures, ds.events, threshold=threshold)
+    t = _all_troops(ds)
+    if not keep.any():
+        return estimate.series(t.iloc[:0], ds.events, threshold=threshold)
     memo = _memo(ds)
     if ("series", threshold) not in memo:
-        memo[("series", threshold)] = estimate.series(_all_troops(ds), ds.events,
-                                                      threshold=threshold)
+        memo[("series", threshold)] = estimate.series(t, ds.events, threshold=threshold)
     everything = memo[("series", threshold)]
     keys = ["mission_id", "contributor"]
-    wanted = figures.groupby(keys).size()
-    whole = _all_troops(ds).groupby(keys).size().reindex(wanted.index)
+    wanted = t.loc[keep, keys].groupby(keys).size()
+    whole = t[keys].groupby(keys).size().reindex(wanted.index)
     complete = wanted.index[wanted.to_numpy() == whole.to_numpy()]
     parts = [everything[pd.MultiIndex.from_frame(everything[keys]).isin(complete)]]
     cut = wanted.index.difference(complete)
     if len(cut):
+        figures = t[keep].reset_index(drop=True)
         rest = figures[pd.MultiIndex.from_frame(figures[keys]).isin(cut)]
         parts.append(estimate.series(rest, ds.events, threshold=threshold))
         return pd.concat(parts, ignore_index=True).sort_values(
