@@ -736,6 +736,15 @@ def test_a_plan_word_in_a_closed_aside_and_a_relative_year_far_back_in_the_sente
     assert ("defence_budget", None, "HRV", "2019", 647e6, "EUR") in facts(
         text, day=dt.datetime(2019, 12, 1))
 
+def test_an_amount_restated_in_another_currency_shares_the_verdict_of_the_amount_before():
+    day = dt.datetime(2023, 10, 24)
+    text = ("Budžet Ministarstva odbrane Srbije za 2024. iznosi 160 milijardi dinara. To je 10 "
+            "milijardi dinara više nego u budžetu za 2023. ili 87,5 miliona evra.")
+    assert {v for *_, v, _ in facts(text, day=day)} == {160e9}
+    text = ("U odnosu na budžet za 2023. vojska Srbije će dobiti manje 4 milijarde dinara ili "
+            "oko 40 miliona evra.")
+    assert not facts(text, day=day)
+
 def test_english_billion_after_a_dot_is_a_decimal_in_a_text_that_groups_thousands_with_dots():
     text = ("The defence ministry's budget for 2010 is 70.123.456.000 dinars. The defence "
             "system has received 65.432 billion RSD of it, a little over 2 percent of GDP.")

@@ -35,6 +35,7 @@ SUBJECT_REACH = 120      # "Austria ... with 300 soldiers": a subject this far b
 OTHER_MONEY_REACH = 80   # "personnel costs - salaries, allowances ... 63 billion": the item names reach far
 OTHER_FORCE_REACH = 60   # "the Armed Forces of Bosnia are currently lacking about 1 500"
 OTHER_MONEY_AFTER = 40   # "60.2 billion dinars to be spent on buying equipment"
+RESTATE_REACH = 45       # "X dinars more than in 2023, or Y euros": Y restates X this close
 RELATIVE_REACH = 60      # "this year's amended budget" dates the amount beside it, not the whole sentence
 GDP_REACH = 15           # "GDP of 12 billion"; "1.85% of GDP in 2023 (EUR 274 million)" is the budget
 START_REACH = 120        # "Ursprünglich beteiligten sich ... mit einer Truppenstärke von etwa 48.000"
@@ -126,6 +127,7 @@ class Reader:
         self.last_dated: tuple[int, str] | None = None  # (unit, as_of) of a dated troop figure
         self.planned_list: tuple[int, str] | None = None  # (unit, plan word) of a planned list item
         self.sent: dict[float, str] = {}  # troop numbers read as a unit sent or a change, and why
+        self.last_money: tuple[int, int, str | None] | None = None  # (unit, end, why dropped)
 
     # ---- the run -----------------------------------------------------------------
     def run(self) -> None:
@@ -143,6 +145,8 @@ class Reader:
                     self.drop(a, reason)
                     if reason.startswith(_SENT_REASONS) and not a.currency:
                         self.sent.setdefault(a.value, reason)
+                if a.currency:
+                    self.last_money = (ui, a.end, reason)
 
     def drop(self, a: Amount, reason: str) -> None:
         self.dropped.append(Dropped(a.value, a.start, a.end, self.doc.low[a.start:a.end], reason))
@@ -192,6 +196,13 @@ class Reader:
     def money(self, ui: int, a: Amount, levels: list[Candidate], after: str) -> str | None:
         doc, u, low = self.doc, self.doc.units[ui], self.doc.low
         head = a.head  # words before "€40m" end before the sign: "increase by €40m"
+        last = self.last_money
+        if last and last[0] == ui and last[2] and 0 <= head - last[1] <= RESTATE_REACH:
+            gap = low[last[1]:head]
+            if (S.RESTATED.fullmatch(gap) and "(" in gap) or S.RESTATED_TAIL.search(gap):
+                # "10.26 billion dinars more than in 2023, or 87.5 million euros": the amount
+                # before in another currency, and what that one was
+                return f"the amount before, restated ({last[2]})"
         why = []
         before_here = self.money_context if self.money_context and \
             ui - self.money_context.unit <= 2 else None

@@ -182,6 +182,9 @@ RELATIVE_PRONOUN = re.compile(r"(?<!\w)" + _alt("relative_pronoun") + r"(?!\w)",
 # "1.67% of GDP, or EUR 80.19 million", "2.01 percent of GDP (around 139 million euros)"
 RESTATED = re.compile(r"[\s,(]*" + f"(?:{_alt('restated')})?" + r"[\s:]*(?:" + _alt("approx")
                       + r"\s+)?(?:€|\$|eur|usd)?\s*", FLAGS)
+# "... more than in 2023, or about 87.5 million euros": the words before a restated amount
+RESTATED_TAIL = re.compile(r"(?<!\w)(?:" + _alt("restated") + r")[\s:]*(?:(?:" + _alt("approx")
+                           + r")\s+)?(?:€|\$|eur|usd)?\s*$", FLAGS)
 # "Multinational Task Force (North) – about 1,300", "a battle group of 750": a unit's size
 UNIT_LABEL = re.compile(r"(?<!\w)" + _alt("unit_label") + r"(?!\w)[^.;:]{0,30}?[\s:–—-]+(?:"
                         + _alt("approx") + r")?\s*$", FLAGS)
