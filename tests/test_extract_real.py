@@ -745,6 +745,11 @@ def test_an_amount_restated_in_another_currency_shares_the_verdict_of_the_amount
             "oko 40 miliona evra.")
     assert not facts(text, day=day)
 
+def test_french_members_of_a_nation_in_the_mission_and_member_states_are_a_count():
+    text = "Les 195 membres suisses de la KFOR sont en sécurité, selon l'armée."
+    assert facts(text) == {("troop_contribution", "KFOR", "CHE", "2025-04-25", 195, "troops")}
+    assert not facts("La KFOR réunit 28 pays membres de l'OTAN et quelques partenaires.")
+
 def test_english_billion_after_a_dot_is_a_decimal_in_a_text_that_groups_thousands_with_dots():
     text = ("The defence ministry's budget for 2010 is 70.123.456.000 dinars. The defence "
             "system has received 65.432 billion RSD of it, a little over 2 percent of GDP.")

@@ -1,10 +1,10 @@
 """French: ministry answers, defence sites and forums on KFOR and EUFOR."""
 WORDS = {
     "troop_nouns": [r"soldats?", r"militaires", r"hommes", r"casques bleus", r"personnels?",
-                    r"effectifs?"],
+                    r"effectifs?", r"membres"],
     "count_nouns": [r"pays", r"nations", r"[eé]tats", r"camps?", r"bases?", r"ans\b",
                     r"ann[eé]es", r"mois", r"jours", r"pour ?cent", r"v[eé]hicules",
-                    r"blind[eé]s"],
+                    r"blind[eé]s", r"(?:pays|[eé]tats) membres", r"membres de l'(?:otan|ue|alliance)"],
     "budget": [r"budget\w*", r"d[eé]penses?", r"cr[eé]dits"],
     "defence": [r"d[eé]fense", r"militaires?", r"arm[eé]es?"],
     "approx": [r"environ", r"quelque", r"quelques", r"pr[eè]s de", r"autour de", r"circa",
