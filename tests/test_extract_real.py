@@ -750,6 +750,15 @@ def test_french_members_of_a_nation_in_the_mission_and_member_states_are_a_count
     assert facts(text) == {("troop_contribution", "KFOR", "CHE", "2025-04-25", 195, "troops")}
     assert not facts("La KFOR réunit 28 pays membres de l'OTAN et quelques partenaires.")
 
+@pytest.mark.parametrize("text", [
+    "Poljska je povukla 100 vojnika iz Kfora.",
+    "Polen zog 100 Soldaten aus der KFOR ab.",
+    "Ein neues Kontingent von 250 Soldaten ist im KFOR-Einsatz eingetroffen.",
+    "Od 1999. kroz Kfor je prošlo više od 20.000 talijanskih vojnika.",
+])
+def test_withdrawals_arrivals_with_the_verb_last_and_all_who_passed_through(text):
+    assert not facts(text)
+
 def test_english_billion_after_a_dot_is_a_decimal_in_a_text_that_groups_thousands_with_dots():
     text = ("The defence ministry's budget for 2010 is 70.123.456.000 dinars. The defence "
             "system has received 65.432 billion RSD of it, a little over 2 percent of GDP.")

@@ -35,6 +35,9 @@ SUBJECT_REACH = 120      # "Austria ... with 300 soldiers": a subject this far b
 OTHER_MONEY_REACH = 80   # "personnel costs - salaries, allowances ... 63 billion": the item names reach far
 OTHER_FORCE_REACH = 60   # "the Armed Forces of Bosnia are currently lacking about 1 500"
 OTHER_MONEY_AFTER = 40   # "60.2 billion dinars to be spent on buying equipment"
+DEPLOY_AFTER_NEAR = 30   # a sending word this close after the number is its verb
+DEPLOY_AFTER_REACH = 45  # ... and farther, one that ends the clause: "250 Soldaten ist im
+                         # KFOR-Einsatz eingetroffen" (German puts the verb last)
 RESTATE_REACH = 45       # "X dinars more than in 2023, or Y euros": Y restates X this close
 RELATIVE_REACH = 60      # "this year's amended budget" dates the amount beside it, not the whole sentence
 GDP_REACH = 15           # "GDP of 12 billion"; "1.85% of GDP in 2023 (EUR 274 million)" is the budget
@@ -55,6 +58,7 @@ _AFTER_A_NUMBER = re.compile(r"\d[\s\u00a0]?$")
 _ITEM_END = re.compile(r"[,;:.)]")  # between a number and the next list item's country
 _TWO_COLUMNS = re.compile(r"\d{1,3} \d{3}")  # "Germany 530 303": a number and the next column's
 # "das 38. deutsche Einsatzkontingent", "le 3ème contingent", "kontingjenti i 36-të"
+_CLAUSE_END = re.compile(r"\s*(?:[.,;:!?)]|$)")
 _DOT_CAPITAL = re.compile(r"\.\s[A-ZÄÖÜ]")
 _ORDINAL = re.compile(r"\.\s?[a-zà-ž]|[èe]me\b|i[èe]me\b|°|º|-t[eë]\b|-ti\b|-ta\b|(?:st|nd|rd|th)\b")
 _FROM_AFTER_NOUN = re.compile(r"^\s*(?:[^\W\d_]+\s+)?(?:from|iz|nga|aus|de|da|dall\w*|dalla|dei|del|"
@@ -681,9 +685,12 @@ class Reader:
             # ("to join the 80 soldiers already there" counts the ones there)
             return f"a unit sent, rotated or withdrawn ({deploy_before.group()}), a change"
         # a sending in the next clause is another number's ("450 soldiers, and sends 150 more")
-        deploy_end = min(u.end, noun_end + 30)
+        deploy_end = min(u.end, noun_end + DEPLOY_AFTER_REACH)
         deploy_clause = S.NEXT_CLAUSE.search(low, noun_end, deploy_end)
         deploy_after = S.DEPLOY.search(low, noun_end, deploy_clause.start() if deploy_clause else deploy_end)
+        if deploy_after and deploy_after.start() - noun_end > DEPLOY_AFTER_NEAR and \
+                not _CLAUSE_END.match(low, deploy_after.end()):
+            deploy_after = None  # far after the number, only a verb that ends the clause
         if deploy_after and not item and not listed:
             return f"a unit sent, rotated or withdrawn ({deploy_after.group()}), a change"
         missions_here = doc.missions_in(u.start, u.end)
