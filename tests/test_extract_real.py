@@ -51,7 +51,7 @@ def test_a_two_column_placemat_continues_line_after_line_and_ends_in_its_total()
 
 
 def test_a_table_with_one_cell_a_line_reads_the_country_row():
-    text = ("Nations in the force (KFOR)\nCountry\nSoldiers\nPolice\nTotal\n"
+    text = ("Nations in the force (EUFOR)\nCountry\nSoldiers\nPolice\nTotal\n"
             "Austria\n300\n0\n300\nSwitzerland\n190\n0\n190\nTotal\n490\n0\n490\n")
     got = facts(text)
     assert {(c, v) for k, _, c, _, v, _ in got} == {("AUT", 300), ("CHE", 190), (None, 490)}
@@ -758,6 +758,34 @@ def test_french_members_of_a_nation_in_the_mission_and_member_states_are_a_count
 ])
 def test_withdrawals_arrivals_with_the_verb_last_and_all_who_passed_through(text):
     assert not facts(text)
+
+def test_a_total_smaller_than_the_mission_ever_was_is_a_unit():
+    text = "Kosovo Force 16 comprises roughly 750 soldiers from a manoeuvre brigade."
+    assert not facts(text, day=dt.datetime(2012, 9, 5))
+    text = "KFOR currently has about 4,500 troops."
+    assert facts(text) == {("troop_strength", "KFOR", None, "2025-04-25", 4500, "troops")}
+
+
+def test_the_smallest_forces_are_the_published_records():
+    import pandas as pd
+
+    from presence.desk.extract.figures import SMALLEST_FORCE
+
+    troops = pd.read_csv(ROOT / "data" / "troops.csv")
+    totals = troops[troops.contributor == "ALL"].groupby("mission_id")["value"].min()
+    assert {m: int(v) for m, v in totals.items()} == SMALLEST_FORCE
+
+def test_a_relative_clause_a_task_for_the_police_and_a_nations_armed_forces_in_the_mission():
+    text = ("The only country that will leave Bosnia is Turkey, which has a contingent of 350 "
+            "troops in SFOR.")
+    assert ("troop_contribution", "SFOR", "TUR", "2004-07-01", 350, "troops") in facts(
+        text, day=dt.datetime(2004, 7, 1))
+    text = ("There are currently 91 members of the Slovenian Armed Forces stationed in Kosovo "
+            "as part of the Kosovo Force (KFOR).")
+    assert facts(text) == {("troop_contribution", "KFOR", "SVN", "2025-04-25", 91, "troops")}
+    text = ("Österreich stellt in der KFOR derzeit rund 300 Soldaten, vor allem für Polizei- "
+            "und Sicherungsaufgaben.")
+    assert ("troop_contribution", "KFOR", "AUT", "2025-04-25", 300, "troops") in facts(text)
 
 def test_english_billion_after_a_dot_is_a_decimal_in_a_text_that_groups_thousands_with_dots():
     text = ("The defence ministry's budget for 2010 is 70.123.456.000 dinars. The defence "

@@ -19,11 +19,17 @@ from functools import partial
 
 from . import dates, lists
 from . import semantics as S
-from .context import LIFETIMES, START, Document, Mention, mission_at
+from .context import LIFETIMES, NOT_CONTRIBUTORS, START, Document, Mention, mission_at
 from .numbers import INFOBOX_LABEL, Amount, amounts, has_number_word
 from .vocab import CONTINGENT_NAMES, COUNTRIES, FLAGS, HOST, OTHER_MISSION, REGION, WORDS, alternation
 
 MIN_FORCE = 50           # no mission here ever counted fewer; a smaller "total" is a unit or a patrol
+# The smallest whole force each mission had, as the published record (data/troops.csv,
+# every figure sourced) holds it: KFOR 3,400 (2020-21), EUFOR Althea 600 (2022), SFOR
+# 7,000 (2004), IFOR 54,000 (1996). A "total" under half of that is a unit, a camp or a
+# contingent whose nation the text left out. tests/test_extract_real.py keeps these in
+# step with the record.
+SMALLEST_FORCE = {"KFOR": 3400, "EUFOR-ALTHEA": 600, "SFOR": 7000, "IFOR": 54000}
 MAX_TROOPS = 100_000     # IFOR's 60,000 was the largest; more is another army or a sum
 # The least a Balkan state's defence budget has been in each currency (Kosovo's ministry,
 # the smallest, had tens of millions of euros); less is a purchase, a fee or a line of it.
@@ -357,7 +363,10 @@ class Reader:
         """A later clause (after a comma) between `start` and the number says 'now'."""
         low = self.doc.low
         comma = low.find(", ", start, end)  # a clause's comma, not a thousands separator
-        return comma >= 0 and S.PRESENT.search(low, comma, end) is not None
+        # "... will leave Bosnia is Turkey, which has a contingent of 350": a relative
+        # clause after the plan has its own tense (its own plan word is found on its own)
+        return comma >= 0 and (S.PRESENT.search(low, comma, end) is not None or
+                               S.RELATIVE_PRONOUN.match(low, comma + 2) is not None)
 
     def money_heading(self, ui: int, a: Amount) -> int | None:
         """The heading of a list of countries' money ('Military spending in the Balkans,
@@ -707,6 +716,16 @@ class Reader:
             if any(a.number_end <= c.start < (own_end.start() if own_end else u.end)
                    for c in doc.countries(ui)):
                 other = None  # "..., 700 of whom belong to the French armed forces": a nation's part
+        if other and S.TASK_FOR_TAIL.search(low, max(u.start, other.start() - 8), other.start()):
+            other = None  # "700 soldiers for police and security tasks": a task, not a force
+        if other and other.start() >= a.number_end and any(
+                c.code not in NOT_CONTRIBUTORS and abs(c.start - other.start()) <= 30
+                for c in doc.countries(ui)) and any(
+                0 <= m.start - noun_end <= 90 and m.code != OTHER_MISSION
+                and not S.NEXT_CLAUSE.search(low, noun_end, m.start) for m in missions_here):
+            # "91 members of the Slovenian Armed Forces stationed in Kosovo as part of KFOR":
+            # a contributing nation's forces, serving in the mission
+            other = None
         if other and not any(other.end() <= m.start and m.end <= a.start for m in missions_here) \
                 and not (other.end() <= a.start and
                          any(0 <= m.start - noun_end <= 60
@@ -770,6 +789,17 @@ class Reader:
             contributor = lead.contributor
             who_how = (f"contributor {contributor}: the sentence's lead figure's" if contributor
                        else "the mission's total: like the sentence's lead figure")
+        if not contributor and MIN_FORCE <= a.value < SMALLEST_FORCE.get(mission, 0) / 2:
+            # No whole force was ever that small: "Von 120 Mann, die das Bundesheer derzeit
+            # bei EUFOR stellt" is the one nation its sentence names; "the 39th Infantry Group
+            # consists of 218 personnel", naming none, is a unit
+            nations = {c.code for c in doc.countries(ui) if c.code not in NEVER_CONTRIBUTES}
+            if len(nations) != 1:
+                return (f"too few for {mission}'s whole force (never under "
+                        f"{SMALLEST_FORCE[mission]:,}): a unit or a contingent")
+            contributor = nations.pop()
+            who_how = (f"contributor {contributor}: the one nation its sentence names (too few "
+                       f"for {mission}'s whole force, never under {SMALLEST_FORCE[mission]:,})")
         why.append(who_how)
         q, q_words = S.qualifier(low, a.start, a.plus, a.upper is not None, after)
         if q != "exact":

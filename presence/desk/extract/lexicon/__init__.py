@@ -49,6 +49,7 @@ infobox_size     an infobox's size label heading a line ("Size: 4,443", "Вел�
                  a label and its number glued when a page's table is flattened)
 definite         "the", "të", "les" right before a number: the number named before ("the 350
                  soldiers" after "has deployed 350 troops")
+task_for         "for", "für" before another force's name: a task ("for police tasks"), not it
 strength_before  words that introduce a force's size ("total strength:", "broji", "a force of")
 contingent       a nation's share of a force (contingent, kontingjent, Kontingent, birlik)
 compare          words before a bare number compared with an amount just before it ("160.9

@@ -57,6 +57,7 @@ WORDS = {
     "billion": [r"mrd\.?", r"milliard\w*"],
     "infobox_size": [r"st[aä]rke", r"truppenst[aä]rke", r"gr[oö](?:ß|ss)e"],
     "definite": [r"die", r"diese", r"den"],
+    "task_for": [r"f[uü]r"],
     "strength_before": [r"st[aä]rke von", r"umfasste?", r"z[aä]hlte?", r"kontingent\w* von"],
     "contingent": [r"kontingent\w*"],
     "compare": [r"gegen[uü]ber", r"von", r"als"],

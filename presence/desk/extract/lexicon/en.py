@@ -110,6 +110,7 @@ WORDS = {
     "billion": [r"billions?", r"bn\b", r"bln\b", r"b\b"],
     "infobox_size": [r"size", r"strength", r"active personnel"],
     "definite": [r"the", r"these", r"those"],
+    "task_for": [r"for"],
     "strength_before": [r"(?:total )?number of (?:\w+ ){1,6}(?:is|was|stands at|stood at)", r"strength(?: of)?:?", r"troop strength:?", r"total strength:?",
                         r"troop level of", r"numbers?", r"numbering", r"a force of",
                         r"contingent of", r"troop contribution:?", r"personnel:?",

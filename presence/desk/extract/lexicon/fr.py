@@ -58,6 +58,7 @@ WORDS = {
     "billion": [r"milliards?"],
     "infobox_size": [r"taille", r"effectifs?"],
     "definite": [r"les", r"ces"],
+    "task_for": [r"pour"],
     "strength_before": [r"effectif\w* (?:de|:)", r"compte", r"comptai[te]", r"comptent", r"contingent\w* de", r"fort de",
                         r"forte de"],
     "contingent": [r"contingent\w*", r"d[eé]tachement\w*"],

@@ -48,6 +48,7 @@ WORDS = {
     "billion": [r"miliardi", r"miliardo", r"mld\.?"],
     "infobox_size": [r"dimensione", r"effettivi"],
     "definite": [r"i", r"gli", r"questi"],
+    "task_for": [r"per"],
     "strength_before": [r"forte di", r"composto da", r"contingente di", r"dei", r"conta(?:va|no|vano)?"],
     "contingent": [r"contingent\w*"],
     "compare": [r"rispetto a", r"contro", r"da"],

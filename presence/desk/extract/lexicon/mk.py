@@ -58,6 +58,7 @@ WORDS = {
     "billion": [r"milijard\w*", r"milijardi"],
     "infobox_size": [r"golemina", r"ja[cč]ina"],
     "definite": [r"tie", r"ovie"],
+    "task_for": [r"za"],
     "strength_before": [r"broi", r"brojka od", r"kontingent\w* od"],
     "contingent": [r"kontingent\w*"],
     "compare": [r"vo odnos na", r"od"],

@@ -102,6 +102,7 @@ WORDS = {
     "billion": [r"milijard\w*", r"miljard\w*", r"mlrd\.?", r"mld\.?"],
     "infobox_size": [r"veli[cč]ina", r"ja[cč]ina", r"brojnost"],
     "definite": [r"tih", r"ovih", r"ti", r"ovi"],
+    "task_for": [r"za"],
     "strength_before": [r"broji", r"brojala?", r"broja?o", r"broj \w+ je", r"kontingent\w* od",
                         r"ja[cč]in\w* od", r"sa ukupno", r"u sastavu od"],
     "contingent": [r"kontingent\w*"],

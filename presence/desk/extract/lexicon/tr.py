@@ -46,6 +46,7 @@ WORDS = {
     "billion": [r"milyar\w*"],
     "infobox_size": [r"b[uü]y[uü]kl[uü]k"],
     "definite": [r"bu"],
+    "task_for": [],
     "strength_before": [],
     "contingent": [r"birli\w*", r"kontenjan\w*"],
     "lower_after": [r"['’]?\w{0,4} üzerinde", r"['’]?\w{0,4} uzerinde", r"['’]?\w{0,4} fazla",
