@@ -766,14 +766,21 @@ def test_a_total_smaller_than_the_mission_ever_was_is_a_unit():
     assert facts(text) == {("troop_strength", "KFOR", None, "2025-04-25", 4500, "troops")}
 
 
-def test_the_smallest_forces_are_the_published_records():
+def test_the_smallest_and_largest_forces_are_the_published_records():
     import pandas as pd
 
-    from presence.desk.extract.figures import SMALLEST_FORCE
+    from presence.desk.extract.figures import LARGEST_FORCE, SMALLEST_FORCE
 
     troops = pd.read_csv(ROOT / "data" / "troops.csv")
-    totals = troops[troops.contributor == "ALL"].groupby("mission_id")["value"].min()
-    assert {m: int(v) for m, v in totals.items()} == SMALLEST_FORCE
+    totals = troops[troops.contributor == "ALL"].groupby("mission_id")["value"]
+    assert {m: int(v) for m, v in totals.min().items()} == SMALLEST_FORCE
+    assert {m: int(v) for m, v in totals.max().items()} == LARGEST_FORCE
+
+
+def test_a_contingent_larger_than_any_nation_ever_sent_is_the_whole_force():
+    text = "Italy took part in KFOR, which numbered about 50,000 soldiers when it entered Kosovo."
+    got = facts(text, day=dt.datetime(1999, 6, 20))
+    assert {(k, c) for k, _, c, _, v, _ in got if v == 50000} == {("troop_strength", None)}
 
 def test_a_relative_clause_a_task_for_the_police_and_a_nations_armed_forces_in_the_mission():
     text = ("The only country that will leave Bosnia is Turkey, which has a contingent of 350 "

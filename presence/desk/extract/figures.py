@@ -24,12 +24,17 @@ from .numbers import INFOBOX_LABEL, Amount, amounts, has_number_word
 from .vocab import CONTINGENT_NAMES, COUNTRIES, FLAGS, HOST, OTHER_MISSION, REGION, WORDS, alternation
 
 MIN_FORCE = 50           # no mission here ever counted fewer; a smaller "total" is a unit or a patrol
-# The smallest whole force each mission had, as the published record (data/troops.csv,
-# every figure sourced) holds it: KFOR 3,400 (2020-21), EUFOR Althea 600 (2022), SFOR
-# 7,000 (2004), IFOR 54,000 (1996). A "total" under half of that is a unit, a camp or a
-# contingent whose nation the text left out. tests/test_extract_real.py keeps these in
-# step with the record.
+# The smallest and the largest whole force each mission had, as the published record
+# (data/troops.csv, every figure sourced) holds them: KFOR 3,400 (2020-21) to 55,000
+# (1999), EUFOR Althea 600 (2022) to 7,000 (2004), SFOR 7,000 (2004) to 35,000, IFOR
+# 54,000 to 60,000. A "total" under three quarters of the smallest is a unit, a camp or a
+# contingent whose nation the text left out; a nation's "contingent" over two fifths of
+# the largest is the whole force (no nation ever sent so many: the US sent a third of
+# IFOR). tests/test_extract_real.py keeps these in step with the record.
 SMALLEST_FORCE = {"KFOR": 3400, "EUFOR-ALTHEA": 600, "SFOR": 7000, "IFOR": 54000}
+LARGEST_FORCE = {"KFOR": 55000, "EUFOR-ALTHEA": 7000, "SFOR": 35000, "IFOR": 60000}
+SMALLEST_SHARE = 0.75
+LARGEST_NATION_SHARE = 0.4
 MAX_TROOPS = 100_000     # IFOR's 60,000 was the largest; more is another army or a sum
 # The least a Balkan state's defence budget has been in each currency (Kosovo's ministry,
 # the smallest, had tens of millions of euros); less is a purchase, a fee or a line of it.
@@ -789,7 +794,12 @@ class Reader:
             contributor = lead.contributor
             who_how = (f"contributor {contributor}: the sentence's lead figure's" if contributor
                        else "the mission's total: like the sentence's lead figure")
-        if not contributor and MIN_FORCE <= a.value < SMALLEST_FORCE.get(mission, 0) / 2:
+        if contributor and a.value > LARGEST_FORCE.get(mission, MAX_TROOPS) * LARGEST_NATION_SHARE:
+            # "Italy sent troops to KFOR, which was 50,000 strong": the whole force
+            contributor = None
+            who_how = (f"the mission's total: more than any nation ever sent to {mission} "
+                       f"(largest force {LARGEST_FORCE[mission]:,})")
+        if not contributor and MIN_FORCE <= a.value < SMALLEST_FORCE.get(mission, 0) * SMALLEST_SHARE:
             # No whole force was ever that small: "Von 120 Mann, die das Bundesheer derzeit
             # bei EUFOR stellt" is the one nation its sentence names; "the 39th Infantry Group
             # consists of 218 personnel", naming none, is a unit
