@@ -35,6 +35,7 @@ SMALLEST_FORCE = {"KFOR": 3400, "EUFOR-ALTHEA": 600, "SFOR": 7000, "IFOR": 54000
 LARGEST_FORCE = {"KFOR": 55000, "EUFOR-ALTHEA": 7000, "SFOR": 35000, "IFOR": 60000}
 SMALLEST_SHARE = 0.75
 LARGEST_NATION_SHARE = 0.4
+NATION_MAX_TROOPS = max(LARGEST_FORCE.values()) * LARGEST_NATION_SHARE
 MAX_TROOPS = 100_000     # IFOR's 60,000 was the largest; more is another army or a sum
 # The least a Balkan state's defence budget has been in each currency (Kosovo's ministry,
 # the smallest, had tens of millions of euros); less is a purchase, a fee or a line of it.
@@ -68,9 +69,9 @@ NOTHING_AFTER = re.compile(r"\s*(?:[,.;:)\]–-]|$|(?:in|n[eë]|u|na|vo|v|sot|to
 _AFTER_A_NUMBER = re.compile(r"\d[\s\u00a0]?$")
 _ITEM_END = re.compile(r"[,;:.)]")  # between a number and the next list item's country
 _TWO_COLUMNS = re.compile(r"\d{1,3} \d{3}")  # "Germany 530 303": a number and the next column's
-# "das 38. deutsche Einsatzkontingent", "le 3ème contingent", "kontingjenti i 36-të"
 _CLAUSE_END = re.compile(r"\s*(?:[.,;:!?)]|$)")
 _DOT_CAPITAL = re.compile(r"\.\s[A-ZÄÖÜ]")
+# "das 38. deutsche Einsatzkontingent", "le 3ème contingent", "kontingjenti i 36-të"
 _ORDINAL = re.compile(r"\.\s?[a-zà-ž]|[èe]me\b|i[èe]me\b|°|º|-t[eë]\b|-ti\b|-ta\b|(?:st|nd|rd|th)\b")
 _FROM_AFTER_NOUN = re.compile(r"^\s*(?:[^\W\d_]+\s+)?(?:from|iz|nga|aus|de|da|dall\w*|dalla|dei|del|"
                               r"des|du|od|of the|of|t[eë])\s+$")
@@ -604,13 +605,14 @@ class Reader:
                 return "no troop noun, strength word or list of troops"
         if a.word and not a.scaled and a.value < 10:
             return "a small number written in words ('one soldier'): an anecdote, not a figure"
-        why.append(why_noun)
         written = low[a.start:a.number_end]
-        if a.value > MAX_TROOPS and (item or listed) and _TWO_COLUMNS.fullmatch(written):
-            # "Germany 530 303": two columns of a table whose second name was lost
+        if a.value > NATION_MAX_TROOPS and (item or listed) and _TWO_COLUMNS.fullmatch(written):
+            # "Germany 530 303", "Denmark 35 252": two columns of a table whose second name
+            # was lost (no nation ever sent that many)
             a.value = float(written.split()[0])
             a.number_end = a.start + len(written.split()[0])
             why_noun += "; the second column's number, without its name, left out"
+        why.append(why_noun)
         if a.value > MAX_TROOPS:
             return "too many troops for a Balkan mission (another force or a sum)"
         unit_text = low[u.start:u.end]
