@@ -795,6 +795,16 @@ def test_a_relative_clause_a_task_for_the_police_and_a_nations_armed_forces_in_t
             "und Sicherungsaufgaben.")
     assert ("troop_contribution", "KFOR", "AUT", "2025-04-25", 300, "troops") in facts(text)
 
+def test_now_heading_a_sentence_dates_its_amount_by_the_date_line():
+    text = ("Montenegro's prime minister said the country would reach two percent of GDP for "
+            "defence in 2026. At the moment, Montenegro sets aside 1.7 percent of GDP for "
+            "defence, that is, in all, 120 million euros.")
+    got = facts(text, title="In 2026 we reach two percent of GDP for defence",
+                day=dt.datetime(2024, 7, 12))
+    assert ("defence_budget", None, "MNE", "2024", 120e6, "EUR") in got
+    text = "Now, Albania's defence budget will be over 300 million euros a year."
+    assert not facts(text, day=dt.datetime(2024, 7, 12))
+
 def test_english_billion_after_a_dot_is_a_decimal_in_a_text_that_groups_thousands_with_dots():
     text = ("The defence ministry's budget for 2010 is 70.123.456.000 dinars. The defence "
             "system has received 65.432 billion RSD of it, a little over 2 percent of GDP.")

@@ -50,6 +50,7 @@ OTHER_MONEY_AFTER = 40   # "60.2 billion dinars to be spent on buying equipment"
 DEPLOY_AFTER_NEAR = 30   # a sending word this close after the number is its verb
 DEPLOY_AFTER_REACH = 45  # ... and farther, one that ends the clause: "250 Soldaten ist im
                          # KFOR-Einsatz eingetroffen" (German puts the verb last)
+SENTENCE_HEAD = 25        # "At the moment, ...": a word this close to a sentence's start heads it
 RESTATE_REACH = 45       # "X dinars more than in 2023, or Y euros": Y restates X this close
 RELATIVE_REACH = 60      # "this year's amended budget" dates the amount beside it, not the whole sentence
 GDP_REACH = 15           # "GDP of 12 billion"; "1.85% of GDP in 2023 (EUR 274 million)" is the budget
@@ -321,7 +322,10 @@ class Reader:
         if not_adopted:
             return f"not adopted ('{not_adopted.group().strip()} {adopted.group()}'): a limit or plan"
         draft = S.DRAFT.search(unit_text)
-        now = S.PRESENT.search(low, max(u.start, head - 30), head)
+        # "now" right before the amount, or heading its sentence ("At the moment, North
+        # Macedonia sets aside 1.85% of GDP for defence, that is, in all, 274 million euros")
+        now = S.PRESENT.search(low, max(u.start, head - 30), head) or \
+            S.PRESENT.search(low, u.start, min(head, u.start + SENTENCE_HEAD))
         if draft and now and u.start + draft.end() <= now.start():
             draft = None  # "we need an increased budget ..., more than the current budget of 42m"
         if draft and not adopted:
@@ -482,7 +486,9 @@ class Reader:
                 return str(rel[0]), f"year {rel[0]}: '{rel[1]}'", True
             # "currently 26 billion lekë" is the date line's year, whatever year the title
             # promises
-            now = S.PRESENT.search(low, max(u.start, a.start - PRESENT_REACH), a.start)
+            now = S.PRESENT.search(low, max(u.start, a.start - PRESENT_REACH), a.start) or (
+                S.PRESENT.search(low, u.start, min(a.start, u.start + SENTENCE_HEAD))
+                if not S.PLAN.search(low, u.start, a.start) else None)  # "Now, it will be"
             if now:
                 return str(reference), f"year {reference}: the date line ('{now.group()}')", True
         title_years = {w.year for w in dates.mentions(doc.title_low, 0, len(doc.title_low))
