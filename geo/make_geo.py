@@ -40,6 +40,17 @@ CONTEXT = {"ITA", "AUT", "HUN", "ROU", "BGR", "GRC", "SVK", "UKR", "MDA", "TUR",
 # lon_min, lat_min, lon_max, lat_max: a frame around the region, wide enough
 # for the neighbours to read as context.
 FRAME = (4.0, 34.0, 36.0, 52.0)
+# How far a border may move when simplified, and the grid its points are rounded to, in
+# degrees. The dashboard's maps open at zoom 5.2, where a pixel is about 0.019 degrees
+# of longitude (a tile is 512 px at zoom 0): the region's borders move by at most a
+# tenth of a pixel there (half a pixel zoomed in four times) and sit on an 11 m grid;
+# the neighbours, grey context, move by at most a pixel and sit on a 110 m grid. Every
+# point of the file is parsed and its shapes cut into triangles by MapLibre in the
+# browser each time a map is drawn (in software WebGL on a machine without a GPU):
+# the neighbours' coastlines and islands (Greece, Italy, Türkiye, Ukraine) were most
+# of them, at a precision no screen shows.
+TOLERANCE = {"region": 0.002, "context": 0.02}
+GRID = {"region": 1e-4, "context": 1e-3}
 # Natural Earth names with no ISO numeric id in world-atlas.
 BY_NAME = {"Kosovo": "XKX", "N. Cyprus": None, "Somaliland": None}
 
@@ -90,13 +101,10 @@ def main(argv: list[str]) -> None:
     keep["name"] = keep.apply(
         lambda r: "Kosovo" if r.iso_a3 == "XKX" else pycountry.countries.get(alpha_3=r.iso_a3).name,
         axis=1)
-    # 1:10m is far finer than a dashboard map needs: ~100 m keeps the region's
-    # borders true; the neighbours are only context and can be coarser.
-    tolerance = keep.role.map({"region": 0.001, "context": 0.01})
-    keep["geometry"] = [g.simplify(t, preserve_topology=True)
-                        for g, t in zip(keep.geometry, tolerance)]
-    # Five decimals (~1 m) is all a map can show; it halves the file.
-    keep["geometry"] = shapely.set_precision(keep.geometry.values, 1e-5)
+    # 1:10m is far finer than a dashboard map needs (TOLERANCE, GRID).
+    keep["geometry"] = [shapely.set_precision(g.simplify(TOLERANCE[role], preserve_topology=True),
+                                              GRID[role])
+                        for g, role in zip(keep.geometry, keep.role)]
     keep = keep[["iso_a3", "name", "role", "geometry"]].sort_values("iso_a3")
     (HERE / "balkans.geojson").write_text(keep.to_json(drop_id=True, to_wgs84=True))
 
@@ -117,7 +125,9 @@ def main(argv: list[str]) -> None:
         "homepage": "https://github.com/topojson/world-atlas",
         "natural_earth": "https://www.naturalearthdata.com/",
         "files": {"balkans.geojson": "countries-10m.json, clipped to lon/lat frame "
-                  f"{list(FRAME)}, simplified at 0.001 degrees (region) and 0.01 degrees (neighbours)",
+                  f"{list(FRAME)}, simplified at {TOLERANCE['region']} degrees (region) and "
+                  f"{TOLERANCE['context']} degrees (neighbours), points rounded to "
+                  f"{GRID['region']} and {GRID['context']} degrees",
                   "countries.csv": "representative points of countries-10m.json "
                   "(countries-110m.json where 10m lacks one)"},
         "kosovo": "present by name only (no ISO numeric id); coded XKX",

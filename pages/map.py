@@ -42,7 +42,10 @@ play = play_col.toggle("▶ Play years", key="map_play",
                             "buttons that run in the browser")
 state.set_page_query(at=st.session_state.map_at)
 
-placeholder = st.empty()
+# Containers made every run in the same order: the map's slot is the same block each time
+# (an st.empty().container() is a new block every run, which made the browser mount the
+# map, WebGL context and all, afresh after every filter change).
+placeholder = st.container()
 side = st.container()
 
 
@@ -54,7 +57,7 @@ def map_at(version, f, at: str, title: str, bars_title: str):
         presence=layers.presence, site_rows=layers.sites,
         site_table=links.link_columns(layers.sites), used=layers.used,
         map=data.figure(maps.presence_map, *layers[:3], selected=f.hosts,
-                        scale_max=query.presence_scale(ds, f), title=title),
+                        scale_max=query.presence_scale(ds, f), title=None),
         caption=widgets.make_caption(title, f, layers.used),
         bars=data.figure(charts.contingents_bar, layers.contingents, bars_title),
         coverage=query.describe_coverage(
@@ -69,8 +72,9 @@ if play:
     placeholder.plotly_chart(data.map_animation(f, tuple(steps), newest, steps.index(at)),
                              config=widgets.PLOT_CONFIG, key="map_animation")
 else:
-    with placeholder.container():
+    with placeholder:
         widgets.chart(view.map, key="map_main", frame=view.used, caption=view.caption,
+                      heading=title,
                  geojson=lambda: maps.presence_geojson(view.presence, view.site_rows, at),
                  on_select=state.map_select_handler("map_main"))
 

@@ -19,9 +19,11 @@ def overview(version, f, when):
     return SimpleNamespace(
         strength=query.strength_at(ds, when, f), presence=layers.presence,
         site_rows=layers.sites, used=layers.used,
+        # the date goes above the map, not into it: the same map on another day is then
+        # the same figure, which the browser leaves as it is (widgets.chart)
         map=data.figure(maps.presence_map, *layers[:3], selected=f.hosts, height=480,
-                        scale_max=query.presence_scale(ds, f),
-                        title=f"Foreign troops, {state.now_label(f)}"),
+                        scale_max=query.presence_scale(ds, f), title=None),
+        map_heading=f"Foreign troops, {state.now_label(f)}",
         map_caption=widgets.make_caption(f"Foreign troops in the Western Balkans, {when}", f,
                                     layers.used),
         changes=links.link_columns(query.recent_changes(ds, f, until=when, limit=8, totals=None)),
@@ -65,6 +67,7 @@ with st.expander("How the best estimate is chosen"):
 left, right = st.columns([3, 2])
 with left:
     widgets.chart(view.map, key="overview_map", frame=view.used, caption=view.map_caption,
+                  heading=view.map_heading,
              geojson=lambda: maps.presence_geojson(view.presence, view.site_rows, str(when)),
              on_select=state.map_select_handler("overview_map"))
 with right:

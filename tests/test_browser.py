@@ -250,12 +250,15 @@ def test_map_geojson_export(server, page):
 def _map_figure(pg):
     pg.wait_for_selector(".js-plotly-plot canvas", timeout=60_000)
     pg.wait_for_timeout(1500)
-    return pg.evaluate("""() => {
+    shown = pg.evaluate("""() => {
         const gd = [...document.querySelectorAll('.js-plotly-plot')]
             .find(g => (g.data || []).some(t => t.name === 'host countries'));
         const hosts = gd.data.find(t => t.name === 'host countries');
-        return {title: gd.layout.title.text, zmin: hosts.zmin, zmax: hosts.zmax,
-                ticks: hosts.colorbar.ticktext}; }""")
+        return {zmin: hosts.zmin, zmax: hosts.zmax, ticks: hosts.colorbar.ticktext}; }""")
+    # the map's dated title is written above it (widgets.chart's heading), not inside it
+    title = pg.locator("[data-testid='stMarkdown'] strong",
+                       has_text="Foreign troops in the Western Balkans").first
+    return {**shown, "title": title.inner_text()}
 
 
 def test_map_shows_the_date_asked_for_on_one_colour_scale(server, page):

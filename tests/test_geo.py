@@ -27,3 +27,22 @@ def test_country_points_and_source_note():
     assert pts.lat.between(-90, 90).all() and pts.lon.between(-180, 180).all()
     src = json.loads((GEO / "SOURCE.json").read_text())
     assert "Natural Earth" in src["source"] and src["version"]
+
+
+def test_boundaries_are_as_fine_as_a_screen_shows_and_no_finer():
+    """geo/make_geo.py's grid: the region's points on 0.0001 degrees (11 m), the grey
+    neighbours' on 0.001; the file is what the browser parses for every map drawn."""
+    data = json.loads((GEO / "balkans.geojson").read_text())
+
+    def points(coordinates):
+        if isinstance(coordinates[0], (int, float)):
+            yield coordinates
+        else:
+            for part in coordinates:
+                yield from points(part)
+
+    for feature in data["features"]:
+        places = 4 if feature["properties"]["role"] == "region" else 3
+        for x, y in points(feature["geometry"]["coordinates"]):
+            assert round(x, places) == x and round(y, places) == y, feature["properties"]
+    assert (GEO / "balkans.geojson").stat().st_size < 200_000

@@ -143,3 +143,29 @@ def test_what_the_imports_made_is_left_out_of_the_collections_after_each_run():
     # Streamlit collects garbage after every run of a page (runner.postScriptGC): the
     # modules, classes and functions of the imports are not walked again each time.
     assert gc.get_freeze_count() > 50_000
+
+
+def test_moving_the_dates_a_day_leaves_the_map_as_it_was():
+    """The maps' dated titles are written above them, so a day's move of the dates that
+    leaves what the map shows as it was sends the very same figure (the browser keeps
+    its map and WebGL context) under the new date."""
+    st.cache_resource.clear()
+    for page in ("overview", "map"):
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.query_params["to"] = "2024-06-20"
+        at.run()
+        if page != "overview":
+            at.switch_page(str(ROOT / "pages" / f"{page}.py"))
+            at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        before = specs(at)
+        heading = [m.value for m in at.markdown if m.value.startswith("**Foreign troops")]
+        at.slider(key="f_dates").set_value((at.slider(key="f_dates").value[0],
+                                            dt.date(2024, 6, 19)))
+        at.run()
+        assert not at.exception
+        maps = [key for key in specs(at) if key.endswith(("-overview_map", "-map_main"))]
+        assert len(maps) == 1 and specs(at)[maps[0]] == before[maps[0]]
+        assert not json.loads(specs(at)[maps[0]])["layout"].get("title", {}).get("text")
+        now = [m.value for m in at.markdown if m.value.startswith("**Foreign troops")]
+        assert heading and now and heading != now and "19 Jun 2024" in now[0]

@@ -25,14 +25,18 @@ PLOT_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "
 
 def chart(fig: go.Figure, *, key: str, caption: export.Caption, frame: pd.DataFrame,
           geojson: Callable[[], dict] | None = None, on_select=None,
-          displayed: pd.DataFrame | None = None) -> object:
+          displayed: pd.DataFrame | None = None, heading: str | None = None) -> object:
     """Render a figure with its export buttons underneath; files are built on click.
 
     Clicking a point shows its source with a link to the Sources page (maps
     pass their own `on_select`, which filters by the clicked country).
     `frame` is every figure behind the chart (the "full data"); `displayed`,
     when given, is what the chart draws (export.displayed of a troop chart's
-    estimates), offered as its own CSV.
+    estimates), offered as its own CSV. `heading` is the chart's title written
+    above it instead of inside it: a title that names the date changes with
+    every move of the dates, and a changed figure is a new chart to the browser
+    (Streamlit mounts it afresh; a map builds its WebGL context again), while
+    the same figure under a new heading is left as it is.
     """
     only = embedded_chart()
     if only:
@@ -40,10 +44,12 @@ def chart(fig: go.Figure, *, key: str, caption: export.Caption, frame: pd.DataFr
         if only != key:
             return None
         with st.container(key=f"embedded_{key}"):
+            _heading(heading)
             event = st.plotly_chart(fig, key=key, config=PLOT_CONFIG)
             st.caption(embed_footer(caption))
         st.session_state["embedded_drawn"] = True
         return event
+    _heading(heading)
     event = st.plotly_chart(fig, key=key, config=PLOT_CONFIG, on_select=on_select or "rerun",
                             selection_mode="points")
     if not on_select:
@@ -51,6 +57,11 @@ def chart(fig: go.Figure, *, key: str, caption: export.Caption, frame: pd.DataFr
     export_buttons(fig, key=key, caption=caption, frame=frame, geojson=geojson,
                    displayed=displayed)
     return event
+
+
+def _heading(heading: str | None) -> None:
+    if heading:
+        st.markdown(f"**{text.md_escape(heading)}**")
 
 
 def show_selected_sources(event) -> None:

@@ -119,14 +119,16 @@ def _log_scale(top: int) -> tuple[float, float, list[float], list[str]]:
 
 
 def presence_map(presence: pd.DataFrame, sites: pd.DataFrame, contingents: pd.DataFrame,
-                 *, title: str, selected: tuple[str, ...] = (), height: int = 560,
+                 *, title: str | None, selected: tuple[str, ...] = (), height: int = 560,
                  scale_max: int | None = None) -> go.Figure:
     """Hosts shaded by foreign troops present (the missions' best estimates); camps
     as markers; contributor arcs.
 
     `scale_max` fixes the top of the colour scale (query.presence_scale), so
     frames of different years share one scale; without it the scale fits
-    this frame.
+    this frame. Without a `title` the map keeps no room for one: the pages
+    write the map's dated title above it (widgets.chart's heading), so the
+    same map on another day is the same figure.
     """
     if presence.empty:
         return empty_figure("Nothing to map")
@@ -192,7 +194,8 @@ def presence_map(presence: pd.DataFrame, sites: pd.DataFrame, contingents: pd.Da
                            f"<br>Source: {plain(r.outlet)}" for r in rows.itertuples()],
                 hoverinfo="text"))
 
-    fig.update_layout(**{**LAYOUT, "margin": dict(l=0, r=0, t=50, b=0)}, title=title,
+    fig.update_layout(**{**LAYOUT, "margin": dict(l=0, r=0, t=50 if title else 8, b=0)},
+                      title=title,
                       height=height,
                       map=dict(style=BLANK_STYLE, center=CENTER, zoom=5.2),
                       legend=dict(x=0.01, y=0.02, bgcolor="rgba(255,255,255,0.8)"))
