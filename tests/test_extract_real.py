@@ -805,6 +805,12 @@ def test_now_heading_a_sentence_dates_its_amount_by_the_date_line():
     text = "Now, Albania's defence budget will be over 300 million euros a year."
     assert not facts(text, day=dt.datetime(2024, 7, 12))
 
+def test_a_relative_year_before_the_amount_outranks_a_year_past_its_clause():
+    text = ("This year Albania's defence ministry received over 300 million euros, that is two "
+            "percent of GDP, and the defence budget for 2026 is to rise again.")
+    got = facts(text, day=dt.datetime(2025, 10, 1))
+    assert {(d, v) for _, _, _, d, v, _ in got} == {("2025", 3e8)}
+
 def test_english_billion_after_a_dot_is_a_decimal_in_a_text_that_groups_thousands_with_dots():
     text = ("The defence ministry's budget for 2010 is 70.123.456.000 dinars. The defence "
             "system has received 65.432 billion RSD of it, a little over 2 percent of GDP.")

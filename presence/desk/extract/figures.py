@@ -468,8 +468,15 @@ class Reader:
                      and not S.NEXT_CLAUSE.search(low, a.end, w.start)
                      and "," not in low[a.end:w.start]]
             earlier = [w for w in found if w.end <= a.start]
-            pick = after[0] if after else earlier[-1] if earlier else found[0]
             pub = doc.published
+            if not after and not earlier and pub:
+                # "this year's record allocations of over 2.2 billion euros, ..., the budget
+                # for 2026": a relative year before the amount, not a year past its clause
+                rel = dates.relative_year(low, u.start, a.start, pub.year,
+                                          partial(self.stated_years, ui))
+                if rel:
+                    return str(rel[0]), f"year {rel[0]}: '{rel[1]}'", True
+            pick = after[0] if after else earlier[-1] if earlier else found[0]
             now = S.PRESENT.search(low, a.end, min(u.end, a.end + PRESENT_REACH))
             if pub and now and pick.year > pub.year and not after:
                 # "will spend 9.4 billion in 2024, 40% more than the 6.7 billion Croatia
