@@ -1,4 +1,5 @@
 """Troops: strength over time per mission and per contributing nation, with sources."""
+from dataclasses import replace
 from types import SimpleNamespace
 
 import streamlit as st
@@ -53,10 +54,13 @@ def troops_view(version, f, log: bool, raw: bool):
                              title="Troop strength by mission", estimates=best, raw=raw),
         caption=widgets.make_caption("Troop strength by mission", f, totals),
         best_caption=widgets.make_caption("Best estimate of troop strength by mission", f, totals),
+        # the estimates of the nations the chart draws, not of all of them (each series is
+        # computed when first asked for: at 100,000 figures a second for the rest)
         nations=data.figure(
             charts.contingents_over_time, conts, log=log,
             colours=charts.nation_colours(query.nation_order(ds)),
-            estimates=query.estimates(ds, f, totals=False), raw=raw),
+            estimates=query.estimates(ds, replace(f, contributors=drawn), totals=False)
+            if (drawn := charts.largest_nations(conts)) else None, raw=raw),
         nations_caption=widgets.make_caption("Contingents by contributing nation", f, conts),
         heatmap_caption=widgets.make_caption("Contingents at each reported date", f, conts))
 

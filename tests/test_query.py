@@ -168,3 +168,25 @@ def test_one_nation_one_row_in_contingents(ds):
         c = query.contingents_at(ds, when, Filters())
         assert not c.duplicated(["mission_id", "contributor"]).any()
         assert ((c.low <= c.value) & (c.value <= c.high)).all()
+
+
+def test_estimates_asked_for_in_parts_are_those_of_the_whole_record():
+    """The record's series are computed as they are first asked for (the Troops page
+    asks for the nations its chart draws): whatever was asked before, an answer is what
+    the whole record's series give, rows, order and column types alike."""
+    from presence.record.dataset import DEFAULT_DATA_DIR, load_dataset
+    from presence.view import estimate
+
+    fresh = load_dataset(DEFAULT_DATA_DIR)  # nothing computed for it yet
+    whole = estimate.series(query.troops(fresh, Filters(), apply_dates=False), fresh.events)
+    italy = query.estimates(fresh, Filters(contributors=("ITA",)), totals=False)
+    pd.testing.assert_frame_equal(
+        italy[estimate.COLUMNS],
+        whole[(whole.contributor == "ITA")].reset_index(drop=True), check_exact=True)
+    kfor = query.estimates(fresh, Filters(missions=("KFOR",)), totals=True)
+    everything = query.estimates(fresh, Filters(), totals=None)
+    pd.testing.assert_frame_equal(everything[estimate.COLUMNS], whole, check_exact=True)
+    pd.testing.assert_frame_equal(
+        kfor[estimate.COLUMNS],
+        whole[(whole.mission_id == "KFOR") & (whole.contributor == "ALL")].reset_index(drop=True),
+        check_exact=True)

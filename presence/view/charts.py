@@ -416,6 +416,17 @@ def strength_over_time(totals: pd.DataFrame, events: pd.DataFrame | None = None,
     return fig
 
 
+def largest_nations(contingents: pd.DataFrame, top: int = 10) -> tuple[str, ...]:
+    """The nations contingents_over_time draws (the `top` largest of each panel by their
+    peak), so a page asks for the estimates of these only."""
+    drawn: set[str] = set()
+    for panel in contingents.lineage.unique():
+        here = contingents[contingents.lineage == panel]
+        drawn.update(here.groupby("contributor").value.max().sort_values(ascending=False)
+                     .index[:top])
+    return tuple(sorted(drawn))
+
+
 def contingents_over_time(contingents: pd.DataFrame, *, top: int = 10, log: bool = False,
                           title: str = "Contingents by contributing nation",
                           colours: dict[str, str] | None = None,

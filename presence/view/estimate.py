@@ -301,9 +301,10 @@ def _refines_bound(p: Period, prev: Period) -> bool:
 
 
 def _frame(keys, ordered, previous, status, levels, alerts, confirmed, changes) -> pd.DataFrame:
-    """series()' frame from its periods and verdicts, as a frame of one dict a period
-    (missing keys as NaN) would be: a column only some periods have (a previous
-    level, a change) is NaN elsewhere, and None throughout where no period has it."""
+    """series()' frame from its periods and verdicts: a value only some periods have
+    (a previous level, a change) is NaN (NaT for a date) where a period has none, so
+    every series has the same column types whatever the others hold, and series of
+    the same record computed apart join into the frame computed at once."""
     if not ordered:
         frame = pd.DataFrame()
         for col in COLUMNS:
@@ -321,23 +322,20 @@ def _frame(keys, ordered, previous, status, levels, alerts, confirmed, changes) 
         "source_ids": [", ".join(p.source_ids) for p in ordered],
         "outlets": [", ".join(p.outlets) for p in ordered], "url": [p.url for p in ordered],
         "status": status, "level": levels}
-    if any(prev is not None for prev in previous):
-        columns.update(
-            previous_value=[nan if prev is None else prev.value for prev in previous],
-            previous_label=[nan if prev is None else prev.label for prev in previous],
-            previous_date=[pd.NaT if prev is None else prev.date for prev in previous],
-            previous_source_ids=[nan if prev is None else ", ".join(prev.source_ids)
-                                 for prev in previous])
-    if any(alerts):
-        columns.update(change=changes, pct=[change / prev.value * 100 if alert else nan
-                                            for change, prev, alert
-                                            in zip(changes, previous, alerts)])
-    columns.update(alert=alerts, confirmed_by=confirmed)
-    frame = pd.DataFrame(columns)
-    for col in COLUMNS:
-        if col not in frame:
-            frame[col] = None
-    return frame
+    columns.update(
+        previous_value=np.array([nan if prev is None else prev.value for prev in previous],
+                                dtype=float),
+        previous_label=[nan if prev is None else prev.label for prev in previous],
+        previous_date=pd.to_datetime([pd.NaT if prev is None else prev.date
+                                      for prev in previous]).as_unit(
+                                          pd.Timestamp(ordered[0].date).unit),
+        previous_source_ids=[nan if prev is None else ", ".join(prev.source_ids)
+                             for prev in previous],
+        change=np.array(changes, dtype=float),
+        pct=np.array([change / prev.value * 100 if alert else nan
+                      for change, prev, alert in zip(changes, previous, alerts)], dtype=float),
+        alert=alerts, confirmed_by=confirmed)
+    return pd.DataFrame(columns)
 
 
 def series(figures: pd.DataFrame, events: pd.DataFrame | None = None, *,
@@ -398,7 +396,8 @@ def series(figures: pd.DataFrame, events: pd.DataFrame | None = None, *,
         keys.extend([(mission_id, contributor)] * len(found))
         ordered.extend(found)
     frame = _frame(keys, ordered, previous, status, levels, alerts, confirmed, changes)
-    return frame[COLUMNS].sort_values(["mission_id", "contributor", "date"]) \
+    # stable: a series' periods keep their order whatever other series are computed beside
+    return frame[COLUMNS].sort_values(["mission_id", "contributor", "date"], kind="stable") \
         .reset_index(drop=True)
 
 
