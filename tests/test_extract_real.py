@@ -811,6 +811,15 @@ def test_a_relative_year_before_the_amount_outranks_a_year_past_its_clause():
     got = facts(text, day=dt.datetime(2025, 10, 1))
     assert {(d, v) for _, _, _, d, v, _ in got} == {("2025", 3e8)}
 
+def test_what_a_force_holds_now_and_then_as_the_sentence_before_dates_it():
+    text = ("Für ein Jahr wird das Bundesheer in Bosnien mit seinen 300 Soldaten ein Gebiet im "
+            "Rahmen der EUFOR führen.")
+    assert ("troop_contribution", "EUFOR-ALTHEA", "AUT", "2025-04-25", 300, "troops") in facts(text)
+    text = ("Am 10. Februar 1996 folgte der Großteil des österreichischen IFOR-Kontingents. "
+            "Es setzte sich damals aus rund 300 Mann zusammen.")
+    got = facts(text, title="Österreich in Bosnien", day=dt.datetime(2016, 2, 10))
+    assert ("troop_contribution", "IFOR", "AUT", "1996-02", 300, "troops") in got
+
 def test_english_billion_after_a_dot_is_a_decimal_in_a_text_that_groups_thousands_with_dots():
     text = ("The defence ministry's budget for 2010 is 70.123.456.000 dinars. The defence "
             "system has received 65.432 billion RSD of it, a little over 2 percent of GDP.")

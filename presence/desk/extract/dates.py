@@ -219,6 +219,12 @@ class Day(NamedTuple):
     date: dt.date
 
 
+def month_follows(low: str, at: int) -> bool:
+    """Whether a month's name follows `at` ("10. Februar", "15 June"): the number before is
+    a day."""
+    return _MONTH_AFTER_DAY.match(low, at) is not None
+
+
 def first_day(low: str, start: int, end: int, published: dt.datetime | None) -> Day | None:
     """The first 'March 7' / '7 March 2025' / '7. marta' / 'më 7 mars' in low[start:end];
     a day with no year takes the date line's year (the year before when the month is

@@ -50,6 +50,7 @@ OTHER_MONEY_AFTER = 40   # "60.2 billion dinars to be spent on buying equipment"
 DEPLOY_AFTER_NEAR = 30   # a sending word this close after the number is its verb
 DEPLOY_AFTER_REACH = 45  # ... and farther, one that ends the clause: "250 Soldaten ist im
                          # KFOR-Einsatz eingetroffen" (German puts the verb last)
+POSSESSIVE_REACH = 24     # "its some 300 soldiers", "seinen rund 300 Soldaten"
 SENTENCE_HEAD = 25        # "At the moment, ...": a word this close to a sentence's start heads it
 RESTATE_REACH = 45       # "X dinars more than in 2023, or Y euros": Y restates X this close
 RELATIVE_REACH = 60      # "this year's amended budget" dates the amount beside it, not the whole sentence
@@ -545,7 +546,8 @@ class Reader:
         if _ORDINAL.match(doc.latin, a.number_end, a.number_end + 5) and not a.decimal:
             return "an ordinal ('the 38th contingent')"
         if _DOT_CAPITAL.match(doc.latin, a.number_end) and \
-                S.ORDINAL_ARTICLE.search(low, max(u.start, a.start - 8), a.start):
+                S.ORDINAL_ARTICLE.search(low, max(u.start, a.start - 8), a.start) and \
+                not dates.month_follows(low, a.number_end):
             return "an ordinal ('des 30. Kontingents')"
         if a.value > MAX_TROOPS and not _TWO_COLUMNS.fullmatch(low, a.start, a.number_end):
             # a phone number, an id or a sum: dropped before the costlier tests below
@@ -681,7 +683,11 @@ class Reader:
             return f"the planned level of a change ({planned.group()})"
         # "of the 100 it now has, a rise to 150": a plan said after "now" is the later word
         present_first = present and plan and present.start() < plan.start()
-        if planned and change != "from" and (not present or present_first) and not strong_now:
+        # "wird mit seinen 300 Soldaten ein Gebiet führen": what it will do, with what it has
+        held_now = change is None and S.POSSESSIVE_TAIL.search(
+            low, max(u.start, a.start - POSSESSIVE_REACH), a.start)
+        if planned and change != "from" and (not present or present_first) and not strong_now \
+                and not held_now:
             if listed or item:
                 self.planned_list = (ui, planned.group())
             return f"a plan or future level ({planned.group()})"
@@ -1034,7 +1040,14 @@ class Reader:
             if pub and pick.year == pub.year and not pick.month:
                 return pub.date().isoformat(), f"date: the date line (year {pick.year} named)", True
             return pick.iso(), f"date {pick.iso()}: in the sentence", True
-        if S.HISTORIC.search(low, max(u.start, a.start - 50), a.start):
+        historic = S.HISTORIC.search(low, max(u.start, a.start - 50), a.start)
+        if historic:
+            # "On 10 February 1996 the rest of the contingent followed. It was then made up
+            # of some 300 men": 'then' is the date the sentence before gives
+            before = [w for w in self.dates_in(ui - 1) if not w.since] if ui > 0 else []
+            if before:
+                return (before[-1].iso(), f"date {before[-1].iso()}: the sentence before "
+                        f"('{historic.group()}')", True)
             return "", "historic", False
         if pub:
             if ui not in self._relative:  # the same for every number of the unit

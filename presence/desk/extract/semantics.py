@@ -35,6 +35,7 @@ NOUN_TAIL = re.compile(r"(?<!\w)" + TROOP_NOUN + r"(?:\s+[^\W\d]{1,8}){0,3}\s+$"
 # compounds too: Einsatzkontingent, KFOR-Kontingent
 CONTINGENT = re.compile(r"(?:kontingent\w*|(?<!\w)" + alternation(WORDS["contingent"]) + ")", FLAGS)
 TOTAL = words("total")
+POSSESSIVE_TAIL = tail("possessive", r"\s+(?:(?:" + alternation(WORDS["approx"]) + r")\s+)?")
 TASK_FOR_TAIL = tail("task_for", r"\s+")
 DEFINITE_TAIL = tail("definite", r"\s+")
 TOTAL_TAIL = re.compile(r"(?<!\w)" + alternation(WORDS["total"]) + r"\W+(?:\w+\W+){0,3}$", FLAGS)

@@ -50,6 +50,8 @@ infobox_size     an infobox's size label heading a line ("Size: 4,443", "Вел�
 definite         "the", "të", "les" right before a number: the number named before ("the 350
                  soldiers" after "has deployed 350 troops")
 task_for         "for", "für" before another force's name: a task ("for police tasks"), not it
+possessive       "its", "seinen", "svojih" right before a number: what the force holds now,
+                 whatever the sentence plans to do with it ("wird mit seinen 300 Soldaten ... führen")
 strength_before  words that introduce a force's size ("total strength:", "broji", "a force of")
 contingent       a nation's share of a force (contingent, kontingjent, Kontingent, birlik)
 compare          words before a bare number compared with an amount just before it ("160.9

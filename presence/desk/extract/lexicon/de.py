@@ -58,6 +58,7 @@ WORDS = {
     "infobox_size": [r"st[aä]rke", r"truppenst[aä]rke", r"gr[oö](?:ß|ss)e"],
     "definite": [r"die", r"diese", r"den"],
     "task_for": [r"f[uü]r"],
+    "possessive": [r"seine[nmrs]?", r"ihre[nmrs]?", r"unsere[nmrs]?"],
     "strength_before": [r"st[aä]rke von", r"umfasste?", r"z[aä]hlte?", r"kontingent\w* von"],
     "contingent": [r"kontingent\w*"],
     "compare": [r"gegen[uü]ber", r"von", r"als"],

@@ -59,6 +59,7 @@ WORDS = {
     "infobox_size": [r"golemina", r"ja[cč]ina"],
     "definite": [r"tie", r"ovie"],
     "task_for": [r"za"],
+    "possessive": [r"svoi\w*", r"nivni\w*", r"na[sš]i\w*"],
     "strength_before": [r"broi", r"brojka od", r"kontingent\w* od"],
     "contingent": [r"kontingent\w*"],
     "compare": [r"vo odnos na", r"od"],

@@ -103,6 +103,7 @@ WORDS = {
     "infobox_size": [r"veli[cč]ina", r"ja[cč]ina", r"brojnost"],
     "definite": [r"tih", r"ovih", r"ti", r"ovi"],
     "task_for": [r"za"],
+    "possessive": [r"svoj\w*", r"njegov\w*", r"njihov\w*", r"na[sš]\w*"],
     "strength_before": [r"broji", r"brojala?", r"broja?o", r"broj \w+ je", r"kontingent\w* od",
                         r"ja[cč]in\w* od", r"sa ukupno", r"u sastavu od"],
     "contingent": [r"kontingent\w*"],

@@ -47,6 +47,7 @@ WORDS = {
     "infobox_size": [r"b[uü]y[uü]kl[uü]k"],
     "definite": [r"bu"],
     "task_for": [],
+    "possessive": [],
     "strength_before": [],
     "contingent": [r"birli\w*", r"kontenjan\w*"],
     "lower_after": [r"['’]?\w{0,4} üzerinde", r"['’]?\w{0,4} uzerinde", r"['’]?\w{0,4} fazla",
