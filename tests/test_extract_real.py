@@ -820,6 +820,13 @@ def test_what_a_force_holds_now_and_then_as_the_sentence_before_dates_it():
     got = facts(text, title="Österreich in Bosnien", day=dt.datetime(2016, 2, 10))
     assert ("troop_contribution", "IFOR", "AUT", "1996-02", 300, "troops") in got
 
+def test_whole_words_a_name_and_a_weekday_are_not_a_plan_or_casualties():
+    text = ("Minister Willie Smith visited Camp Bondsteel, where 550 American soldiers serve "
+            "with KFOR.")
+    assert ("troop_contribution", "KFOR", "USA", "2025-04-25", 550, "troops") in facts(text)
+    text = "On Tuesday, 3,900 KFOR soldiers were in Kosovo."
+    assert ("troop_strength", "KFOR", None, "2025-04-25", 3900, "troops") in facts(text)
+
 def test_english_billion_after_a_dot_is_a_decimal_in_a_text_that_groups_thousands_with_dots():
     text = ("The defence ministry's budget for 2010 is 70.123.456.000 dinars. The defence "
             "system has received 65.432 billion RSD of it, a little over 2 percent of GDP.")

@@ -28,7 +28,7 @@ WORDS = {
     "other_forces": [r"police", r"gendarm\w*", r"eulex", r"minuk"],
     "elsewhere": [r"dans les balkans occidentaux", r"op[eé]rations ext[eé]rieures", r"en europe", r"afghanistan", r"liban", r"mali\b", r"exercice\w*",
                   r"[aà] l'[eé]tranger"],
-    "casualty": [r"bless[eé]s?", r"tu[eé]s?", r"morts?"],
+    "casualty": [r"bless[eé]s?\b", r"tu[eé]s?\b", r"morts?\b"],  # not "Tuesday", "mortar"
     "generic": [r"habituellement", r"normalement", r"en r[eè]gle g[eé]n[eé]rale", r"en moyenne"],
     "capacity": [r"capacit[eé]"],
     "ceiling": [r"plafond\w*", r"maximum"],
