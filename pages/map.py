@@ -50,7 +50,7 @@ side = st.container()
 
 
 @data.cached_view
-def map_at(version, f, at: str, title: str, bars_title: str):
+def map_at(version, f, at: str, title: str):
     ds = data.dataset()
     layers = query.map_layers(ds, at, f)
     return SimpleNamespace(
@@ -59,15 +59,15 @@ def map_at(version, f, at: str, title: str, bars_title: str):
         map=data.figure(maps.presence_map, *layers[:3], selected=f.hosts,
                         scale_max=query.presence_scale(ds, f), title=None),
         caption=widgets.make_caption(title, f, layers.used),
-        bars=data.figure(charts.contingents_bar, layers.contingents, bars_title),
+        bars=data.figure(charts.contingents_bar, layers.contingents, None),  # title above it
         coverage=query.describe_coverage(
             query.contingent_coverage(ds, at, f, layers.contingents)))
 
 
 at = st.session_state.map_at
 title = f"Foreign troops in the Western Balkans, {label(at)}"
-view = map_at(data.data_version(), f, at, title,
-              f"Contingents, newest figure of each nation by {label(at)}")
+bars_title = f"Contingents, newest figure of each nation by {label(at)}"
+view = map_at(data.data_version(), f, at, title)
 if play:
     placeholder.plotly_chart(data.map_animation(f, tuple(steps), newest, steps.index(at)),
                              config=widgets.PLOT_CONFIG, key="map_animation")
@@ -80,6 +80,7 @@ else:
 
 with side:
     left, right = st.columns(2)
+    left.markdown(f"**{bars_title}**")
     left.plotly_chart(view.bars, config=widgets.PLOT_CONFIG, key="map_bars")
     left.caption("Covers " + (view.coverage or "no nation with a figure from the two years "
                                                "before.")

@@ -166,6 +166,7 @@ def test_moving_the_dates_a_day_leaves_the_map_as_it_was():
         assert not at.exception
         maps = [key for key in specs(at) if key.endswith(("-overview_map", "-map_main"))]
         assert len(maps) == 1 and specs(at)[maps[0]] == before[maps[0]]
+        assert specs(at) == before  # the Map page's bars too (their dated title is above them)
         assert not json.loads(specs(at)[maps[0]])["layout"].get("title", {}).get("text")
         now = [m.value for m in at.markdown if m.value.startswith("**Foreign troops")]
         assert heading and now and heading != now and "19 Jun 2024" in now[0]

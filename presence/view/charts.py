@@ -539,7 +539,9 @@ def contingents_heatmap(contingents: pd.DataFrame,
     return fig
 
 
-def contingents_bar(contingents: pd.DataFrame, title: str) -> go.Figure:
+def contingents_bar(contingents: pd.DataFrame, title: str | None) -> go.Figure:
+    """Each nation's newest contingent as a bar. Without a `title` the chart keeps no
+    room for one (the Map page writes its dated title above it, as for the map)."""
     if contingents.empty:
         return empty_figure("No national contingents reported near this date")
     rows = contingents.sort_values("value")
@@ -551,6 +553,8 @@ def contingents_bar(contingents: pd.DataFrame, title: str) -> go.Figure:
     _layout(fig, title=title, height=max(260, 26 * len(rows) + 120),
                       xaxis=dict(title="Troops", separatethousands=True,
                                  range=[0, rows.value.max() * 1.18]), showlegend=False)
+    if not title:
+        fig.update_layout(margin_t=10)
     return fig
 
 

@@ -412,13 +412,18 @@ def at(estimates: pd.DataFrame, when: pd.Timestamp, *, newest: bool = False) -> 
     """
     when = pd.Timestamp(when)
     wanted = (LEVEL, HELD) if newest else (LEVEL,)
-    known = estimates[estimates.start <= when]
+    keys = ["mission_id", "contributor"]
+    # the rules read a few columns: the others (thirty, text in Arrow) are left behind
+    # until the chosen rows are taken whole, once (a page asks several times a run)
+    read = list(dict.fromkeys([*keys, "start", "status", "date", "value", "label", "alert",
+                               *CHANGE_FIELDS]))
+    known = estimates[read][(estimates.start <= when).to_numpy()]
     if known.empty:
         return pd.DataFrame()
     # Each series' rows are together and oldest first (series() sorts them), so the
     # last row of a group is its newest; only those few rows become records.
-    keys = ["mission_id", "contributor"]
-    latest = known[known.status.isin(wanted)].groupby(keys, sort=False).tail(1)
+    latest = estimates.loc[
+        known[known.status.isin(wanted)].groupby(keys, sort=False).tail(1).index]
     held = known[known.status == HELD].join(
         latest.set_index(keys)["date"].rename("_adopted"), on=keys)
     held = held[held.date > held._adopted].groupby(keys, sort=False).tail(1)
