@@ -827,6 +827,15 @@ def test_whole_words_a_name_and_a_weekday_are_not_a_plan_or_casualties():
     text = "On Tuesday, 3,900 KFOR soldiers were in Kosovo."
     assert ("troop_strength", "KFOR", None, "2025-04-25", 3900, "troops") in facts(text)
 
+def test_sarajevo_is_no_plan_a_day_is_no_list_item_and_a_force_before_it_began_is_planned():
+    text = "In Sarajevo, EUFOR counts about 1,100 soldiers."
+    assert facts(text) == {("troop_strength", "EUFOR-ALTHEA", None, "2025-04-25", 1100, "troops")}
+    text = ("The Italian contingent of EUFOR\n\nSarajevo 27 feb 2025\n\nThe contingent gave "
+            "medicines to a clinic.")
+    assert not facts(text, day=dt.datetime(2025, 2, 27))
+    text = "NATO's Implementation Force, IFOR, will have 60,000 soldiers."
+    assert not facts(text.replace("will have", "has"), day=dt.datetime(1995, 11, 23))
+
 def test_english_billion_after_a_dot_is_a_decimal_in_a_text_that_groups_thousands_with_dots():
     text = ("The defence ministry's budget for 2010 is 70.123.456.000 dinars. The defence "
             "system has received 65.432 billion RSD of it, a little over 2 percent of GDP.")

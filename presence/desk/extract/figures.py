@@ -543,6 +543,8 @@ class Reader:
         doc, u, low = self.doc, self.doc.units[ui], self.doc.low
         if a.value != int(a.value) or a.value < 1:
             return "not a whole number"
+        if a.value <= 31 and dates.month_follows(low, a.number_end):
+            return "the day of a date ('Sarajevo 27 feb 2025')"
         if _ORDINAL.match(doc.latin, a.number_end, a.number_end + 5) and not a.decimal:
             return "an ordinal ('the 38th contingent')"
         if _DOT_CAPITAL.match(doc.latin, a.number_end) and \
@@ -798,9 +800,10 @@ class Reader:
             if successor and successor != mission:
                 mission_how += f"; {mission} had ended by the date line: {successor}"
                 mission = successor
-        if when and when.year < int(START[mission][:4]):
-            # "the EU force" of a 2000 article is not EUFOR Althea (2004): another force
-            return f"{mission} did not exist in {when.year}: another force"
+        if when and as_of[:7] < START[mission][:len(as_of[:7])]:
+            # "the EU force" of a 2000 article is not EUFOR Althea (2004): another force; a
+            # November 1995 article's IFOR of 60,000 is the force planned, not yet there
+            return f"{mission} did not exist yet in {as_of[:7]}: another force or a plan"
         why.append(mission_how)
         # whose ---------------------------------------------------------------------
         contributor, who_how = self.contributor(ui, a, noun_end, mission, item, listed,

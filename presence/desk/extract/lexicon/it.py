@@ -11,10 +11,10 @@ WORDS = {
     "lower": [r"pi[uù] di", r"almeno", r"oltre"],
     "delta_before": [r"ulterior\w*", r"altri", r"aggiuntiv\w*", r"rinforz\w* di"],
     "delta_after": [r"in pi[uù]", r"aggiuntiv\w*", r"in rinforzo"],
-    "plan": [r"sar[aà]", r"saranno", r"dovr\w*", r"previst\w*", r"entro", r"il piano",
+    "plan": [r"sar[aà]\b", r"saranno", r"dovr\w*", r"previst\w*", r"entro", r"il piano",
              r"\w+rà", r"\w+ranno"],  # the future: avrà, invierà, conteranno
     "draft": [r"proposta", r"disegno di legge", r"(?:vi |che )?presentiamo", r"presentat[oa] al parlamento"],
-    "plan_after": [r"sar[aà]", r"saranno", r"dovr\w*"],
+    "plan_after": [r"sar[aà]\b", r"saranno", r"dovr\w*"],
     "multiyear": [r"nei prossimi"],
     "other_money": [r"difesa e sicurezza", r"sicurezza e difesa", r"acquist\w*"],
     "other_forces": [r"carabinieri", r"polizia", r"eulex"],
