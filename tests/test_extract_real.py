@@ -836,6 +836,11 @@ def test_sarajevo_is_no_plan_a_day_is_no_list_item_and_a_force_before_it_began_i
     text = "NATO's Implementation Force, IFOR, will have 60,000 soldiers."
     assert not facts(text.replace("will have", "has"), day=dt.datetime(1995, 11, 23))
 
+def test_a_small_total_is_not_given_to_the_nation_of_its_part():
+    text = "EUFOR keeps a headquarters with a force of 400 men, of whom about 200 Americans."
+    got = facts(text, day=dt.datetime(2013, 12, 11))
+    assert not any(v == 400 for *_, v, _ in got)
+
 def test_english_billion_after_a_dot_is_a_decimal_in_a_text_that_groups_thousands_with_dots():
     text = ("The defence ministry's budget for 2010 is 70.123.456.000 dinars. The defence "
             "system has received 65.432 billion RSD of it, a little over 2 percent of GDP.")

@@ -827,7 +827,9 @@ class Reader:
             # No whole force was ever that small: "Von 120 Mann, die das Bundesheer derzeit
             # bei EUFOR stellt" is the one nation its sentence names; "the 39th Infantry Group
             # consists of 218 personnel", naming none, is a unit
-            nations = {c.code for c in doc.countries(ui) if c.code not in NEVER_CONTRIBUTES}
+            part = S.OF_WHICH.search(low, a.number_end, u.end)  # "400 men, of whom 200 US"
+            nations = {c.code for c in doc.countries(ui) if c.code not in NEVER_CONTRIBUTES
+                       and not (part and c.start >= part.start())}
             if len(nations) != 1:
                 return (f"too few for {mission}'s whole force (never under "
                         f"{SMALLEST_FORCE[mission]:,}): a unit or a contingent")
