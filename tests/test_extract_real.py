@@ -841,6 +841,14 @@ def test_a_small_total_is_not_given_to_the_nation_of_its_part():
     got = facts(text, day=dt.datetime(2013, 12, 11))
     assert not any(v == 400 for *_, v, _ in got)
 
+def test_a_lists_lead_line_that_says_now_dates_the_list_by_the_date_line():
+    text = ("Tokom 2024. godine KFOR-u su se pridružile tri zemlje.\n\nNajveći kontingenti\n\n"
+            "Trenutno, KFOR broji približno 4.700 vojnika iz 28 zemalja\nItalija 1.250 vojnika\n"
+            "SAD 600 vojnika\n")
+    got = facts(text)
+    assert ("troop_contribution", "KFOR", "ITA", "2025-04-25", 1250, "troops") in got
+    assert ("troop_contribution", "KFOR", "USA", "2025-04-25", 600, "troops") in got
+
 def test_english_billion_after_a_dot_is_a_decimal_in_a_text_that_groups_thousands_with_dots():
     text = ("The defence ministry's budget for 2010 is 70.123.456.000 dinars. The defence "
             "system has received 65.432 billion RSD of it, a little over 2 percent of GDP.")

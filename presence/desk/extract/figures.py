@@ -1071,6 +1071,11 @@ class Reader:
                 if ui - back < 0:
                     break
                 pu = doc.units[ui - back]
+                now = S.PRESENT.search(low, pu.start, min(pu.end, pu.start + SENTENCE_HEAD))
+                if now and pub and (ui - back) not in self.table:
+                    # "Currently, KFOR counts about 4,686 soldiers\nItaly 1,258": the list's
+                    # lead line says now; a year further up dates something else
+                    return pub.date().isoformat(), f"date: the date line (the list's lead: '{now.group()}')", False
                 if pu.end - pu.start > HEADING_CHARS:
                     continue
                 ws = [w for w in self.dates_in(ui - back) if not w.since]
