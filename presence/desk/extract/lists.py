@@ -106,8 +106,9 @@ def glued_rows(doc: Document) -> dict[int, GluedRow]:
     `MIN_GLUED_ROWS` such lines count, so one odd line is never read as a table."""
     found: dict[int, GluedRow] = {}
     for i, u in enumerate(doc.units):
-        if not u.first or u.end - u.start > MAX_ROW_CHARS:
-            continue
+        if not u.first or u.end - u.start > MAX_ROW_CHARS or \
+                not doc.latin[u.end - 1:u.end].isdigit() and doc.latin[u.end - 1:u.end] != "]":
+            continue  # a row ends in its number or its footnote mark
         m = _ROW_NUMBER.search(doc.latin, u.start, u.end)
         if not m or not doc.latin[m.start() - 1:m.start()].isalpha():
             continue  # glued: a letter right before the number
