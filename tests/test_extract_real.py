@@ -660,8 +660,13 @@ def test_nato_troops_are_the_whole_force_and_a_replaced_mission_is_not_the_subje
     "Kampot e KFOR-it u ndërtua për stacionimin e 4000 ushtarëve amerikanë.",
     "Базата на КФОР е изградена за стационирање на 4000 американски војници.",
     "En moyenne, un contingent français de la KFOR compte 500 soldats.",
+    "Poljska je povukla 100 vojnika iz Kfora.",
+    "Polen zog 100 Soldaten aus der KFOR ab.",
+    "Ein neues Kontingent von 250 Soldaten ist im KFOR-Einsatz eingetroffen.",
+    "Od 1999. kroz Kfor je prošlo više od 20.000 talijanskih vojnika.",
 ])
-def test_ordinals_averages_totals_sent_so_far_deployments_and_capacities(text):
+def test_ordinals_averages_sums_so_far_deployments_withdrawals_and_capacities(text):
+    # withdrawals and arrivals with German's verb last are changes, not levels
     assert not facts(text)
 
 def test_a_nations_part_of_the_mission_in_the_genitive_and_the_turkish_future():
@@ -750,15 +755,6 @@ def test_french_members_of_a_nation_in_the_mission_and_member_states_are_a_count
     text = "Les 195 membres suisses de la KFOR sont en sécurité, selon l'armée."
     assert facts(text) == {("troop_contribution", "KFOR", "CHE", "2025-04-25", 195, "troops")}
     assert not facts("La KFOR réunit 28 pays membres de l'OTAN et quelques partenaires.")
-
-@pytest.mark.parametrize("text", [
-    "Poljska je povukla 100 vojnika iz Kfora.",
-    "Polen zog 100 Soldaten aus der KFOR ab.",
-    "Ein neues Kontingent von 250 Soldaten ist im KFOR-Einsatz eingetroffen.",
-    "Od 1999. kroz Kfor je prošlo više od 20.000 talijanskih vojnika.",
-])
-def test_withdrawals_arrivals_with_the_verb_last_and_all_who_passed_through(text):
-    assert not facts(text)
 
 def test_a_total_smaller_than_the_mission_ever_was_is_a_unit():
     text = "Kosovo Force 16 comprises roughly 750 soldiers from a manoeuvre brigade."
