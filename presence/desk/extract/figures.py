@@ -818,11 +818,12 @@ class Reader:
             contributor = lead.contributor
             who_how = (f"contributor {contributor}: the sentence's lead figure's" if contributor
                        else "the mission's total: like the sentence's lead figure")
-        if contributor and a.value > LARGEST_FORCE.get(mission, MAX_TROOPS) * LARGEST_NATION_SHARE:
+        largest = LARGEST_FORCE.get(mission, MAX_TROOPS)
+        if contributor and a.value > largest * LARGEST_NATION_SHARE:
             # "Italy sent troops to KFOR, which was 50,000 strong": the whole force
             contributor = None
             who_how = (f"the mission's total: more than any nation ever sent to {mission} "
-                       f"(largest force {LARGEST_FORCE[mission]:,})")
+                       f"(largest force {largest:,})")
         if not contributor and MIN_FORCE <= a.value < SMALLEST_FORCE.get(mission, 0) * SMALLEST_SHARE:
             # No whole force was ever that small: "Von 120 Mann, die das Bundesheer derzeit
             # bei EUFOR stellt" is the one nation its sentence names; "the 39th Infantry Group
