@@ -261,6 +261,24 @@ def test_frame_leaves_room_for_the_plot_at_every_size(ds):
         assert plot >= size.height / 3, (name, plot)
 
 
+def test_a_maps_colour_bar_keeps_the_footer_under_it(ds):
+    """The map's horizontal colour bar stands under the plot with its title and ticks; the
+    footer (sources, date, licence, citation) starts below it, not over it."""
+    from presence.view import maps
+
+    f = Filters()
+    layers = query.map_layers(ds, "2025-12-31", f)
+    fig = maps.presence_map(*layers[:3], title=None, scale_max=query.presence_scale(ds, f))
+    caption = export.Caption(title="Foreign troops in the Western Balkans", filters=f.describe(),
+                             data_date="2025-12-31", sources=export.caption_sources(layers.used))
+    out = export.captioned(fig, caption)
+    footer = out.layout.annotations[-1]
+    assert footer.yshift == -export.BELOW_COLOURBAR
+    assert out.layout.margin.b >= export.BELOW_COLOURBAR + export.PAD
+    # a chart with an x axis keeps the axis' room only
+    line = charts.strength_over_time(query.troops(ds, f, totals=True), query.events(ds, f))
+    assert export.captioned(line, caption).layout.annotations[-1].yshift == -export.BELOW_AXIS
+
 def test_view_link_and_embed_code():
     link = export.view_link("http://example.org/troops", {"mission": "KFOR,SFOR",
                                                           "from": "2005-01-01"})

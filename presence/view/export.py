@@ -238,6 +238,7 @@ def embed_code(link: str, title: str, height: int = 720, chart: str | None = Non
 TITLE_PX, SUBTITLE_PX, LEGEND_PX, FOOT_PX = 22, 14, 12, 11
 CHAR_WIDTH = 0.6  # of the font size
 PAD = 16
+BELOW_AXIS, BELOW_COLOURBAR = 40, 80  # under the plot: an axis' labels, a colour bar
 
 
 def _chars(width: float, font_px: int) -> int:
@@ -292,7 +293,7 @@ def captioned(fig: go.Figure, caption: Caption, framing: Framing | None = None) 
     legend_h = 22 * legend_rows
     top = legend_top + legend_h + 40  # room for a subplot title or two lines of key
     foot_h = round(FOOT_PX * 1.35) * len(foot)
-    axis_h = 40  # the x axis' tick labels
+    axis_h = _below_plot(out)
     bottom = axis_h + foot_h + PAD
     for t in out.data:  # a horizontal legend flows; a group's title would stack it instead
         if getattr(t, "legendgrouptitle", None) is not None:
@@ -313,6 +314,17 @@ def captioned(fig: go.Figure, caption: Caption, framing: Framing | None = None) 
                        x=0, xshift=PAD - left, y=0, yshift=-axis_h, xanchor="left",
                        yanchor="top", align="left", font={"size": FOOT_PX, "color": "#333"})
     return out
+
+
+def _below_plot(fig: go.Figure) -> int:
+    """Room under the plot for what Plotly draws there: the x axis' tick labels (40 px),
+    or a map's horizontal colour bar with its title and tick labels (80 px), which the
+    footer must not print over."""
+    for t in fig.data:
+        bar = getattr(t, "colorbar", None) if "colorbar" in t else None
+        if bar is not None and bar.orientation == "h" and t["showscale"] is not False:
+            return BELOW_COLOURBAR
+    return BELOW_AXIS
 
 
 def _left_margin(fig: go.Figure) -> int:
