@@ -845,6 +845,12 @@ def test_a_lists_lead_line_that_says_now_dates_the_list_by_the_date_line():
     assert ("troop_contribution", "KFOR", "ITA", "2025-04-25", 1250, "troops") in got
     assert ("troop_contribution", "KFOR", "USA", "2025-04-25", 600, "troops") in got
 
+def test_the_fallen_and_a_names_number_are_not_troop_levels():
+    text = "A Fojnica la cerimonia per i 4 militari italiani caduti nella missione EUFOR."
+    assert not facts(text)
+    text = "EUFOR remembered the crew of the helicopter, all Italian soldiers of Lyra 34."
+    assert not facts(text)
+
 def test_english_billion_after_a_dot_is_a_decimal_in_a_text_that_groups_thousands_with_dots():
     text = ("The defence ministry's budget for 2010 is 70.123.456.000 dinars. The defence "
             "system has received 65.432 billion RSD of it, a little over 2 percent of GDP.")

@@ -71,6 +71,7 @@ NOTHING_AFTER = re.compile(r"\s*(?:[,.;:)\]–-]|$|(?:in|n[eë]|u|na|vo|v|sot|to
 _AFTER_A_NUMBER = re.compile(r"\d[\s\u00a0]?$")
 _ITEM_END = re.compile(r"[,;:.)]")  # between a number and the next list item's country
 _TWO_COLUMNS = re.compile(r"\d{1,3} \d{3}")  # "Germany 530 303": a number and the next column's
+_NAME_BEFORE = re.compile(r"(?<!\w)[A-ZÀ-Ý][a-zà-ÿ]+ $")  # "Lyra 34": a capitalised word, then the number
 _CLAUSE_END = re.compile(r"\s*(?:[.,;:!?)]|$)")
 _DOT_CAPITAL = re.compile(r"\.\s[A-ZÄÖÜ]")
 # "das 38. deutsche Einsatzkontingent", "le 3ème contingent", "kontingjenti i 36-të"
@@ -598,7 +599,7 @@ class Reader:
                     low, max(u.start, a.start - 12), a.start):
                 why_noun = "the total line of a list of troops"
             elif S.NOUN_TAIL.search(low, max(u.start, a.start - 45), a.start) and \
-                    NOTHING_AFTER.match(after):
+                    NOTHING_AFTER.match(after) and not self.designation(ui, a):
                 why_noun = "troop noun just before it"
             elif S.OF_WHICH_TAIL.search(low, pre_start, a.start) and self.unit_has_troops(ui):
                 why_noun = "a part ('of which') of a troop figure"
@@ -952,6 +953,16 @@ class Reader:
         if start is None:
             return found
         return [w for w in found if start <= w.start and w.end <= end]
+
+    def designation(self, ui: int, a: Amount) -> bool:
+        """Whether the number is a name's ('the crew of Lyra 34', 'a Leopard 2'): a
+        capitalised word right before it that names no country, mission or total."""
+        doc = self.doc
+        word = _NAME_BEFORE.search(doc.latin, max(doc.units[ui].start, a.start - 30), a.start)
+        if not word or S.TOTAL.fullmatch(doc.low, word.start(), word.end()):
+            return False
+        return not (COUNTRIES.find(doc.low, word.start(), word.end()) or
+                    doc.missions_in(word.start(), word.end()))
 
     def stated_years(self, ui: int) -> list[tuple[int, int]]:
         """(end, year) of the years written in the unit and the two before it, in order:

@@ -19,7 +19,7 @@ WORDS = {
     "other_money": [r"difesa e sicurezza", r"sicurezza e difesa", r"acquist\w*"],
     "other_forces": [r"carabinieri", r"polizia", r"eulex"],
     "elsewhere": [r"nei balcani occidentali", r"all'estero", r"in europa", r"afghanistan", r"libano", r"iraq", r"esercitazion\w*"],
-    "casualty": [r"ferit\w*", r"mort\w*", r"uccis\w*"],
+    "casualty": [r"ferit\w*", r"mort\w*", r"uccis\w*", r"cadut[io]\b", r"sacrificio"],
     "generic": [r"di solito", r"solitamente", r"normalmente", r"in media", r"mediamente"],
     "capacity": [r"capacit[aà]"],
     "ceiling": [r"tetto", r"massim\w*", r"autorizzat\w*"],
