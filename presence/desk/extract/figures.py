@@ -147,6 +147,7 @@ class Reader:
         self.planned_list: tuple[int, str] | None = None  # (unit, plan word) of a planned list item
         self.sent: dict[float, str] = {}  # troop numbers read as a unit sent or a change, and why
         self.last_money: tuple[int, int, str | None] | None = None  # (unit, end, why dropped)
+        self._title_year: tuple[str, str] | tuple[()] | None = None  # read once (title_year)
 
     # ---- the run -----------------------------------------------------------------
     def run(self) -> None:
@@ -326,8 +327,7 @@ class Reader:
         draft = S.DRAFT.search(unit_text)
         # "now" right before the amount, or heading its sentence ("At the moment, North
         # Macedonia sets aside 1.85% of GDP for defence, that is, in all, 274 million euros")
-        now = S.PRESENT.search(low, max(u.start, head - 30), head) or \
-            S.PRESENT.search(low, u.start, min(head, u.start + SENTENCE_HEAD))
+        now = S.PRESENT.search(low, max(u.start, head - 30), head) or _heads_now(low, u.start, head)
         if draft and now and u.start + draft.end() <= now.start():
             draft = None  # "we need an increased budget ..., more than the current budget of 42m"
         if draft and not adopted:
@@ -496,20 +496,13 @@ class Reader:
             # "currently 26 billion lekë" is the date line's year, whatever year the title
             # promises
             now = S.PRESENT.search(low, max(u.start, a.start - PRESENT_REACH), a.start) or (
-                S.PRESENT.search(low, u.start, min(a.start, u.start + SENTENCE_HEAD))
+                _heads_now(low, u.start, a.start)
                 if not S.PLAN.search(low, u.start, a.start) else None)  # "Now, it will be"
             if now:
                 return str(reference), f"year {reference}: the date line ('{now.group()}')", True
-        title_years = {w.year for w in dates.mentions(doc.title_low, 0, len(doc.title_low))
-                       if not w.since}
-        if len(title_years) == 1:
-            year = title_years.pop()
-            return str(year), f"year {year}: in the title", True
-        title_rel = reference and not title_years and dates.relative_year(
-            doc.title_low, 0, len(doc.title_low), reference)
-        if title_rel:
-            # "Next year's 100 million": the title says which year the body's amounts are
-            return str(title_rel[0]), f"year {title_rel[0]}: '{title_rel[1]}' in the title", True
+        titled = self.title_year()
+        if titled:
+            return titled[0], titled[1], True
         if before and before.year and ui - before.unit <= 1 and \
                 lists.adjacent_country(doc, ui, a.start):
             return before.year, f"year {before.year}: the list's", True
@@ -954,6 +947,23 @@ class Reader:
             return found
         return [w for w in found if start <= w.start and w.end <= end]
 
+    def title_year(self) -> tuple[str, str] | None:
+        """(year, why) the title gives the body's budget amounts that name none, read once:
+        its one year ("… in 2019"), else its relative year ("next year's 100 million")."""
+        if self._title_year is None:
+            doc, found = self.doc, ()
+            years = {w.year for w in dates.mentions(doc.title_low, 0, len(doc.title_low))
+                     if not w.since}
+            rel = doc.published and not years and dates.relative_year(
+                doc.title_low, 0, len(doc.title_low), doc.published.year)
+            if len(years) == 1:
+                year = years.pop()
+                found = (str(year), f"year {year}: in the title")
+            elif rel:
+                found = (str(rel[0]), f"year {rel[0]}: '{rel[1]}' in the title")
+            self._title_year = found
+        return self._title_year or None
+
     def designation(self, ui: int, a: Amount) -> bool:
         """Whether the number is a name's ('the crew of Lyra 34', 'a Leopard 2'): a
         capitalised word right before it that names no country, mission or total."""
@@ -1083,7 +1093,7 @@ class Reader:
                 if ui - back < 0:
                     break
                 pu = doc.units[ui - back]
-                now = S.PRESENT.search(low, pu.start, min(pu.end, pu.start + SENTENCE_HEAD))
+                now = _heads_now(low, pu.start, pu.end)
                 if now and pub and (ui - back) not in self.table:
                     # "Currently, KFOR counts about 4,686 soldiers\nItaly 1,258": the list's
                     # lead line says now; a year further up dates something else
@@ -1314,6 +1324,11 @@ _NUMBER_NEXT = re.compile(r"[\s,:]*\d")
 _PREPOSITION = re.compile(r"(?:^|\s)(?:to|in|within|of|for|with|u|na|n[eë]|t[eë]|at|zu|im|in der|bei|bei der|beim|"
                           r"au|à la|dans|nella|nel|alla|de la|du|de l['’]|della|dell['’]|des)"
                           r"\s*(?:the\s+)?(?:nato\S*\s+)?$", re.IGNORECASE)
+
+
+def _heads_now(low: str, start: int, end: int) -> re.Match | None:
+    """A "now" that heads the sentence starting at `start` ("At the moment, …")."""
+    return S.PRESENT.search(low, start, min(end, start + SENTENCE_HEAD))
 
 
 def _in_closed_aside(low: str, start: int, at: int, amount: int) -> bool:
