@@ -80,7 +80,7 @@ else:
 
 with side:
     left, right = st.columns(2)
-    left.markdown(f"**{bars_title}**")
+    widgets.write_heading(bars_title, left)
     left.plotly_chart(view.bars, config=widgets.PLOT_CONFIG, key="map_bars")
     left.caption("Covers " + (view.coverage or "no nation with a figure from the two years "
                                                "before.")

@@ -44,12 +44,12 @@ def chart(fig: go.Figure, *, key: str, caption: export.Caption, frame: pd.DataFr
         if only != key:
             return None
         with st.container(key=f"embedded_{key}"):
-            _heading(heading)
+            write_heading(heading)
             event = st.plotly_chart(fig, key=key, config=PLOT_CONFIG)
             st.caption(embed_footer(caption))
         st.session_state["embedded_drawn"] = True
         return event
-    _heading(heading)
+    write_heading(heading)
     event = st.plotly_chart(fig, key=key, config=PLOT_CONFIG, on_select=on_select or "rerun",
                             selection_mode="points")
     if not on_select:
@@ -59,9 +59,10 @@ def chart(fig: go.Figure, *, key: str, caption: export.Caption, frame: pd.DataFr
     return event
 
 
-def _heading(heading: str | None) -> None:
-    if heading:
-        st.markdown(f"**{text.md_escape(heading)}**")
+def write_heading(title: str | None, where=st) -> None:
+    """A chart's title written above it (see chart()), in `where` (a column, say)."""
+    if title:
+        where.markdown(f"**{text.md_escape(title)}**")
 
 
 def show_selected_sources(event) -> None:
