@@ -14,6 +14,7 @@ from presence.desk.feed import (
     Fetcher,
     InputError,
     Report,
+    content_hash,
     detect_language,
     ingest,
     parse_raw,
@@ -290,6 +291,34 @@ def test_simhashes_another_version_made_are_recomputed_before_comparing(store, t
     report = ingest([str(near)], store)
     assert report.duplicate[0][1:] == ("old", "nearly the same text"), report.summary()
     assert store.setting("simhash_version") is not None
+    assert store.db.execute("SELECT content_hash FROM articles WHERE id = 'old'").fetchone() \
+        == (content_hash(original.text),)
+
+
+def test_a_copy_that_changes_a_number_is_an_article_of_its_own(tmp_path):
+    """A feed of figures must not file an update or a correction away as a copy: the same
+    text with one figure changed is stored and read; a copy that only cuts a paragraph
+    repeats its original's figures and is linked to it. The same whether the original
+    is in the store already or earlier in the same batch."""
+    raw = (DEVSET / "en_eufor_2022.txt").read_text(encoding="utf-8")
+    assert content_hash(raw) != content_hash(raw.replace("1,100", "1,200"))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a_original.txt").write_text(raw, encoding="utf-8")
+    (folder / "b_update.txt").write_text(  # the wire copy again, one figure updated
+        raw.replace("1,100", "1,200").replace("/ ", "/ UPDATE ", 1), encoding="utf-8")
+    (folder / "c_shorter.txt").write_text(  # another outlet cuts the last paragraph
+        raw.replace("/ ", "/ SHORTER ", 1).replace(
+            "Over 20 years, the mission has rotated tens of thousands of soldiers through "
+            "the country.", ""), encoding="utf-8")
+    for batch_size in (1, 200):
+        with Store(tmp_path / f"s{batch_size}.duckdb") as s:
+            report = ingest([str(folder)], s, batch_size=batch_size)
+            names = {Path(name).name: (why, of) for name, of, why in report.duplicate}
+            assert len(report.new) == 2, report.summary()
+            assert names == {"c_shorter.txt": ("nearly the same text", report.new[0])}
+            texts = [a.text for a in s.articles()]
+            assert any("1,200" in t for t in texts) and any("1,100" in t for t in texts)
 
 
 class Handler(http.server.BaseHTTPRequestHandler):

@@ -72,5 +72,6 @@ def test_duplicates_of_a_batch_are_found_in_three_queries(tmp_path):
                                   [0, 0, 1 ^ 0b111], max_distance=3)
         assert found.by_url == {"https://a.example/1": "a1"}  # the earliest, not the copy
         assert found.by_hash == {"h1": "a1"}
-        assert found.near == ["a1", "a1", "a1"]  # simhash 1 within 3 bits of 0 and of 1^7
-        assert s.find_duplicates([None], ["z"], [-1], 3).near == [None]
+        assert found.near == [["a1"], ["a1"], ["a1"]]  # simhash 1 within 3 bits of 0 and 1^7
+        assert s.find_duplicates([None], ["z"], [-1], 3).near == [[]]
+        assert s.texts(["a1", "a2", "nope"]) == {"a1": first.text, "a2": second.text}

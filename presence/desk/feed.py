@@ -25,6 +25,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -79,7 +80,6 @@ _HEADER = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[ T]([0-9]{2}:[0-9]{2}(?::
                      r"[ \t]*/[ \t]*(.+)")
 # A date line is a date and an outlet's name; anything longer is something else.
 MAX_DATE_LINE_CHARS = 300
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 class InputError(ValueError):
@@ -252,23 +252,44 @@ def _entry_text(entry) -> str:
 
 
 # -- identity -----------------------------------------------------------------
+# A title's words for an article's id: letters only (ids already stored were made so).
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+# A text's words for its fingerprints: letters and digits. Two texts that differ only in
+# a number are different articles to a feed of figures ("KFOR has 4,500 troops" is not
+# a copy of "KFOR has 3,800 troops"), so the numbers are part of what makes two the same.
+_TOKEN = re.compile(r"[^\W_]+")
+_NUMBER = re.compile(r"\d+")
+
+
 def normalise(text: str) -> str:
-    return " ".join(_WORD.findall(text.lower()))
+    return " ".join(_LETTER_RUN.findall(text.lower()))
 
 
 def content_hash(text: str) -> str:
-    return _content_hash_of_words(_WORD.findall(text.lower()))
+    return _content_hash_of_words(_TOKEN.findall(text.lower()))
 
 
 def simhash(text: str) -> int:
     """64-bit SimHash of word 3-shingles: near-identical texts differ in few bits."""
-    return _simhash_of_words(_WORD.findall(text.lower()))
+    return _simhash_of_words(_TOKEN.findall(text.lower()))
 
 
 def fingerprint(text: str) -> tuple[str, int]:
     """(content hash, SimHash) of a text, its words found once for both."""
-    words = _WORD.findall(text.lower())
+    words = _TOKEN.findall(text.lower())
     return _content_hash_of_words(words), _simhash_of_words(words)
+
+
+def numbers_of(text: str) -> Counter[str]:
+    """The digit runs of a text, counted: what a near copy must not add to its original."""
+    return Counter(_NUMBER.findall(text))
+
+
+def repeats(copy_numbers: Counter[str], original_numbers: Counter[str]) -> bool:
+    """Whether a text nearly the same as an original repeats it: every number it gives is
+    the original's. An outlet that cuts a paragraph repeats the story; one that changes
+    a figure (a correction, an update of the same wire copy) has something to review."""
+    return not copy_numbers - original_numbers
 
 
 def _content_hash_of_words(words: list[str]) -> str:
@@ -322,9 +343,11 @@ def _simhash_of_words(words: list[str]) -> int:
 
 
 # Stored with the store's SimHashes: a store whose values were made by another version
-# has them recomputed before ingest compares against them (see `upgrade_simhashes`).
-# Version 1 hashed each shingle with BLAKE2b in Python, 0.3 ms an article.
-SIMHASH_VERSION = "2"
+# has them (and the content hashes) recomputed before ingest compares against them (see
+# `upgrade_fingerprints`). Version 1 hashed each shingle with BLAKE2b in Python, 0.3 ms
+# an article; version 2 read letters only, so texts that differed in numbers alone were
+# one text.
+SIMHASH_VERSION = "3"
 SIMHASH_WINDOW_BYTES = 1 << 16  # prefix sums and power tables of 512 KB each
 _SHINGLE_PRIME = 0x100000001B3  # FNV's 64-bit prime: odd, so invertible modulo 2**64
 
@@ -389,7 +412,6 @@ _SERBIAN_ONLY = re.compile(r"[ђћЂЋ]")
 _BCS_LATIN = re.compile(r"[čćđšžČĆĐŠŽ]")
 _ACCENTED = re.compile(r"[\u00C0-\u024F]")
 _ENGLISH_WORDS = re.compile(r"\b(?:the|and|of|to|in|is|was|has|have|with|for|that|are|on)\b")
-_WORD = re.compile(r"[^\W\d_]+")
 # Shares a language's own text never falls below and a text in another never reaches:
 # in the corpus's Albanian texts ë is 4.5-11% of the letters of the first 400
 # characters; in English news these common words are a quarter to a third of the words.
@@ -420,7 +442,7 @@ def unmistakable_language(sample: str) -> str | None:
     if (sample.count("ë") + sample.count("Ë") >= ALBANIAN_E_SHARE * latin
             and not _BCS_LATIN.search(sample)):
         return "sq"
-    words = _WORD.findall(sample.lower())
+    words = _LETTER_RUN.findall(sample.lower())
     if (words and not _ACCENTED.search(sample)
             and len(_ENGLISH_WORDS.findall(sample.lower())) >= ENGLISH_WORD_SHARE * len(words)):
         return "en"
@@ -809,7 +831,7 @@ def ingest(sources: Iterable[str], store: Store, *, limit: int = 200,
     in one transaction.
     """
     report = Report()
-    upgrade_simhashes(store)
+    upgrade_fingerprints(store)
     fetcher = fetcher or Fetcher(store, limit=limit, limits=limits)
     seen = batch_chars = 0
     batch: list[Article] = []
@@ -895,18 +917,20 @@ def store_articles(articles: list[Article], store: Store, report: Report) -> Non
     report.rejected += outcome.rejected
 
 
-def upgrade_simhashes(store: Store) -> int:
-    """Recompute stored originals' SimHashes if another version made them; how many.
+def upgrade_fingerprints(store: Store) -> int:
+    """Recompute stored originals' content hashes and SimHashes if another version made
+    them; how many.
 
-    Near copies are found by comparing SimHashes, which only works between values
-    of one version. Originals keep their text, so theirs are recomputed, in one
-    transaction; duplicates are never compared against.
+    Copies are found by comparing fingerprints, which only works between values of one
+    version. Originals keep their text, so theirs are recomputed, in one transaction; a
+    duplicate keeps its old values (its text is not kept), and its original, which it
+    repeats, answers for it.
     """
     if store.setting("simhash_version") == SIMHASH_VERSION:
         return 0
     with store.transaction():
-        values = [(aid, simhash(text)) for aid, text in store.original_texts()]
-        store.set_simhashes(values)
+        values = [(aid, *fingerprint(text)) for aid, text in store.original_texts()]
+        store.set_fingerprints(values)
         store.set_setting("simhash_version", SIMHASH_VERSION)
     return len(values)
 
@@ -930,6 +954,10 @@ def _store_batch(batch: list[_Identified], store: Store) -> Report:
         found = store.find_duplicates([one.article.url for one, _, _ in fresh],
                                       [digest for _, digest, _ in fresh],
                                       [sh for _, _, sh in fresh], NEAR_DUPLICATE_BITS)
+        # the numbers of the stored originals a near copy may repeat (one query, and only
+        # for the few articles that have one)
+        near_numbers = {aid: numbers_of(text) for aid, text in store.texts(
+            list({aid for ids in found.near for aid in ids})).items()}
         # What earlier articles of this batch offer the later ones to repeat.
         batch_urls: dict[str, str] = {}
         batch_hashes: dict[str, str] = {}
@@ -937,7 +965,7 @@ def _store_batch(batch: list[_Identified], store: Store) -> Report:
         # a copy is in its original's language: detection (most of what ingest costs)
         # runs for originals only
         languages = store.languages(list({*found.by_url.values(), *found.by_hash.values(),
-                                          *filter(None, found.near)}))
+                                          *(aid for ids in found.near for aid in ids)}))
         rows = []
         for (one, digest, sh), stored_near in zip(fresh, found.near):
             a = one.article
@@ -947,14 +975,17 @@ def _store_batch(batch: list[_Identified], store: Store) -> Report:
             elif digest in found.by_hash or digest in batch_hashes:
                 dup = found.by_hash.get(digest) or batch_hashes[digest], "same text"
             else:
-                near = stored_near or batch_originals.near(sh)
+                numbers = numbers_of(a.text)
+                near = next((aid for aid in stored_near
+                             if repeats(numbers, near_numbers[aid])), None) or \
+                    batch_originals.near(sh, numbers)
                 if near:
                     dup = near, "nearly the same text"
             if a.url:
                 batch_urls.setdefault(a.url, one.id)
             batch_hashes.setdefault(digest, one.id)
             if dup is None:
-                batch_originals.add(sh, one.id)
+                batch_originals.add(sh, one.id, a.text)
             a.language = a.language or (languages.get(dup[0]) if dup else None) or \
                 detect_language(f"{a.title}\n{a.text}")
             languages[one.id] = a.language
@@ -978,21 +1009,24 @@ class _Originals:
 
         self.simhashes = np.zeros(capacity, dtype=np.int64)
         self.ids: list[str] = []
+        self.texts: list[str] = []
 
-    def add(self, simhash_value: int, article_id: str) -> None:
+    def add(self, simhash_value: int, article_id: str, text: str) -> None:
         self.simhashes[len(self.ids)] = simhash_value
         self.ids.append(article_id)
+        self.texts.append(text)
 
-    def near(self, simhash_value: int) -> str | None:
-        """The first original within NEAR_DUPLICATE_BITS bits, numpy over all at once."""
+    def near(self, simhash_value: int, numbers: Counter[str]) -> str | None:
+        """The first original within NEAR_DUPLICATE_BITS bits (numpy over all at once) that
+        the text with these numbers repeats."""
         import numpy as np
 
         if not self.ids:
             return None
         differ = self.simhashes[:len(self.ids)] ^ np.int64(simhash_value)
         bits = _popcount_table()[differ.view(np.uint8)].reshape(-1, 8).sum(axis=1)
-        close = np.flatnonzero(bits <= NEAR_DUPLICATE_BITS)
-        return self.ids[close[0]] if len(close) else None
+        return next((self.ids[i] for i in np.flatnonzero(bits <= NEAR_DUPLICATE_BITS)
+                     if repeats(numbers, numbers_of(self.texts[i]))), None)
 
 
 @lru_cache(maxsize=1)

@@ -133,7 +133,7 @@ class StoredMatches(NamedTuple):
 
     by_url: dict[str, str]
     by_hash: dict[str, str]
-    near: list[str | None]  # in the batch's order; None where nothing is close
+    near: list[list[str]]  # in the batch's order: originals within the distance, earliest first
 
 
 class Store:
@@ -171,8 +171,10 @@ class Store:
                         simhashes: list[int], max_distance: int) -> StoredMatches:
         """What a batch of articles repeats among those stored: three queries, not three a row.
 
-        Where several stored articles match, the earliest stored one is named. Near
-        copies are looked for among originals only (a duplicate's text is not kept).
+        Where several stored articles match by URL or hash, the earliest stored one is
+        named. Near copies are looked for among originals only (a duplicate's text is not
+        kept), and every one within `max_distance` bits is listed, earliest first: the
+        caller decides which, if any, the article repeats (`texts` gives their words).
         """
         by_url = dict(self.db.execute(
             "SELECT url, arg_min(id, (ingested_at, id)) FROM articles "
@@ -182,17 +184,26 @@ class Store:
             "SELECT content_hash, arg_min(id, (ingested_at, id)) FROM articles "
             "WHERE content_hash IN (SELECT unnest(?::TEXT[])) GROUP BY content_hash",
             [list(content_hashes)]).fetchall())
-        near: list[str | None] = [None] * len(simhashes)
+        near: list[list[str]] = [[] for _ in simhashes]
         if max_distance > 0 and simhashes:
             for index, article_id in self.db.execute(
-                    "SELECT batch.i, arg_min(a.id, (a.ingested_at, a.id)) "
+                    "SELECT batch.i, a.id "
                     "FROM (SELECT unnest(?::BIGINT[]) AS simhash, "
                     "unnest(range(?)) AS i) batch "
                     "JOIN articles a ON a.duplicate_of IS NULL "
-                    "AND bit_count(xor(a.simhash, batch.simhash)) <= ? GROUP BY batch.i",
+                    "AND bit_count(xor(a.simhash, batch.simhash)) <= ? "
+                    "ORDER BY batch.i, a.ingested_at, a.id",
                     [list(simhashes), len(simhashes), max_distance]).fetchall():
-                near[index] = article_id
+                near[index].append(article_id)
         return StoredMatches(by_url, by_hash, near)
+
+    def texts(self, ids: list[str]) -> dict[str, str]:
+        """The stored text of each of these articles (one query; a duplicate's is empty)."""
+        if not ids:
+            return {}
+        return dict(self.db.execute(
+            "SELECT id, text FROM articles WHERE id IN (SELECT unnest(?::TEXT[]))",
+            [list(ids)]).fetchall())
 
     def add_article(self, a: ArticleRow) -> None:
         self.add_articles([a])
@@ -242,18 +253,19 @@ class Store:
         while rows := cursor.fetchmany(chunk):
             yield from rows
 
-    def set_simhashes(self, values: list[tuple[str, int]]) -> None:
-        """Replace the SimHash of these articles: one UPDATE from a frame."""
+    def set_fingerprints(self, values: list[tuple[str, str, int]]) -> None:
+        """Replace the (content hash, SimHash) of these articles: one UPDATE from a frame."""
         import pandas as pd
 
         if not values:
             return
-        new_simhashes = pd.DataFrame({  # read by name from the SQL below
-            "id": [v[0] for v in values],
-            "simhash": pd.Series([v[1] for v in values], dtype="int64")})
-        self.db.execute("UPDATE articles SET simhash = new_simhashes.simhash "
-                        "FROM new_simhashes WHERE articles.id = new_simhashes.id")
-        del new_simhashes
+        new_fingerprints = pd.DataFrame({  # read by name from the SQL below
+            "id": [v[0] for v in values], "content_hash": [v[1] for v in values],
+            "simhash": pd.Series([v[2] for v in values], dtype="int64")})
+        self.db.execute("UPDATE articles SET content_hash = new_fingerprints.content_hash, "
+                        "simhash = new_fingerprints.simhash "
+                        "FROM new_fingerprints WHERE articles.id = new_fingerprints.id")
+        del new_fingerprints
 
     # -- settings -----------------------------------------------------------
     def setting(self, key: str) -> str | None:
