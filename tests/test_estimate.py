@@ -172,3 +172,46 @@ def test_on_the_record_changes_are_moves_of_the_estimate(ds):
             if r.status == estimate.LEVEL:
                 level = r.value
             assert r.level == level
+
+
+def test_at_takes_each_series_latest_adopted_period_by_the_date(ds):
+    """at() against a plain reading of the rule, on the shipped record and many dates:
+    per series, the last period begun by then that is a level (or, with newest=True,
+    a level or held figure), and a newer held figure when there is one."""
+    series = query.estimates(ds, Filters(), totals=None)
+    groups = [(key, group[["start", "status", "date", "value", "label"]].to_dict("records"))
+              for key, group in series.groupby(["mission_id", "contributor"], sort=False)]
+    for when in pd.date_range("1996-01-01", "2026-06-01", freq="173D"):
+        for newest in (False, True):
+            got = estimate.at(series, when, newest=newest)
+            wanted = {estimate.LEVEL, estimate.HELD} if newest else {estimate.LEVEL}
+            expected = {}
+            for key, rows in groups:
+                begun = [r for r in rows if r["start"] <= when]
+                chosen = [r for r in begun if r["status"] in wanted]
+                if not chosen:
+                    continue
+                last = chosen[-1]
+                newer = [r for r in begun
+                         if r["status"] == estimate.HELD and r["date"] > last["date"]]
+                expected[key] = (last["value"], last["label"],
+                                 newer[-1]["value"] if newer else None)
+            found = {(r.mission_id, r.contributor): (r.value, r.label,
+                                                     None if pd.isna(r.held_value)
+                                                     else r.held_value)
+                     for r in got.itertuples()} if not got.empty else {}
+            assert found == expected, when
+
+
+def test_at_reads_each_frame_it_is_given(tmp_path):
+    """at() keeps arrays per series frame; a second frame (another filter's series)
+    is read for itself, not through the first one's arrays."""
+    first = query.estimates(record(tmp_path / "a", [fig("2020-03", 600), fig("2021-03", 620)]),
+                            Filters(), totals=True)
+    second = query.estimates(record(tmp_path / "b", [fig("2020-03", 1500)]),
+                             Filters(), totals=True)
+    when = pd.Timestamp("2022-01-01")
+    for _ in range(2):
+        assert estimate.at(first, when).set_index("mission_id").at["EUFOR-ALTHEA", "value"] == 620
+        assert estimate.at(second, when).set_index("mission_id").at["EUFOR-ALTHEA", "value"] \
+            == 1500

@@ -9,6 +9,7 @@ import gc
 import json
 from pathlib import Path
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -170,3 +171,25 @@ def test_moving_the_dates_a_day_leaves_the_map_as_it_was():
         assert not json.loads(specs(at)[maps[0]])["layout"].get("title", {}).get("text")
         now = [m.value for m in at.markdown if m.value.startswith("**Foreign troops")]
         assert heading and now and heading != now and "19 Jun 2024" in now[0]
+
+
+def test_a_charts_key_changes_with_any_cell_and_only_then():
+    """data.figure finds a chart by a key made from its frames: equal frames give one
+    key; a changed cell, a missing value where the text 'nan' was, a renamed column or
+    another type each give another, in short frames and in long ones."""
+    from presence.app import data
+
+    for rows in (3, data.REPR_DIGEST_ROWS + 5):
+        frame = pd.DataFrame({"nation": pd.array(["ITA", "nan", "DEU"] * (rows // 3 + 1),
+                                                 dtype="string[pyarrow]")[:rows],
+                              "value": range(rows),
+                              "date": pd.date_range("2020-01-01", periods=rows)})
+        key = data._content(frame)
+        assert data._content(frame.copy()) == key
+        changed = [frame.assign(value=frame.value.where(frame.index != 1, 99)),
+                   frame.assign(nation=frame.nation.where(frame.index != 1, None)),
+                   frame.rename(columns={"value": "troops"}),
+                   frame.assign(value=frame.value.astype(float)),
+                   frame.iloc[::-1].reset_index(drop=True),
+                   frame.set_index(frame.index + 1)]
+        assert len({key, *(data._content(other) for other in changed)}) == len(changed) + 1

@@ -411,35 +411,93 @@ def at(estimates: pd.DataFrame, when: pd.Timestamp, *, newest: bool = False) -> 
     where a rotation's unconfirmed dip matters less than being current.
     """
     when = pd.Timestamp(when)
-    wanted = (LEVEL, HELD) if newest else (LEVEL,)
-    keys = ["mission_id", "contributor"]
-    # the rules read a few columns: the others (thirty, text in Arrow) are left behind
-    # until the chosen rows are taken whole, once (a page asks several times a run)
-    read = list(dict.fromkeys([*keys, "start", "status", "date", "value", "label", "alert",
-                               *CHANGE_FIELDS]))
-    known = estimates[read][(estimates.start <= when).to_numpy()]
-    if known.empty:
+    if estimates.empty:
         return pd.DataFrame()
-    # Each series' rows are together and oldest first (series() sorts them), so the
-    # last row of a group is its newest; only those few rows become records.
-    latest = estimates.loc[
-        known[known.status.isin(wanted)].groupby(keys, sort=False).tail(1).index]
-    held = known[known.status == HELD].join(
-        latest.set_index(keys)["date"].rename("_adopted"), on=keys)
-    held = held[held.date > held._adopted].groupby(keys, sort=False).tail(1)
-    held = held.set_index(keys)[["value", "label"]].to_dict("index")  # only what is read
-    changed = known[known.alert.map(bool)].groupby(keys, sort=False).tail(1)
-    changed = changed.set_index(keys)[list(CHANGE_FIELDS)].to_dict("index")
-    rows = []
-    for latest_row in latest.to_dict("records"):
-        key = (latest_row["mission_id"], latest_row["contributor"])
-        newer, last = held.get(key), changed.get(key)
+    # The rules read a few columns of every row; those are kept as arrays per series
+    # frame (a page asks for many dates of the same kept series), and only the chosen
+    # rows, a few dozen, are taken whole.
+    rows = _rows_of(estimates)
+    known = rows.start <= when.to_datetime64()
+    if not known.any():
+        return pd.DataFrame()
+    latest = _last_per_group(rows.group, known & (rows.level | rows.held if newest else rows.level))
+    adopted = np.full(rows.groups, np.datetime64("NaT"), dtype=rows.date.dtype)
+    adopted[rows.group[latest]] = rows.date[latest]
+    after = rows.date > adopted[rows.group]  # NaT (no adopted period) compares False
+    held = _last_per_group(rows.group, known & rows.held & after)
+    changed = _last_per_group(rows.group, known & rows.alert)
+    records = _records(estimates, rows, [*latest.tolist(), *held.tolist(), *changed.tolist()])
+    held = {rows.group[i]: records[i] for i in held.tolist()}
+    changed = {rows.group[i]: records[i] for i in changed.tolist()}
+    out = []
+    for i in latest.tolist():
+        latest_row = dict(records[i])
+        newer, last = held.get(rows.group[i]), changed.get(rows.group[i])
         latest_row["held_value"] = newer["value"] if newer else None
         latest_row["held_label"] = newer["label"] if newer else None
         for field in CHANGE_FIELDS:
             latest_row[f"last_change_{field}"] = last[field] if last is not None else None
-        rows.append(latest_row)
-    return pd.DataFrame(rows)
+        out.append(latest_row)
+    # by columns: what pd.DataFrame(out) makes of the records, without reading them row
+    # by row again
+    return pd.DataFrame({column: [row[column] for row in out] for column in out[0]}) \
+        if out else pd.DataFrame()
+
+
+class _Rows(NamedTuple):
+    """What at() reads of every row of a series frame, as arrays."""
+
+    group: np.ndarray   # the row's series (mission, contributor), numbered from 0
+    groups: int
+    start: np.ndarray   # datetime64
+    date: np.ndarray
+    level: np.ndarray   # bool: status LEVEL
+    held: np.ndarray    # bool: status HELD
+    alert: np.ndarray   # bool: a confirmed change
+    records: dict[int, dict]  # rows at() has chosen, as to_dict("records") gives them
+
+
+_ROWS: dict[int, tuple[pd.DataFrame, _Rows]] = {}
+_ROWS_KEPT = 8  # the series frames a few pages ask for; each is kept alive with its arrays
+
+
+def _rows_of(estimates: pd.DataFrame) -> _Rows:
+    """The arrays of a series frame, made once per frame (a kept frame is asked again for
+    every date a page shows; the frame is kept with them, so its id is not reused)."""
+    kept = _ROWS.get(id(estimates))
+    if kept is not None and kept[0] is estimates:
+        return kept[1]
+    group, uniques = pd.MultiIndex.from_frame(
+        estimates[["mission_id", "contributor"]].astype(object)).factorize()
+    status = estimates["status"].to_numpy(dtype=object)
+    rows = _Rows(group.astype(np.int64), len(uniques),
+                 estimates["start"].to_numpy(dtype="datetime64[ns]"),
+                 estimates["date"].to_numpy(dtype="datetime64[ns]"),
+                 status == LEVEL, status == HELD,
+                 estimates["alert"].map(bool).to_numpy(dtype=bool), {})
+    if len(_ROWS) >= _ROWS_KEPT:
+        _ROWS.pop(next(iter(_ROWS), None), None)
+    _ROWS[id(estimates)] = (estimates, rows)
+    return rows
+
+
+def _records(estimates: pd.DataFrame, rows: _Rows, positions: list[int]) -> dict[int, dict]:
+    """The rows at these positions as dicts, each read from the frame once: the same few
+    rows (each series' latest) are chosen again for date after date."""
+    missing = sorted({i for i in positions if i not in rows.records})
+    if missing:
+        rows.records.update(zip(missing, estimates.iloc[missing].to_dict("records")))
+    return rows.records
+
+
+def _last_per_group(group: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """Positions of the last chosen row of each group, in row order (a group's rows
+    are together and oldest first, as series() sorts them)."""
+    at = np.flatnonzero(chosen)
+    if len(at) == 0:
+        return at
+    g = group[at]
+    return at[np.append(g[1:] != g[:-1], True)]
 
 
 # What at() says of a series' last confirmed change (as last_change_<field>).

@@ -485,8 +485,10 @@ def contingents_at(ds: Dataset, when: dt.date | pd.Timestamp, f: Filters,
                          ds, Filters(missions=f.missions, hosts=f.hosts,
                                      contributors=f.contributors), totals=False)))
     active = set(active_missions(ds, when, f).mission_id)
-    series = series[series.mission_id.isin(active)]
+    # the missions' own rows are chosen after, not cut before: at() then reads the same
+    # kept series frame for every date
     now = estimate.at(series, when, newest=True) if not series.empty else pd.DataFrame()
+    now = now[now.mission_id.isin(active)] if not now.empty else now
     if now.empty:
         return pd.DataFrame(columns=["mission_id", "contributor", "value", "date"])
     now = now[now.date >= when - window]
@@ -600,16 +602,25 @@ def host_presence_at(ds: Dataset, when: dt.date | pd.Timestamp, f: Filters, *,
         s = strength_at(ds, when, f, series=totals)
         s = s.dropna(subset=["value"]) if not s.empty else s
     names = country_names(ds)
+    # a few rows (one a mission or contingent): summed in Python, not filtered per country
+    hosted: dict[str, list[dict]] = {}
+    if not s.empty:
+        for row in s[["host_country", "value", "low", "high", "mission_id", "label"]] \
+                .to_dict("records"):
+            hosted.setdefault(row["host_country"], []).append(row)
+
+    def total(here: list[dict], column: str) -> int:
+        return int(sum(r[column] for r in here if not pd.isna(r[column])))
+
     rows = []
     for code in REGION:
-        here = s[s.host_country == code] if not s.empty else s
+        here = hosted.get(code, [])
         rows.append({
             "iso_a3": code, "name": names.get(code, code),
-            "troops": int(here.value.sum()) if not here.empty else 0,
-            "troops_low": int(here.low.sum()) if not here.empty else 0,
-            "troops_high": int(here.high.sum()) if not here.empty else 0,
-            "missions": ", ".join(here.mission_id) if not here.empty else "",
-            "as_of": ", ".join(here.label) if not here.empty else "",
+            "troops": total(here, "value"), "troops_low": total(here, "low"),
+            "troops_high": total(here, "high"),
+            "missions": ", ".join(r["mission_id"] for r in here),
+            "as_of": ", ".join(r["label"] for r in here),
         })
     return pd.DataFrame(rows)
 
