@@ -52,8 +52,8 @@ def troops_view(version, f, log: bool, raw: bool):
         table=table.assign(scope=table.scope.fillna("")),
         strength=data.figure(charts.strength_over_time, totals, query.events(ds, f), log=log,
                              title="Troop strength by mission", estimates=best, raw=raw),
-        caption=widgets.make_caption("Troop strength by mission", f, totals),
-        best_caption=widgets.make_caption("Best estimate of troop strength by mission", f, totals),
+        caption=(caption := widgets.make_caption("Troop strength by mission", f, totals)),
+        best_caption=replace(caption, title="Best estimate of troop strength by mission"),
         # the estimates of the nations the chart draws, not of all of them (each series is
         # computed when first asked for: at 100,000 figures a second for the rest)
         nations=data.figure(
@@ -61,8 +61,9 @@ def troops_view(version, f, log: bool, raw: bool):
             colours=charts.nation_colours(query.nation_order(ds)),
             estimates=query.estimates(ds, replace(f, contributors=drawn), totals=False)
             if (drawn := charts.largest_nations(conts)) else None, raw=raw),
-        nations_caption=widgets.make_caption("Contingents by contributing nation", f, conts),
-        heatmap_caption=widgets.make_caption("Contingents at each reported date", f, conts))
+        nations_caption=(nations := widgets.make_caption("Contingents by contributing nation",
+                                                         f, conts)),
+        heatmap_caption=replace(nations, title="Contingents at each reported date"))
 
 
 view = troops_view(data.data_version(), f, log, raw)

@@ -183,11 +183,15 @@ def test_a_charts_key_changes_with_any_cell_and_only_then():
         frame = pd.DataFrame({"nation": pd.array(["ITA", "nan", "DEU"] * (rows // 3 + 1),
                                                  dtype="string[pyarrow]")[:rows],
                               "value": range(rows),
-                              "date": pd.date_range("2020-01-01", periods=rows)})
+                              "date": pd.date_range("2020-01-01", periods=rows),
+                              "note": pd.Series(["a", None, 1.5] * (rows // 3 + 1),
+                                                dtype=object)[:rows]})
         key = data._content(frame)
         assert data._content(frame.copy()) == key
         changed = [frame.assign(value=frame.value.where(frame.index != 1, 99)),
                    frame.assign(nation=frame.nation.where(frame.index != 1, None)),
+                   frame.assign(note=frame.note.where(frame.index != 1, "None")),
+                   frame.iloc[1:].reset_index(drop=True),
                    frame.rename(columns={"value": "troops"}),
                    frame.assign(value=frame.value.astype(float)),
                    frame.iloc[::-1].reset_index(drop=True),

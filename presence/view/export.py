@@ -22,6 +22,7 @@ import json
 import os
 import re
 import threading
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -56,10 +57,18 @@ def caption_sources(frame: pd.DataFrame) -> tuple[str, ...]:
     """Distinct sources of a frame as 'Outlet (published)', most-cited first."""
     if frame.empty or "source_id" not in frame:
         return ()
-    counts = frame.groupby(["source_id", "outlet", "source_published"], dropna=False).size()
-    counts = counts.sort_values(ascending=False)
+    # counted in Python: a chart's frame cites a few dozen sources, and a group-by over
+    # three text columns costs more than the counting (ties: in the sources' order)
+    counts = Counter(zip(frame["source_id"].tolist(), frame["outlet"].tolist(),
+                         frame["source_published"].tolist()))
+    ranked = sorted(counts, key=lambda k: (-counts[k], *(_order(part) for part in k)))
     return tuple(f"{outlet} ({published if isinstance(published, str) and published else 'n.d.'})"
-                 for (_, outlet, published) in counts.index)
+                 for (_, outlet, published) in ranked)
+
+
+def _order(value) -> tuple:
+    """A sort key for a text cell that may be missing: missing values last."""
+    return (1, "") if not isinstance(value, str) else (0, value)
 
 
 # The sizes a chart is published at. Each is the image's exact size in pixels at scale 1
