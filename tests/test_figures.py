@@ -1,4 +1,5 @@
 """Figure builders: pure functions, called without Streamlit."""
+import datetime as dt
 import json
 
 import pandas as pd
@@ -86,6 +87,21 @@ def test_contingents_split_by_host_lineage(ds):
     heat = charts.contingents_heatmap(c)
     assert heat.data[0].type == "heatmap"
     assert len(heat.data[0].y) == c.contributor_name.nunique()
+
+
+def test_nations_with_equal_peaks_are_drawn_in_the_order_of_their_codes(ds):
+    """Of the nations tied at the last place drawn, the chart and the page (which asks
+    for the drawn nations' estimates only) take the same one, whatever the rows' order."""
+    c = query.troops(ds, Filters(missions=("KFOR",), end=dt.date(2013, 3, 3)), totals=False)
+    peaks = c.groupby("contributor").value.max().sort_values(ascending=False)
+    tied = sorted(peaks[peaks == peaks.iloc[9]].index)
+    assert len(tied) > 1 and len(peaks[peaks > peaks.iloc[9]]) == 9  # 480 each, in 2013
+    drawn = charts.largest_nations(c)
+    assert tied[0] in drawn and not set(tied[1:]) & set(drawn)
+    for rows in (c, c.iloc[::-1]):
+        assert charts.largest_nations(rows) == drawn
+        fig = charts.contingents_over_time(rows)
+        assert {t.legendgroup for t in fig.data if t.legendgroup} == set(drawn)
 
 
 def test_nation_lines_are_their_best_estimates(ds):

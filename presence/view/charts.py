@@ -9,6 +9,7 @@ escaping of text from data, and each is one function to copy for the next.
 """
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 import numpy as np
@@ -419,12 +420,20 @@ def strength_over_time(totals: pd.DataFrame, events: pd.DataFrame | None = None,
 def largest_nations(contingents: pd.DataFrame, top: int = 10) -> tuple[str, ...]:
     """The nations contingents_over_time draws (the `top` largest of each panel by their
     peak), so a page asks for the estimates of these only."""
-    drawn: set[str] = set()
-    for panel in contingents.lineage.unique():
-        here = contingents[contingents.lineage == panel]
-        drawn.update(here.groupby("contributor").value.max().sort_values(ascending=False)
-                     .index[:top])
-    return tuple(sorted(drawn))
+    peaks: dict[str, dict[str, float]] = {}
+    for panel, code, value in zip(contingents.lineage.tolist(),
+                                  contingents.contributor.tolist(),
+                                  contingents.value.tolist()):
+        panel_peaks = peaks.setdefault(panel, {})
+        panel_peaks[code] = max(panel_peaks.get(code, -math.inf),
+                                -math.inf if pd.isna(value) else value)
+    return tuple(sorted({code for panel_peaks in peaks.values()
+                         for code in _ranked(panel_peaks)[:top]}))
+
+
+def _ranked(peaks: dict[str, float]) -> list[str]:
+    """Nations by their peak, largest first; equal peaks in the order of their codes."""
+    return sorted(peaks, key=lambda code: (-peaks[code], code))
 
 
 def contingents_over_time(contingents: pd.DataFrame, *, top: int = 10, log: bool = False,
@@ -465,7 +474,8 @@ def contingents_over_time(contingents: pd.DataFrame, *, top: int = 10, log: bool
     for row, panel in enumerate(panels, start=1):
         here = contingents[contingents.lineage == panel]
         nations = dict(iter(here.groupby("contributor", sort=False)))
-        order = here.groupby("contributor").value.max().sort_values(ascending=False).index
+        order = _ranked({code: -math.inf if pd.isna(peak) else peak for code, peak in
+                         here.groupby("contributor").value.max().items()})
         hidden += max(len(order) - top, 0)
         for code in order[:top]:
             rows = nations[code].sort_values("date")
