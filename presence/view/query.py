@@ -269,6 +269,13 @@ def presence_scale(ds: Dataset, f: Filters) -> int:
 
 
 def active_missions(ds: Dataset, when: pd.Timestamp, f: Filters) -> pd.DataFrame:
+    """The missions under way at `when` (kept: a map at one date asks four times)."""
+    when = pd.Timestamp(when)
+    return _kept(ds, ("active_missions", when, f.missions, f.hosts),
+                 lambda: _active_missions(ds, when, f))
+
+
+def _active_missions(ds: Dataset, when: pd.Timestamp, f: Filters) -> pd.DataFrame:
     m = ds.missions
     alive = (m.started_start <= when) & (m.ended_end.isna() | (m.ended_end >= when))
     m = m[alive]
@@ -718,7 +725,9 @@ def sites(ds: Dataset, f: Filters, when: dt.date | pd.Timestamp | None = None) -
               & (s.closed_end.isna() | (s.closed_end >= when))]
         alive = set(active_missions(ds, when, Filters()).mission_id)
         s = s[s.mission_id.isin(alive)]
-    return _with_sources(s, ds).reset_index(drop=True)
+    # the same sites on most dates: their frame with its sources is made once per set
+    return _kept(ds, ("sites", tuple(s.index)), lambda: _with_sources(s, ds).reset_index(
+        drop=True))
 
 
 def budgets(ds: Dataset, f: Filters, measure: str | None = None) -> pd.DataFrame:
