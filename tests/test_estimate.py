@@ -215,3 +215,15 @@ def test_at_reads_each_frame_it_is_given(tmp_path):
         assert estimate.at(first, when).set_index("mission_id").at["EUFOR-ALTHEA", "value"] == 620
         assert estimate.at(second, when).set_index("mission_id").at["EUFOR-ALTHEA", "value"] \
             == 1500
+
+
+def test_at_reads_a_frame_whose_series_are_interleaved(ds):
+    """A caller may pass the periods of several series in date order (interleaved): each
+    series' estimate is still its own newest period begun by the date."""
+    series = query.estimates(ds, Filters(), totals=True)
+    by_date = series.sort_values("start", kind="stable").reset_index(drop=True)
+    for when in ("2003-06-01", "2024-01-01"):
+        keys = ["mission_id", "contributor"]
+        a = estimate.at(series, pd.Timestamp(when)).sort_values(keys).reset_index(drop=True)
+        b = estimate.at(by_date, pd.Timestamp(when)).sort_values(keys).reset_index(drop=True)
+        pd.testing.assert_frame_equal(a, b)

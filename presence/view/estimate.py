@@ -491,13 +491,14 @@ def _records(estimates: pd.DataFrame, rows: _Rows, positions: list[int]) -> dict
 
 
 def _last_per_group(group: np.ndarray, chosen: np.ndarray) -> np.ndarray:
-    """Positions of the last chosen row of each group, in row order (a group's rows
-    are together and oldest first, as series() sorts them)."""
+    """Positions of the last chosen row of each group, in row order (series() sorts a
+    series' rows oldest first, so its last row is its newest), whatever order the groups
+    come in."""
     at = np.flatnonzero(chosen)
     if len(at) == 0:
         return at
-    g = group[at]
-    return at[np.append(g[1:] != g[:-1], True)]
+    _, last_from_end = np.unique(group[at][::-1], return_index=True)
+    return np.sort(at[len(at) - 1 - last_from_end])
 
 
 # What at() says of a series' last confirmed change (as last_change_<field>).
