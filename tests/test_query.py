@@ -190,3 +190,21 @@ def test_estimates_asked_for_in_parts_are_those_of_the_whole_record():
         kfor[estimate.COLUMNS],
         whole[(whole.mission_id == "KFOR") & (whole.contributor == "ALL")].reset_index(drop=True),
         check_exact=True)
+
+
+def test_a_kept_selection_is_not_changed_by_what_a_caller_does_to_it(ds):
+    """troops() and estimates() hand out the same rows again for the same selection (a
+    date moved by a day); what one caller writes into its frame reaches no other."""
+    f = Filters(missions=("KFOR",), end=dt.date(2020, 6, 30))
+    for get in (lambda: query.troops(ds, f, totals=True),
+                lambda: query.estimates(ds, f, totals=True)):
+        first = get()
+        expected = first.value.copy()
+        first["value"] = -1
+        first.loc[0, "mission_id"] = "changed"
+        again = get()
+        pd.testing.assert_series_equal(again.value, expected)
+        assert (again.mission_id == "KFOR").all()
+    moved = query.troops(ds, Filters(missions=("KFOR",), end=dt.date(2020, 6, 29)),
+                         totals=True)
+    assert len(moved) <= len(query.troops(ds, f, totals=True))

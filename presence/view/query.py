@@ -31,6 +31,10 @@ BUDGET_STATES = [c for c in REGION if c != "SVN"]
 CONTINGENT_WINDOW = pd.Timedelta(days=730)
 # Estimate series kept per dataset (each a few hundred rows at the shipped record).
 ESTIMATES_KEPT = 24
+# Row selections kept per dataset and kind (troop figures, estimate periods): moving the
+# dates a day rarely changes which rows are in range, and the same rows are then not
+# copied again. Few, as at 100,000 figures one selection is tens of megabytes.
+SELECTIONS_KEPT = 6
 
 
 def _ts(day: dt.date | pd.Timestamp | None) -> pd.Timestamp | None:
@@ -127,7 +131,17 @@ def troops(ds: Dataset, f: Filters, *, totals: bool | None = None,
     keep = _troops_kept(t, f, totals=totals, apply_dates=apply_dates)
     if keep.all():  # nothing left out: the kept frame itself (copy-on-write keeps it whole)
         return t.copy(deep=False)
-    return t[keep].reset_index(drop=True)
+    return _selected(ds, ("troops",), t, keep)
+
+
+def _selected(ds: Dataset, of: tuple, frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+    """frame[keep] with a fresh index, made once per selection and handed out as a
+    shallow copy (copy-on-write keeps the kept one whole whatever a caller does to its
+    copy). `of` names the frame by what it is made from in this dataset, so a frame made
+    again is the same frame; the mask, packed, names the rows."""
+    key = ("selection", of, len(keep), np.packbits(keep).tobytes())
+    return _kept(ds, key, lambda: frame[keep].reset_index(drop=True),
+                 keep=SELECTIONS_KEPT).copy(deep=False)
 
 
 def _troops_kept(t: pd.DataFrame, f: Filters, *, totals: bool | None,
@@ -331,7 +345,9 @@ def estimates(ds: Dataset, f: Filters, *, totals: bool | None = True,
             ds, _series_of(ds, _troops_kept(_all_troops(ds), f, totals=totals,
                                             apply_dates=False), threshold)),
             keep=ESTIMATES_KEPT)
-        return _dated(whole, f)
+        keep = _in_range(whole, f)
+        return whole if keep is None else _selected(
+            ds, ("estimates", choice, totals, threshold), whole, keep)
     figures = troops(ds, f, totals=totals, apply_dates=False)
     figures = figures[figures.as_of_start <= pd.Timestamp(until)]
     return _named(ds, _dated(estimate.series(figures, ds.events, threshold=threshold), f))
@@ -339,14 +355,20 @@ def estimates(ds: Dataset, f: Filters, *, totals: bool | None = True,
 
 def _dated(series: pd.DataFrame, f: Filters) -> pd.DataFrame:
     """The periods of a series that overlap the filters' date range."""
+    keep = _in_range(series, f)
+    return series if keep is None else series[keep].reset_index(drop=True)
+
+
+def _in_range(series: pd.DataFrame, f: Filters) -> np.ndarray | None:
+    """Which periods of a series overlap the filters' date range (None: no range set)."""
     if not (f.start or f.end):
-        return series
+        return None
     keep = np.ones(len(series), dtype=bool)
     if f.start:
         keep &= (series.end >= _ts(f.start)).to_numpy()
     if f.end:
         keep &= (series.start <= _ts(f.end)).to_numpy()
-    return series[keep].reset_index(drop=True)
+    return keep
 
 
 def _named(ds: Dataset, series: pd.DataFrame) -> pd.DataFrame:
