@@ -33,8 +33,10 @@ CONTINGENT_WINDOW = pd.Timedelta(days=730)
 ESTIMATES_KEPT = 24
 # Row selections kept per dataset and kind (troop figures, estimate periods): moving the
 # dates a day rarely changes which rows are in range, and the same rows are then not
-# copied again. Few, as at 100,000 figures one selection is tens of megabytes.
+# copied again. Few, and only of frames up to SELECTION_KEPT_ROWS rows: at 100,000
+# figures a selection would be tens of megabytes, and copying it is a small part of a run.
 SELECTIONS_KEPT = 6
+SELECTION_KEPT_ROWS = 20_000
 
 
 def _ts(day: dt.date | pd.Timestamp | None) -> pd.Timestamp | None:
@@ -139,6 +141,8 @@ def _selected(ds: Dataset, of: tuple, frame: pd.DataFrame, keep: np.ndarray) -> 
     shallow copy (copy-on-write keeps the kept one whole whatever a caller does to its
     copy). `of` names the frame by what it is made from in this dataset, so a frame made
     again is the same frame; the mask, packed, names the rows."""
+    if len(frame) > SELECTION_KEPT_ROWS:
+        return frame[keep].reset_index(drop=True)
     key = ("selection", of, len(keep), np.packbits(keep).tobytes())
     return _kept(ds, key, lambda: frame[keep].reset_index(drop=True),
                  keep=SELECTIONS_KEPT).copy(deep=False)
