@@ -14,6 +14,7 @@ from presence.desk.feed import (
     Fetcher,
     InputError,
     Report,
+    article_id,
     content_hash,
     detect_language,
     ingest,
@@ -413,3 +414,31 @@ def test_request_limit_and_unreachable_host(server, store):
     slow = Fetcher(None, retries=1, backoff=0.01, timeout=0.5, limits=LOCAL)
     with pytest.raises(InputError, match="127.0.0.1:9"):
         slow.get("http://127.0.0.1:9/nothing")
+
+
+def test_an_update_a_store_filed_as_a_copy_is_restored_when_read_again(tmp_path):
+    """Before fingerprints read digits, the same wire copy with one figure updated was
+    stored as a copy, without its text. Ingesting it again stores it as an original with
+    its text, ready for extraction; a true copy read again stays a copy."""
+    raw = (DEVSET / "en_eufor_2022.txt").read_text(encoding="utf-8")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a_original.txt").write_text(raw, encoding="utf-8")
+    (folder / "b_update.txt").write_text(
+        raw.replace("1,100", "1,200").replace("/ ", "/ UPDATE ", 1), encoding="utf-8")
+    (folder / "c_copy.txt").write_text(raw.replace("/ ", "/ COPY ", 1), encoding="utf-8")
+    with Store(tmp_path / "s.duckdb") as s:
+        first = ingest([str(folder / "a_original.txt")], s)
+        for name in ("b_update.txt", "c_copy.txt"):  # as the older version left them
+            a = parse_raw((folder / name).read_text(encoding="utf-8"))
+            s.add_article(ArticleRow(
+                id=article_id(a), url=None, title=a.title, outlet=a.outlet,
+                published=a.published, language="en", text="", content_hash="old",
+                simhash=0, duplicate_of=first.new[0], origin=str(folder / name)))
+        again = ingest([str(folder)], s)
+        update_id = article_id(parse_raw((folder / "b_update.txt").read_text(encoding="utf-8")))
+        assert again.new == [update_id], again.summary()
+        assert sorted(why for _, _, why in again.duplicate) == ["already stored"] * 2
+        texts = {a.id: a.text for a in s.articles()}  # originals waiting for extraction
+        assert "1,200" in texts[update_id]
+        assert s.count("articles") == 3

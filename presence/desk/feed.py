@@ -944,8 +944,12 @@ def _store_batch(batch: list[_Identified], store: Store) -> Report:
     outcome = Report()
     with store.transaction():
         stored = store.existing_ids([one.id for one in batch])
+        misfiled = _misfiled_copies([one for one in batch if one.id in stored], store)
         fresh: list[tuple[_Identified, str, int]] = []
         for one in batch:
+            if one.id in misfiled:
+                outcome.new.append(one.id)
+                continue
             if one.id in stored:
                 outcome.duplicate.append((one.name, one.id, "already stored"))
                 continue
@@ -999,6 +1003,23 @@ def _store_batch(batch: list[_Identified], store: Store) -> Report:
                 outcome.new.append(one.id)
         store.add_articles(rows)
     return outcome
+
+
+def _misfiled_copies(again: list[_Identified], store: Store) -> set[str]:
+    """Ids of articles read again that the store holds as copies of an original although
+    they give a number it does not (before SIMHASH_VERSION 3 digits were not compared, and
+    an updated figure was filed as a copy, its text dropped): each is stored as an original
+    now, with its text, and waits for extraction."""
+    linked = store.duplicates_of([one.id for one in again])
+    if not linked:
+        return set()
+    originals = store.texts(list(set(linked.values())))
+    misfiled = [one for one in again if one.id in linked and linked[one.id] in originals
+                and not repeats(numbers_of(one.article.text),
+                                numbers_of(originals[linked[one.id]]))]
+    store.make_originals([(one.id, one.article.text, *fingerprint(one.article.text))
+                          for one in misfiled])
+    return {one.id for one in misfiled}
 
 
 class _Originals:

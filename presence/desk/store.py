@@ -240,6 +240,22 @@ class Store:
             "SELECT id, language FROM articles WHERE id IN (SELECT unnest(?::TEXT[]))",
             [list(ids)]).fetchall())
 
+    def duplicates_of(self, ids: list[str]) -> dict[str, str]:
+        """The original each of these articles is stored as a copy of (originals left out)."""
+        if not ids:
+            return {}
+        return dict(self.db.execute(
+            "SELECT id, duplicate_of FROM articles WHERE id IN (SELECT unnest(?::TEXT[])) "
+            "AND duplicate_of IS NOT NULL", [list(ids)]).fetchall())
+
+    def make_originals(self, rows: list[tuple[str, str, str, int]]) -> None:
+        """Store these copies as originals after all: (id, text, content hash, SimHash).
+        Their text is kept and they wait for extraction like any new article."""
+        self.db.executemany(
+            "UPDATE articles SET text = ?, content_hash = ?, simhash = ?, duplicate_of = NULL, "
+            "extracted_at = NULL WHERE id = ? AND duplicate_of IS NOT NULL",
+            [[text, digest, simhash, aid] for aid, text, digest, simhash in rows])
+
     def existing_ids(self, ids: list[str]) -> set[str]:
         """Which of these article ids are stored already."""
         return {row[0] for row in self.db.execute(

@@ -58,7 +58,7 @@ def caption_sources(frame: pd.DataFrame) -> tuple[str, ...]:
     if frame.empty or "source_id" not in frame:
         return ()
     # counted in Python: a chart's frame cites a few dozen sources, and a group-by over
-    # three text columns costs more than the counting (ties: in the sources' order)
+    # three text columns costs more than the counting (ties: in the order of their ids)
     counts = Counter(zip(frame["source_id"].tolist(), frame["outlet"].tolist(),
                          frame["source_published"].tolist()))
     ranked = sorted(counts, key=lambda k: (-counts[k], *(_order(part) for part in k)))
