@@ -435,10 +435,12 @@ def test_an_update_a_store_filed_as_a_copy_is_restored_when_read_again(tmp_path)
                 id=article_id(a), url=None, title=a.title, outlet=a.outlet,
                 published=a.published, language="en", text="", content_hash="old",
                 simhash=0, duplicate_of=first.new[0], origin=str(folder / name)))
+        (folder / "d_update_again.txt").write_text(  # the same file twice in one run
+            (folder / "b_update.txt").read_text(encoding="utf-8"), encoding="utf-8")
         again = ingest([str(folder)], s)
         update_id = article_id(parse_raw((folder / "b_update.txt").read_text(encoding="utf-8")))
         assert again.new == [update_id], again.summary()
-        assert sorted(why for _, _, why in again.duplicate) == ["already stored"] * 2
+        assert sorted(why for _, _, why in again.duplicate) == ["already stored"] * 3
         texts = {a.id: a.text for a in s.articles()}  # originals waiting for extraction
         assert "1,200" in texts[update_id]
         assert s.count("articles") == 3

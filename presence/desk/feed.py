@@ -948,6 +948,7 @@ def _store_batch(batch: list[_Identified], store: Store) -> Report:
         fresh: list[tuple[_Identified, str, int]] = []
         for one in batch:
             if one.id in misfiled:
+                misfiled.discard(one.id)  # a second copy in the batch is already stored
                 outcome.new.append(one.id)
                 continue
             if one.id in stored:
