@@ -140,10 +140,11 @@ def _selected(ds: Dataset, of: tuple, frame: pd.DataFrame, keep: np.ndarray) -> 
     """frame[keep] with a fresh index, made once per selection and handed out as a
     shallow copy (copy-on-write keeps the kept one whole whatever a caller does to its
     copy). `of` names the frame by what it is made from in this dataset, so a frame made
-    again is the same frame; the mask, packed, names the rows."""
+    again is the same frame; the mask, packed, names the rows. SELECTIONS_KEPT are kept of
+    each kind of frame (`of[0]`: troop figures, estimate periods)."""
     if len(frame) > SELECTION_KEPT_ROWS:
         return frame[keep].reset_index(drop=True)
-    key = ("selection", of, len(keep), np.packbits(keep).tobytes())
+    key = (f"selection of {of[0]}", of, len(keep), np.packbits(keep).tobytes())
     return _kept(ds, key, lambda: frame[keep].reset_index(drop=True),
                  keep=SELECTIONS_KEPT).copy(deep=False)
 
