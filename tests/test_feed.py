@@ -122,6 +122,31 @@ def test_the_alphabet_decides_only_where_it_cannot_be_wrong():
     assert unmistakable_language("") is None
 
 
+def test_english_that_names_people_in_their_own_spelling_is_still_english():
+    """English news spells Balkan names with their letters; a few of them do not make it
+    BCS or Albanian, while BCS with as few accents but none of the English words stays
+    the detector's (sentences we wrote)."""
+    assert unmistakable_language(
+        "The president of Serbia, Aleksandar Vučić, said on Monday that the talks with "
+        "Pristina were over, and the force in Kosovo has about 4,500 troops in the north "
+        "of the country, where the mayors of four towns were elected last year.") == "en"
+    assert unmistakable_language(
+        "Predsjednik je rekao da ce vojnici ostati u bazi do kraja godine, a misija "
+        "nastavlja rad s lokalnim vlastima u Sarajevu i Mostaru ove jeseni.") is None
+
+
+def test_a_near_copy_check_counts_every_bit_that_differs():
+    """Two SimHashes 63 bits apart are not near, whatever their signs (a popcount of the
+    XOR read as a signed number would count the bits of its absolute value: one)."""
+    from presence.desk.feed import _Originals
+
+    originals = _Originals(2)
+    originals.add(0, "original", "KFOR has 4,500 troops.")
+    assert originals.near(-2, "KFOR has 4,500 troops.") is None
+    assert originals.near(3, "KFOR has 4,500 troops.") == "original"
+    assert originals.near(3, "KFOR has 4,800 troops.") is None  # adds a number
+
+
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 
 
