@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from presence.app import widgets
 from presence.view import charts, export, query
 from presence.view.filters import Filters
 
@@ -117,6 +118,9 @@ def test_without_chromium_the_page_warns_and_greys_out_image_buttons(monkeypatch
     monkeypatch.setattr(export, "RENDERER", export.Renderer())
     at = AppTest.from_file(APP, default_timeout=120).run()
     at.switch_page(TROOPS_PAGE)
+    at.run()
+    assert not any("need Chromium" in w.value for w in at.warning)  # the panel is closed
+    at.session_state[widgets.export_panel_key("troops_strength")] = True  # a reader opens it
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     assert any("need Chromium" in w.value for w in at.warning)

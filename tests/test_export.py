@@ -7,6 +7,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from presence.app import widgets
 from presence.view import charts, export, query
 from presence.view.filters import Filters
 
@@ -310,6 +311,13 @@ def test_the_panel_under_a_chart(ds):
     at.run()
     at.query_params["mission"] = "KFOR"
     at.switch_page(str(root / "pages" / "troops.py")).run()
+    assert not at.exception, [e.message for e in at.exception]
+    # closed, the panel holds nothing (its controls are made when a reader opens it)
+    assert not [t for t in at.text_input if t.key.startswith("troops_strength_title_")]
+    assert not [b for b in at.get("download_button") if b.proto.id.endswith("troops_strength_png")]
+    at.session_state[widgets.export_panel_key("troops_strength")] = True
+    at.query_params["mission"] = "KFOR"
+    at.run()
     assert not at.exception, [e.message for e in at.exception]
     title = next(t for t in at.text_input if t.key.startswith("troops_strength_title_"))
     subtitle = next(t for t in at.text_input if t.key.startswith("troops_strength_subtitle_"))

@@ -87,6 +87,14 @@ def show_selected_sources(event) -> None:
                 + "\n".join(lines))
 
 
+EXPORT_PANEL_LABEL = "Export this chart or its data · share or embed it"
+
+
+def export_panel_key(chart_key: str) -> str:
+    """The widget key of a chart's export panel (its open state; tests open it by it)."""
+    return f"export_panel_{chart_key}"
+
+
 def export_buttons(fig: go.Figure, *, key: str, caption: export.Caption, frame: pd.DataFrame,
                    geojson: Callable[[], dict] | None = None,
                    displayed: pd.DataFrame | None = None) -> None:
@@ -96,9 +104,18 @@ def export_buttons(fig: go.Figure, *, key: str, caption: export.Caption, frame: 
     function too, so the map's GeoJSON is built only then. Image buttons are greyed
     out, with the reason, when this machine has no browser to draw them: inside the
     download callback the reader would only see "Failed to generate file".
+
+    The panel's contents are made only while it is open (opening it reruns the page):
+    closed, its thirty-odd controls were still built, sent and laid out on every
+    filter change, for every chart of the page. What a reader typed into it is kept
+    while it stays open, through filter changes; closing it starts it afresh.
     """
     stem = key.replace("_", "-")
-    with st.expander("Export this chart or its data · share or embed it", expanded=False):
+    panel = st.expander(EXPORT_PANEL_LABEL, expanded=False, key=export_panel_key(key),
+                        on_change="rerun")
+    if not panel.open:
+        return
+    with panel:
         try:
             export.check_images()
             images = True
