@@ -421,7 +421,7 @@ _ENGLISH_WORDS = re.compile(r"\b(?:the|and|of|to|in|is|was|has|have|with|for|tha
 # Shares measured on the 250-character samples of 521 real texts (the corpus, the sets
 # scored on first sight, German, French, Italian and Turkish ones among them): in the
 # 82 Albanian ones ë is at least 3.9% of the letters; in the 150 English ones these
-# common words are 11-40% of the words (those under 15% are left to lingua), in every
+# common words are 11-38% of the words (those under 15% are left to lingua), in every
 # other text at most 10%. English news spells people and places in their own letters
 # ("Vučić", "Kosovë"): up to 1.5% of its letters may be accented, where BCS and
 # Albanian text has 2-6% (a few BCS texts fewer, but none of them has the English words).
