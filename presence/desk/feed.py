@@ -1010,10 +1010,11 @@ def _store_batch(batch: list[_Identified], store: Store) -> Report:
             elif digest in found.by_hash or digest in batch_hashes:
                 dup = found.by_hash.get(digest) or batch_hashes[digest], "same text"
             else:
-                # a text's numbers are counted only when it has a near original
-                near = next((aid for aid in stored_near
-                             if repeats(numbers_of(a.text), near_numbers[aid])), None) \
-                    if stored_near else None
+                near = None
+                if stored_near:  # a text's numbers are counted only when it has a near original
+                    numbers = numbers_of(a.text)
+                    near = next((aid for aid in stored_near
+                                 if repeats(numbers, near_numbers[aid])), None)
                 near = near or batch_originals.near(sh, a.text)
                 if near:
                     dup = near, "nearly the same text"
