@@ -1078,22 +1078,13 @@ class _Originals:
         if not self.ids:
             return None
         differ = self.simhashes[:len(self.ids)] ^ np.int64(simhash_value)
-        bits = np.bitwise_count(differ.view(np.uint64)) if hasattr(np, "bitwise_count") else \
-            _popcount_table()[differ.view(np.uint8)].reshape(-1, 8).sum(axis=1)
+        bits = np.bitwise_count(differ.view(np.uint64))  # unsigned: a signed count reads |x|
         close = np.flatnonzero(bits <= NEAR_DUPLICATE_BITS)
         if not len(close):
             return None
         numbers = numbers_of(text)
         return next((self.ids[i] for i in close
                      if repeats(numbers, numbers_of(self.texts[i]))), None)
-
-
-@lru_cache(maxsize=1)
-def _popcount_table():
-    """Set bits of every byte value (numpy before 2.0 has no bitwise_count)."""
-    import numpy as np
-
-    return np.array([i.bit_count() for i in range(256)], dtype=np.uint8)
 
 
 def stderr_progress(message: str) -> None:

@@ -420,6 +420,12 @@ def strength_over_time(totals: pd.DataFrame, events: pd.DataFrame | None = None,
 def largest_nations(contingents: pd.DataFrame, top: int = 10) -> tuple[str, ...]:
     """The nations contingents_over_time draws (the `top` largest of each panel by their
     peak), so a page asks for the estimates of these only."""
+    return tuple(sorted({code for panel_peaks in _panel_peaks(contingents).values()
+                         for code in _ranked(panel_peaks)[:top]}))
+
+
+def _panel_peaks(contingents: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """Each panel's (lineage's) nations and their largest figure (-inf: none given)."""
     peaks: dict[str, dict[str, float]] = {}
     for panel, code, value in zip(contingents.lineage.tolist(),
                                   contingents.contributor.tolist(),
@@ -427,8 +433,7 @@ def largest_nations(contingents: pd.DataFrame, top: int = 10) -> tuple[str, ...]
         panel_peaks = peaks.setdefault(panel, {})
         panel_peaks[code] = max(panel_peaks.get(code, -math.inf),
                                 -math.inf if pd.isna(value) else value)
-    return tuple(sorted({code for panel_peaks in peaks.values()
-                         for code in _ranked(panel_peaks)[:top]}))
+    return peaks
 
 
 def _ranked(peaks: dict[str, float]) -> list[str]:
@@ -471,11 +476,12 @@ def contingents_over_time(contingents: pd.DataFrame, *, top: int = 10, log: bool
         estimates = _estimates_frame(estimates)
         levels = estimates[estimates.status == "level"]
         lines = dict(iter(levels.groupby(["lineage", "contributor"], sort=False)))
+    # the same ranking as largest_nations(), which a page asks estimates for
+    peaks = _panel_peaks(contingents)
     for row, panel in enumerate(panels, start=1):
         here = contingents[contingents.lineage == panel]
         nations = dict(iter(here.groupby("contributor", sort=False)))
-        order = _ranked({code: -math.inf if pd.isna(peak) else peak for code, peak in
-                         here.groupby("contributor").value.max().items()})
+        order = _ranked(peaks[panel])
         hidden += max(len(order) - top, 0)
         for code in order[:top]:
             rows = nations[code].sort_values("date")
