@@ -29,6 +29,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import NamedTuple
 
@@ -296,6 +297,18 @@ def repeats(copy_numbers: Counter[str], original_numbers: Counter[str]) -> bool:
     the original's. An outlet that cuts a paragraph repeats the story; one that changes
     a figure (a correction, an update of the same wire copy) has something to review."""
     return not copy_numbers - original_numbers
+
+
+def first_repeated(text: str, originals: Iterable[tuple[str, Counter[str]]]) -> str | None:
+    """The id of the first near original (id, its numbers) that `text` repeats, if any; the
+    text's own numbers are counted only once there is an original to compare them with."""
+    numbers = None
+    for original_id, theirs in originals:
+        if numbers is None:
+            numbers = numbers_of(text)
+        if repeats(numbers, theirs):
+            return original_id
+    return None
 
 
 def _simhash_of_joined(joined: bytes) -> int:
@@ -1010,12 +1023,9 @@ def _store_batch(batch: list[_Identified], store: Store) -> Report:
             elif digest in found.by_hash or digest in batch_hashes:
                 dup = found.by_hash.get(digest) or batch_hashes[digest], "same text"
             else:
-                near = None
-                if stored_near:  # a text's numbers are counted only when it has a near original
-                    numbers = numbers_of(a.text)
-                    near = next((aid for aid in stored_near
-                                 if repeats(numbers, near_numbers[aid])), None)
-                near = near or batch_originals.near(sh, a.text)
+                # the stored near originals first, then this batch's
+                near = first_repeated(a.text, chain(
+                    ((aid, near_numbers[aid]) for aid in stored_near), batch_originals.near(sh)))
                 if near:
                     dup = near, "nearly the same text"
             if a.url:
@@ -1070,21 +1080,18 @@ class _Originals:
         self.ids.append(article_id)
         self.texts.append(text)
 
-    def near(self, simhash_value: int, text: str) -> str | None:
-        """The first original within NEAR_DUPLICATE_BITS bits (numpy over all at once) that
-        `text` repeats."""
+    def near(self, simhash_value: int) -> Iterator[tuple[str, Counter[str]]]:
+        """(id, numbers) of the originals within NEAR_DUPLICATE_BITS bits, in the order
+        they came (numpy compares with all at once; an original's numbers are counted only
+        when it is reached, and nothing runs until the first is asked for)."""
         import numpy as np
 
         if not self.ids:
-            return None
+            return
         differ = self.simhashes[:len(self.ids)] ^ np.int64(simhash_value)
         bits = np.bitwise_count(differ.view(np.uint64))  # unsigned: a signed count reads |x|
-        close = np.flatnonzero(bits <= NEAR_DUPLICATE_BITS)
-        if not len(close):
-            return None
-        numbers = numbers_of(text)
-        return next((self.ids[i] for i in close
-                     if repeats(numbers, numbers_of(self.texts[i]))), None)
+        for i in np.flatnonzero(bits <= NEAR_DUPLICATE_BITS):
+            yield self.ids[i], numbers_of(self.texts[i])
 
 
 def stderr_progress(message: str) -> None:
