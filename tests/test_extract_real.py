@@ -908,3 +908,28 @@ def test_the_held_out_split_is_the_one_written_down():
     assert sorted(random.Random(split["seed"]).sample(names, len(split["heldout"]))) == \
         split["heldout"]
     assert set(corpus_files(CORPUS, "heldout")) == set(split["heldout"])
+
+
+def test_parts_placed_in_their_host_a_force_left_unnamed_and_years_ago_in_albanian():
+    text = ("Italy keeps 1,400 soldiers in the Western Balkans, of which about 180 in Bosnia "
+            "and Herzegovina and over 1,200 in Kosovo, within NATO's KFOR.")
+    got = facts(text)
+    assert ("troop_contribution", "EUFOR-ALTHEA", "ITA", "2025-04-25", 180, "troops") in got
+    assert ("troop_contribution", "KFOR", "ITA", "2025-04-25", 1200, "troops") in got
+    text = ("Hungary has 700 soldiers abroad, including 350 in NATO's KFOR mission and nearly "
+            "150 in the EU's EUFOR Althea mission.")
+    assert ("troop_contribution", "EUFOR-ALTHEA", "HUN", "2025-04-25", 150, "troops") in facts(text)
+    text = "L'Italia ha 1.100 militari schierati in Kosovo nella missione KFOR."
+    assert ("troop_contribution", "KFOR", "ITA", "2025-04-25", 1100, "troops") in facts(text)
+    # "now" of a relative clause is its own number's, not the proposed level after it
+    text = "Komandant EUFOR-a je predložio da se snage koje sada broje 2.000 vojnika, smanje na 600."
+    assert {v for *_, v, _ in facts(text)} == {2000}
+    text = "The 16,000-strong NATO-led peacekeeping force will be needed for years."
+    assert ("troop_strength", "KFOR", None, "2008-04-24", 16000, "troops") in facts(
+        text, title="Minister visits Irish troops in Kosovo", day=dt.datetime(2008, 4, 24))
+    text = "22 vjet më parë në Kosovë erdhën 50 mijë ushtarë të NATO-s."
+    assert {(m, a[:4], v) for _, m, _, a, v, _ in facts(text, day=dt.datetime(2021, 6, 12))} == \
+        {("KFOR", "1999", 50000)}
+    for text in ("The advance party of 20 Irish soldiers arrived in Tuzla on Monday.",
+                 "Les 14 derniers militaires belges ont quitté le Kosovo mercredi."):
+        assert not facts(text, title="KFOR and EUFOR")

@@ -161,10 +161,12 @@ _SINCE_GAP = re.compile(r"\s*(?:the\s+|viti\s+|vitit\s+|year\s+|godine\s+|des\s+
                         r"sredine|po[cč]etka|fundit t[eë]|mesit t[eë]|fin|d[eé]but)\s*-?\s*)?")
 
 
-# "22 years ago", "pre 22 godine", "para 20 vitesh", "vor 25 Jahren", "il y a 20 ans",
-# "20 anni fa", "pred 20 godini": the year that many years before the reference
+# "22 years ago", "pre 22 godine", "para 20 vitesh", "22 vjet më parë", "vor 25 Jahren",
+# "il y a 20 ans", "20 anni fa", "pred 20 godini", "25 yıl önce": the year that many years
+# before the reference
 _AGO = re.compile(r"(?<!\w)(?:(?P<en>\d{1,2})\s+years?\s+ago|pr(?:ij)?e\s+(?P<sh>\d{1,2})\s+godin\w*|"
-                  r"para\s+(?P<sq>\d{1,2})\s+vite\w*|vor\s+(?P<de>\d{1,2})\s+jahren|"
+                  r"para\s+(?P<sq>\d{1,2})\s+vite\w*|(?P<sq2>\d{1,2})\s+(?:vjet|vite)\w*\s+m[eë]\s+par[eë]|"
+                  r"(?P<tr>\d{1,2})\s+y[ıi]l\s+[oö]nce|vor\s+(?P<de>\d{1,2})\s+jahren|"
                   r"il y a\s+(?P<fr>\d{1,2})\s+ans|(?P<it>\d{1,2})\s+anni fa|"
                   r"pred\s+(?P<mk>\d{1,2})\s+godini)(?!\w)")
 

@@ -19,7 +19,7 @@ from functools import partial
 
 from . import dates, lists
 from . import semantics as S
-from .context import LIFETIMES, NOT_CONTRIBUTORS, START, Document, Mention, mission_at
+from .context import HOSTS, LIFETIMES, NOT_CONTRIBUTORS, START, Document, Mention, mission_at
 from .numbers import INFOBOX_LABEL, Amount, amounts, has_number_word
 from .vocab import CONTINGENT_NAMES, COUNTRIES, FLAGS, HOST, OTHER_MISSION, REGION, WORDS, alternation
 
@@ -61,6 +61,8 @@ HANDOVER_DAYS = 60       # how long after a force ended an article may still nam
 PRESENT_CLAUSE = 90      # how far back "now" reaches within the number's clause
 HEADING_CHARS = 100      # a heading or a list's lead line; longer is a sentence with its own subject
 FAR_AFTER = 60           # a year this far after a troop number, past its clause, is another event's
+NEXT_PART_REACH = 50     # "of which 180 in Bosnia and over 1,200": the next part this close after
+HOST_AFTER = 25          # "180 in Bosnia and Herzegovina": the host named this close after the noun
 NEVER_CONTRIBUTES = {"XKX", "BIH", "SRB"}  # hosts, and Serbia, which sent troops to neither
 # Confidence: a base, and what each piece of evidence adds (a curator sorts by it).
 BASE, NOUN_BONUS, NAMED_BONUS, DATED_BONUS = 0.5, 0.15, 0.15, 0.1
@@ -596,6 +598,9 @@ class Reader:
                 why_noun = "troop noun just before it"
             elif S.OF_WHICH_TAIL.search(low, pre_start, a.start) and self.unit_has_troops(ui):
                 why_noun = "a part ('of which') of a troop figure"
+            elif self.next_part(ui, a):
+                why_noun = ("the next part of the same troop figure, after 'and' ('of which 180 "
+                            "in Bosnia and over 1,200 in Kosovo')")
             elif self.paired_with_troops(ui, a):
                 why_noun = "one end of a change in a sentence about troops ('from 6,500 to 2,500')"
             elif self.nation_right_after(ui, a) and (
@@ -660,8 +665,10 @@ class Reader:
         # "cut from 12,000 to 7,000", "scaled down to around 3,300 from 4,200": the end
         # that is the level at the article's date depends on whether the change is done
         change = S.change_role(low, u.start, u.end, a.start, a.number_end)
-        present = S.PRESENT.search(low, max(u.start, a.start - PRESENT_REACH), a.start) or \
-            S.PRESENT.search(low, noun_end, min(u.end, noun_end + 15))
+        present = S.PRESENT.search(low, max(u.start, a.start - PRESENT_REACH), a.start)
+        if present and _DIGIT.search(low, present.end(), a.start):
+            present = None  # "koje sada broje 5.800 vojnika, smanje na 1.500": the other number's now
+        present = present or S.PRESENT.search(low, noun_end, min(u.end, noun_end + 15))
         own_year = [w for w in self.dates_in(ui, noun_end, min(u.end, noun_end + 15))
                      if not w.since]
         # a plan word after the number counts in its own clause only: "16,000 and by June
@@ -863,6 +870,16 @@ class Reader:
                 S.CONTINGENT.search(low, u.start, u.end)) or bool(
                 self.doc.missions_in(u.start, u.end) and S.STRENGTH_WORD.search(low, u.start, u.end))
         return self._may_count[ui]
+
+    def next_part(self, ui: int, a: Amount) -> bool:
+        """A bare number joined by 'and' to the part ('of which') the sentence read just
+        before it: 'di cui circa 180 in Bosnia Erzegovina e oltre 1.200 nel vicino Kosovo'."""
+        lead = self._troop_figure_before(ui, a)
+        if not (lead and lead.why and lead.why[0].startswith("a part ('of which')")):
+            return False
+        between = self.doc.low[lead.end:a.start]
+        return len(between) <= NEXT_PART_REACH and not _STOP.search(between) and \
+            _CONJUNCTION.search(between) is not None and not _DIGIT.search(between)
 
     def _troop_figure_before(self, ui: int, a: Amount) -> Candidate | None:
         """The sentence's last troop figure before this number, if any."""
@@ -1115,8 +1132,24 @@ class Reader:
             if m.code.startswith("@"):
                 mission, nation = CONTINGENT_NAMES[m.code[1:]]
                 return mission, f"mission {mission}: '{doc.low[m.start:m.end]}'", nation
+        when = _date_of(as_of) or (doc.published.date() if doc.published else None)
+        host_after = next((c for c in doc.countries(ui) if c.code in HOSTS
+                           and 0 <= c.start - noun_end <= HOST_AFTER
+                           and _IN_PLACE.fullmatch(doc.low, noun_end, c.start)), None)
+        if host_after and when and mission_at(host_after.code, when) and not any(
+                noun_end <= m.start < host_after.start for m in here):
+            # "1,400 ... of which about 180 in Bosnia and Herzegovina and over 1,200 in Kosovo,
+            # in NATO's KFOR contingent": where these troops are, not the mission named last
+            mission = mission_at(host_after.code, when)
+            return mission, f"mission {mission}: the force in {host_after.code}, named right after it", None
         before = [m for m in here if m.end <= a.start]
         after = [m for m in here if m.start >= a.end]
+        placed = next((m for m in after if m.code != OTHER_MISSION and
+                       _IN_MISSION.fullmatch(doc.low, noun_end, m.start)), None)
+        if placed and before:
+            # "350 in NATO's KFOR mission and nearly 150 in the EU-managed EUFOR ALTHEA
+            # mission": the mission the number is said to be in, not the one named before
+            return placed.code, f"mission {placed.code}: named right after it ('in …')", None
         close_after = [m for m in after if m.start - noun_end <= 35]
         if before and not (close_after and a.start - before[-1].end > 40):
             m = before[-1]
@@ -1124,7 +1157,6 @@ class Reader:
                 return OTHER_MISSION, f"another mission: '{doc.low[m.start:m.end]}'", None
             host_between = [c for c in doc.countries(ui) if c.code in ("XKX", "BIH")
                             and m.end <= c.start < a.start and c.code != HOST[m.code]]
-            when = _date_of(as_of) or (doc.published.date() if doc.published else None)
             if host_between and when and mission_at(host_between[-1].code, when):
                 other = mission_at(host_between[-1].code, when)
                 return other, f"mission {other}: the force in {host_between[-1].code}", None
@@ -1141,13 +1173,20 @@ class Reader:
             host = hosts[0].code
             if carried and HOST[carried] == host:
                 return carried, f"mission {carried}: {how}", None
-            when = _date_of(as_of) or (doc.published.date() if doc.published else None)
             if when:
                 mission = mission_at(host, when)
                 if mission:
                     return mission, f"mission {mission}: the force in {host} at that date", None
         if carried:
             return carried, f"mission {carried}: {how}", None
+        host = doc.main_country
+        force = S.PEACE_FORCE.search(doc.low, u.start, u.end)
+        if force and host in HOSTS and when and mission_at(host, when):
+            # "the 16,000-strong NATO-led peacekeeping force" in an article about Kosovo
+            # that never names KFOR
+            mission = mission_at(host, when)
+            return mission, (f"mission {mission}: '{force.group()}' in {host}, the country "
+                             f"the article is about"), None
         return None, "", None
 
     def contributor(self, ui: int, a: Amount, noun_end: int, mission: str,
@@ -1185,6 +1224,11 @@ class Reader:
             return inner[0].code, f"contributor {inner[0].code}: in the noun ('{low[inner[0].start:inner[0].end]}')"
         if any(a.number_end <= m.start < noun_end for m in here):
             return None, "the mission's total: the mission named in the noun"
+        force = S.PEACE_FORCE.search(low, noun_end, _clause_stop(low, noun_end, min(u.end, noun_end + 40))) \
+            if S.STRONG.match(low, a.number_end) else None
+        if force:
+            # "the 16,000-strong NATO-led peacekeeping force": the force of that size
+            return None, f"the mission's total: a '-strong' '{force.group()}'"
         if noun_end > a.number_end and any(
                 _OF_MISSION.fullmatch(low, noun_end, m.start)
                 for m in here if noun_end <= m.start < noun_end + 12):
@@ -1316,6 +1360,8 @@ class Reader:
         return nearest.code, f"contributor {nearest.code}: the clause's subject"
 
 
+_STOP = re.compile(r"[.;:]")
+_CONJUNCTION = re.compile(r"(?<!\w)" + alternation(WORDS["conjunction"]) + r"(?!\w)", FLAGS)
 _CLAUSE_ENDS = re.compile(r"\s*(?:[,.;)–—]|$)")  # a dash closes an aside: "– désormais 3600 –"
 # a line of a year series: "• 2000: 4.768 bln HRK", "2019 – 54 milionë"
 _YEAR_ITEM = re.compile(r"[\s•*·-]*(?:19|20)\d{2}\s*[:–—-]\s*")
@@ -1357,6 +1403,11 @@ _MISSION_WITH = re.compile(r"[\s,]*(?:[^\W\d][^,;:.\d]{0,60},\s*)?"
                            + lists.WITH + r"\s+(?:\w+\s+)?")
 # a unit word after "-strong" ("90-köpfige Infanteriekompanie", "a 150-strong company")
 _UNIT_AFTER = re.compile(r"[\s-]*(?:" + alternation(WORDS["unit_label"]) + r")(?!\w)", FLAGS)
+# between a number (or its noun) and the host named as where those troops are
+_IN_PLACE = re.compile(r"\s*(?:in|u|n[eë]|na|vo|nel|nella|in der|im|en|au|à)\s+(?:[^\W\d]+\s+)?",
+                       FLAGS)
+_IN_MISSION = re.compile(r"\s*(?:in|with|within|u|n[eë]|na|vo|nel|nella|bei|im|en|au|dans)\s+"
+                         r"(?:the\s+)?(?:[^\W\d][\w'’-]*\s+){0,2}", FLAGS)
 _OF_MISSION = re.compile(r"\s+(?:of|of the|t[eë]|e|i|od|des|du|de la|della|del|der|des)\s+")
 
 

@@ -134,6 +134,7 @@ _NUMBER_NEAR = re.compile(r"\d")
 PAIR_REACH = 45  # the other end of "from A to B" stands this close
 # words that make a figure the whole multinational force, not one nation's share
 TOTAL_HINT = words("multinational")
+PEACE_FORCE = words("peace_force")
 ORDINAL_ARTICLE = tail("ordinal_article", r"\s+")
 GENITIVE_GAP = re.compile(r"(?:" + alternation(WORDS["genitive_suffix"]) + r")\s+", FLAGS)
 

@@ -70,6 +70,7 @@ WORDS = {
     "unit_label": [r"\w*kompanie\w*", r"zug", r"kampfgruppe"],
     "rotation": [r"kontingent"],
     "in_year": [r"im", r"in"],
+    "peace_force": [r"friedenstruppe\w*", r"schutztruppe\w*", r"nato-(?:truppe|soldaten|schutztruppe|friedenstruppe)\w*"],
     "multinational": [r"internationale\w*", r"aus aller welt",
                       r"aus \d+ (?:l[aä]ndern|nationen|staaten)",
                       r"\d+ (?:nationen|l[aä]ndern?|staaten)(?!\w)",

@@ -74,6 +74,7 @@ WORDS = {
     "of_whom_after": [r"od koi"],
     "identifier": [r"rezolucij\w*"],
     "with": [r"so"],
+    "peace_force": [r"mirovn\w* (?:sili|misij\w*)", r"nato (?:vojnici|sili|trupi)"],
 }
 NUMBER_WORDS = {"eden": 1, "dva": 2, "tri": 3, "[cč]etiri": 4, "pet": 5, "[sš]est": 6,
                 "sedum": 7, "osum": 8, "devet": 9, "deset": 10}

@@ -88,6 +88,7 @@ WORDS = {
     "unit_label": [r"kompani\w*", r"batalion\w*", r"grupi luftarak", r"brigad[eë]s?"],
     "rotation": [r"kontingjent"],
     "in_year": [r"n[eë]"],
+    "peace_force": [r"forc\w* paqeruajt\w*", r"paqeruajt[eë]s\w*", r"misioni paqeruajt\w*", r"trupat e nato-s", r"ushtar[eë]t? e nato-s"],
     "multinational": [r"nd[eë]rkomb[eë]tar\w*", r"nga \d+ vende", r"\d+ vende\w*(?!\w)",
                       r"nga (?:\w+ ){0,2}(?:vendeve|vendet)(?!\w)",
                       r"ushtar[eë] t[eë] nato-s"],

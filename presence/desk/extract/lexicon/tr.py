@@ -54,6 +54,7 @@ WORDS = {
                     r"['’]?\w{0,4} aşkın", r"['’]?\w{0,4} askin", r"'i aşkın"],
     "with": [r"ile"],
     "genitive_suffix": [r"['’]?n?[ıiuü]n"],
+    "peace_force": [r"barış gücü", r"nato askerleri?"],
     "multinational": [r"uluslararas\w*", r"\d+ (?:farkl\w* )?[uü]lke\w*", r"nato askerleri"],
 }
 NUMBER_WORDS = {"iki": 2, "üç": 3, "dört": 4, "beş": 5, "altı": 6, "yedi": 7, "sekiz": 8,
