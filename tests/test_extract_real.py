@@ -933,3 +933,28 @@ def test_parts_placed_in_their_host_a_force_left_unnamed_and_years_ago_in_albani
     for text in ("The advance party of 20 Irish soldiers arrived in Tuzla on Monday.",
                  "Les 14 derniers militaires belges ont quitté le Kosovo mercredi."):
         assert not facts(text, title="KFOR and EUFOR")
+
+
+def test_a_series_under_a_sentence_about_the_budget_and_each_amounts_own_country_and_year():
+    day = dt.datetime(2025, 5, 5)
+    text = ("Kosovo's defence budget has grown every year. In 2021, 70 million euros were "
+            "spent, in 2022, 95 million euros, and in 2023, 120 million euros.")
+    got = facts(text, day=day)
+    assert {("XKX", "2021", 70e6), ("XKX", "2022", 95e6), ("XKX", "2023", 120e6)} <= \
+        {(c, a, v) for _, _, c, a, v, _ in got}
+    text = "Kosovo's defence budget has grown every year. This rise could mean at least 150 million euros."
+    assert not facts(text, day=day)
+    text = ("Serbia spends the most in the region: 2.1 billion euros on defence in 2025, "
+            "compared to 1.4 billion euros in 2021.")
+    assert ("defence_budget", None, "SRB", "2021", 1.4e9, "EUR") in facts(
+        text, title="Kosovo and its neighbours arm", day=day)
+    text = ("For 2024, the defence ministry of Kosovo had 150 million euros, with 200 million "
+            "set aside for the current year.")
+    assert ("defence_budget", None, "XKX", "2025", 200e6, "EUR") in facts(text, day=day)
+    text = ("Serbia spent 2 billion dollars on defence in 2023, about 300 million dollars more "
+            "than the previous year.")
+    assert {a for _, _, _, a, _, _ in facts(text, day=day)} == {"2023"}
+    text = ("Since joining NATO in 2017, Montenegro raised its defence spending from US$60m "
+            "that year to US$90m in 2019.")
+    assert {(c, a, v) for _, _, c, a, v, _ in facts(text, day=day)} == \
+        {("MNE", "2017", 60e6), ("MNE", "2019", 90e6)}

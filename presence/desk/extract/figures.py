@@ -62,6 +62,7 @@ PRESENT_CLAUSE = 90      # how far back "now" reaches within the number's clause
 HEADING_CHARS = 100      # a heading or a list's lead line; longer is a sentence with its own subject
 FAR_AFTER = 60           # a year this far after a troop number, past its clause, is another event's
 NEXT_PART_REACH = 50     # "of which 180 in Bosnia and over 1,200": the next part this close after
+DATED_AFTER = 10         # "US$92m in 2019": a year this close after an amount is its own
 HOST_AFTER = 25          # "180 in Bosnia and Herzegovina": the host named this close after the noun
 NEVER_CONTRIBUTES = {"XKX", "BIH", "SRB"}  # hosts, and Serbia, which sent troops to neither
 # Confidence: a base, and what each piece of evidence adds (a curator sorts by it).
@@ -245,10 +246,14 @@ class Reader:
             # the sentence before spoke of defence money: "... vojni proračun ... To bi bilo
             # više od plana za 2016., koji je iznosio 4,022 milijarde kuna"
             heading = None if before_here else self.money_heading(ui, a)
-            if not before_here and heading is None:
+            # ... when this sentence only gives amounts: no plan, draft or change of its own
+            spoken = not before_here and heading is None and self.defence_budget_before(ui) \
+                and not (S.PLAN.search(unit_text) or S.DRAFT.search(unit_text)
+                         or S.CHANGE_WORD.search(unit_text))
+            if not before_here and heading is None and not spoken:
                 return "money not tied to defence in its sentence"
-            why.append("defence money: the sentence before speaks of it" if before_here else
-                       "defence money: the list's heading speaks of it")
+            why.append("defence money: the sentence before speaks of it" if before_here or spoken
+                       else "defence money: the list's heading speaks of it")
         year, year_how, explicit = self.budget_year(ui, a, before_here)
         heading_years = [w for w in self.dates_in(heading) if not w.since] \
             if heading is not None else []
@@ -307,7 +312,9 @@ class Reader:
         topup = S.TOPUP.search(unit_text)
         if topup:
             return f"a top-up or supplementary budget ({topup.group()})"
-        if S.MULTIYEAR.search(unit_text):
+        if S.MULTIYEAR.search(unit_text) and not self.dated_right_after(ui, a):
+            # ("since joining NATO in 2017, ... from US$66m that year to US$92m in 2019":
+            # each amount with its own year is that year's)
             return "a sum over several years"
         since = [w for w in self.dates_in(ui, u.start, a.start) if w.since
                  and S.SINCE_WORD.search(low, max(u.start, w.start - 12), w.start)]
@@ -382,6 +389,21 @@ class Reader:
         return comma >= 0 and (S.PRESENT.search(low, comma, end) is not None or
                                S.RELATIVE_PRONOUN.match(low, comma + 2) is not None)
 
+    def dated_right_after(self, ui: int, a: Amount) -> bool:
+        """A year, or 'that year', written right after the amount ('US$92m in 2019')."""
+        return _THAT_YEAR.match(self.doc.low, a.end) is not None or any(
+            0 <= w.start - a.end <= DATED_AFTER for w in self.dates_in(ui) if not w.since)
+
+    def defence_budget_before(self, ui: int) -> bool:
+        """The sentence before names the defence budget and gives no amount of its own:
+        "Kosovo's defence budget has been rising year by year. In 2021, 69 million euros were
+        invested, in 2022, 97 million euros, ..." (its amounts come in the next sentence)."""
+        if ui == 0:
+            return False
+        pu, low = self.doc.units[ui - 1], self.doc.low
+        return bool(S.DEFENCE.search(low, pu.start, pu.end) and S.BUDGET.search(low, pu.start, pu.end)) \
+            and not any(b.currency or b.scaled for b in amounts(low, pu.start, pu.end, self.doc.dot_decimal))
+
     def money_heading(self, ui: int, a: Amount) -> int | None:
         """The heading of a list of countries' money ('Military spending in the Balkans,
         2024' over 'Serbia — 2.32 billion dollars'): the first line above the list's items
@@ -435,16 +457,22 @@ class Reader:
         if listed:
             return listed.code, f"country {listed.code}: the list item it stands against"
         found = doc.countries(ui)
-        before = [c for c in found if c.end <= a.start]
+        before = [c for c in found if c.end <= a.head]  # not the "US" of "US$66m"
         after = [c for c in found if c.start >= a.end]
-        previous = [b.end for b in amounts(doc.low, doc.units[ui].start, a.start, doc.dot_decimal)
+        previous = [b for b in amounts(doc.low, doc.units[ui].start, a.start, doc.dot_decimal)
                     if not b.is_year]
         if previous:
             # "Albanija 198 miliona, Bosna i Hercegovina 183, Sjeverna Makedonija, koja je
             # ... – 151": each amount pairs with the countries since the one before it
-            segment = [c for c in before if c.start >= previous[-1]]
+            segment = [c for c in before if c.start >= previous[-1].end]
             if segment:
                 return segment[0].code, f"country {segment[0].code}: named before it"
+            if previous[-1].currency:
+                # "Serbia ..., allocating 2.2 billion euros for defence in 2025, compared to
+                # 1.5 billion euros in 2021": no country since the amount before, so its country
+                code, how = self.budget_country(ui, previous[-1])
+                if code:
+                    return code, f"country {code}: the amount before it in the sentence"
         near = [c for c in before if a.start - c.end <= SUBJECT_REACH]
         if near:
             # "Serbia ... overtaking Croatia ..., spending $1.14bn": the sentence's subject,
@@ -480,6 +508,15 @@ class Reader:
                                           partial(self.stated_years, ui))
                 if rel:
                     return str(rel[0]), f"year {rel[0]}: '{rel[1]}'", True
+            stop = _clause_stop(low, a.end, min(u.end, a.end + RELATIVE_REACH))
+            rel = dates.relative_year(low, a.end, stop, pub.year) if pub and not after else None
+            at = low.find(rel[1], a.end, stop) if rel else -1
+            if rel and (at < 0 or _COMPARED.search(low, a.end, at)):
+                rel = None  # "... 400 million more than the previous year": the comparison's year
+            if rel:
+                # "For 2024, ... 153 million euros, with 207.8 million earmarked for the
+                # current year": the relative year in the amount's own clause, after it
+                return str(rel[0]), f"year {rel[0]}: '{rel[1]}' after it", True
             pick = after[0] if after else earlier[-1] if earlier else found[0]
             now = S.PRESENT.search(low, a.end, min(u.end, a.end + PRESENT_REACH))
             if pub and now and pick.year > pub.year and not after:
@@ -1361,6 +1398,10 @@ class Reader:
 
 
 _STOP = re.compile(r"[.;:]")
+# between an amount and a relative year that is not the amount's: "more than last year"
+_COMPARED = re.compile(r"(?<!\w)(?:than|nego|nego u|se|als|que|di|rispetto|krahasuar|compared|odnosu|"
+                       r"od|from|nga|von|de|da)(?!\w)")
+_THAT_YEAR = re.compile(r"\s+(?:that|the same) year\b|\s+(?:te|iste) godine\b|\s+(?:at[eë]|t[eë] nj[eë]jtin) vit\b")
 _CONJUNCTION = re.compile(r"(?<!\w)" + alternation(WORDS["conjunction"]) + r"(?!\w)", FLAGS)
 _CLAUSE_ENDS = re.compile(r"\s*(?:[,.;)–—]|$)")  # a dash closes an aside: "– désormais 3600 –"
 # a line of a year series: "• 2000: 4.768 bln HRK", "2019 – 54 milionë"

@@ -135,6 +135,7 @@ PAIR_REACH = 45  # the other end of "from A to B" stands this close
 # words that make a figure the whole multinational force, not one nation's share
 TOTAL_HINT = words("multinational")
 PEACE_FORCE = words("peace_force")
+CHANGE_WORD = words("delta_after")  # "increase", "more", "shtesë": a change named anywhere
 ORDINAL_ARTICLE = tail("ordinal_article", r"\s+")
 GENITIVE_GAP = re.compile(r"(?:" + alternation(WORDS["genitive_suffix"]) + r")\s+", FLAGS)
 
