@@ -958,3 +958,25 @@ def test_a_series_under_a_sentence_about_the_budget_and_each_amounts_own_country
             "that year to US$90m in 2019.")
     assert {(c, a, v) for _, _, c, a, v, _ in facts(text, day=day)} == \
         {("MNE", "2017", 60e6), ("MNE", "2019", 90e6)}
+
+
+def test_whose_number_a_fronted_with_a_whole_of_a_part_and_troops_placed_abroad():
+    text = "With about 400 troops, Poland is the largest troop contributor to the mission."
+    assert ("troop_contribution", "EUFOR-ALTHEA", "POL", "2025-04-25", 400, "troops") in facts(
+        text, title="EUFOR Althea changes command")
+    text = "The mission, which Austria will lead, includes over 1,100 soldiers from 20 countries."
+    assert ("troop_strength", "EUFOR-ALTHEA", None, "2025-04-25", 1100, "troops") in facts(
+        text, title="EUFOR Althea changes command")
+    text = "The Romanian detachment counts about 90 personnel and 3 AB-212 helicopters."
+    assert {v for *_, v, _ in facts(text, title="EUFOR Althea")} == {90}
+    text = "Nearly 2,000 soldiers from several NATO countries serve in these American-led units."
+    assert not any(c == "USA" for _, _, c, *_ in facts(text, title="US units in KFOR"))
+    text = "U Kosovu je raspoređeno oko 300 italijanskih vojnika od ukupno 4.500 pripadnika KFOR-a."
+    got = facts(text)
+    assert ("troop_contribution", "KFOR", "ITA", "2025-04-25", 300, "troops") in got
+    assert ("troop_strength", "KFOR", None, "2025-04-25", 4500, "troops") in got
+    text = ("Hrvatski kontingent u KFOR-u broji 150 vojnika. U borbenoj grupi u Litvi "
+            "trenutno je 120 hrvatskih vojnika.")
+    assert {v for *_, v, _ in facts(text)} == {150}
+    text = "Il 1° marzo 1996, con circa 3.000 uomini (2.000 italiani), la brigata è entrata nell'IFOR."
+    assert {(c, v) for _, _, c, _, v, _ in facts(text, day=dt.datetime(1996, 3, 1))} == {("ITA", 2000)}

@@ -69,8 +69,8 @@ NEVER_CONTRIBUTES = {"XKX", "BIH", "SRB"}  # hosts, and Serbia, which sent troop
 BASE, NOUN_BONUS, NAMED_BONUS, DATED_BONUS = 0.5, 0.15, 0.15, 0.1
 _DIGIT = re.compile(r"\d")
 # after a number whose noun stood before it: punctuation, a date or a preposition, not a noun
-NOTHING_AFTER = re.compile(r"\s*(?:[,.;:)\]–-]|$|(?:in|n[eë]|u|na|vo|v|sot|today|danas|now|tani|"
-                           r"dhe|and|i|e|et|und|im|en|in|to|do|deri|\d|\())", re.IGNORECASE)
+NOTHING_AFTER = re.compile(r"\s*(?:[,.;:)\]–-]|$|\d|\(|(?:in|n[eë]|u|na|vo|v|sot|today|danas|now|tani|"
+                           r"dhe|and|i|e|et|und|im|en|in|to|do|deri)(?!\w))", re.IGNORECASE)
 _AFTER_A_NUMBER = re.compile(r"\d[\s\u00a0]?$")
 _ITEM_END = re.compile(r"[,;:.)]")  # between a number and the next list item's country
 _TWO_COLUMNS = re.compile(r"\d{1,3} \d{3}")  # "Germany 530 303": a number and the next column's
@@ -389,6 +389,19 @@ class Reader:
         return comma >= 0 and (S.PRESENT.search(low, comma, end) is not None or
                                S.RELATIVE_PRONOUN.match(low, comma + 2) is not None)
 
+    def placed_abroad(self, ui: int) -> str | None:
+        """The country a sentence that names no host places its troops in ('u Poljskoj',
+        'in Lithuania'): a country's name after 'in', not an adjective before a unit."""
+        low, countries = self.doc.low, self.doc.countries(ui)
+        if any(c.code in HOSTS for c in countries):
+            return None
+        for c in countries:
+            if _LOCATIVE.search(low, max(0, c.start - 8), c.start) and not (
+                    S.CONTINGENT.match(low, c.end + 1) or S.ANY_TROOP_NOUN.match(low, c.end + 1)
+                    or S.OTHER_FORCES.match(low, c.end + 1)):
+                return c.code
+        return None
+
     def dated_right_after(self, ui: int, a: Amount) -> bool:
         """A year, or 'that year', written right after the amount ('US$92m in 2019')."""
         return _THAT_YEAR.match(self.doc.low, a.end) is not None or any(
@@ -699,6 +712,8 @@ class Reader:
                 pass
             if self.present_clause_after(last_plan.end(), a.start):
                 plan = None  # "will send 700 more to the force, which until now had 3,800"
+            elif _in_relative_aside(low, u.start, last_plan.start(), a.start):
+                plan = None  # "The operation, which Romania will command, includes over 1,000"
         # "cut from 12,000 to 7,000", "scaled down to around 3,300 from 4,200": the end
         # that is the level at the article's date depends on whether the change is done
         change = S.change_role(low, u.start, u.end, a.start, a.number_end)
@@ -810,6 +825,11 @@ class Reader:
             # "serving in the region with the contingent of the Kosovo Force": the mission
             # named next says which region ("across the globe, including in KFOR" does not)
             return f"troops elsewhere ({elsewhere.group()})"
+        abroad = None if missions_here else self.placed_abroad(ui)
+        if abroad:
+            # "In the battlegroup in Poland the sixth Croatian contingent of 80 serves": the
+            # sentence places its troops in another country and names no mission of ours
+            return f"troops elsewhere (in {abroad})"
         # when ----------------------------------------------------------------------
         as_of, date_how, explicit = self.troop_date(ui, a, noun_end)
         if as_of is None:
@@ -866,10 +886,12 @@ class Reader:
             # No whole force was ever that small: "Von 120 Mann, die das Bundesheer derzeit
             # bei EUFOR stellt" is the one nation its sentence names; "the 39th Infantry Group
             # consists of 218 personnel", naming none, is a unit
-            part = S.OF_WHICH.search(low, a.number_end, u.end)  # "400 men, of whom 200 US"
+            part = S.OF_WHICH.search(low, a.number_end, u.end) or \
+                _PARENTHESIS_PART.match(low, noun_end)  # "400 men, of whom 200 US", "(2.344 italiani)"
             nations = {c.code for c in doc.countries(ui) if c.code not in NEVER_CONTRIBUTES
                        and not (part and c.start >= part.start())}
-            if len(nations) != 1:
+            several = S.TOTAL_HINT.search(low, max(u.start, a.start - S.CLAUSE), min(u.end, noun_end + 40))
+            if len(nations) != 1 or several:  # "2,200 soldiers from several NATO countries"
                 return (f"too few for {mission}'s whole force (never under "
                         f"{SMALLEST_FORCE[mission]:,}): a unit or a contingent")
             contributor = nations.pop()
@@ -1295,6 +1317,10 @@ class Reader:
                 owner = owners.pop()
                 return owner, f"contributor {owner}: a part ('{part.group().strip()}') of its whole"
         total = S.TOTAL_TAIL.search(low, max(u.start, a.start - 30), a.start)
+        if total and _OUT_OF.search(low, max(u.start, total.start() - 12), total.start()):
+            # "290 German soldiers out of a total of 4,800 KFOR troops": the whole of which
+            # the number before is a part
+            return None, "the mission's total: the whole of a part before it ('out of a total')"
         if total:
             # "Italy has in total 1,258": the nation heading the clause owns the total
             owner = [c for c in countries if c.end <= total.start()
@@ -1315,8 +1341,16 @@ class Reader:
                            and not S.RANKED_AFTER.search(low, max(u.start, c.start - 16), c.start)] +
                           [m for m in here if m.end <= a.start
                            and m.code != OTHER_MISSION])
+        if _FRONTED_WITH.fullmatch(low, u.start, a.head):
+            # "With about 500 troops, Romania is the largest troop contributor": the number
+            # heads the sentence; its owner is the subject after it, before any other number
+            stop = _DIGIT.search(low, noun_end, u.end)
+            subject = next((c for c in countries if noun_end <= c.start < (stop.start() if stop else u.end)), None)
+            if subject:
+                return subject.code, f"contributor {subject.code}: the subject after 'with …' heading the sentence"
         contingent = S.CONTINGENT.search(low, max(u.start, a.start - SUBJECT_REACH), a.start) or \
             S.CONTINGENT.search(low, a.number_end, _clause_stop(low, a.number_end, min(u.end, noun_end + 60)))
+        multinational = S.TOTAL_HINT.search(low, max(u.start, a.start - S.CLAUSE), min(u.end, noun_end + 40))
         if contingent:
             nations = [c for c in countries if c.end <= a.start and a.start - c.end <= SUBJECT_REACH
                        and not S.RANKED_AFTER.search(low, max(u.start, c.start - 16), c.start)]
@@ -1327,7 +1361,10 @@ class Reader:
             after = [c for c in countries if a.number_end <= c.start < contingent.start()]
             if after and contingent.start() > a.number_end:
                 return after[0].code, f"contributor {after[0].code}: its '{contingent.group()}'"
-            if doc.main_nation and doc.main_nation not in never:
+            # ("2,200 soldiers from several NATO countries" are no one nation's; "the 220-strong
+            # unit, part of the multinational Kosovo force" is, the word naming the mission)
+            whole = multinational and not any(0 <= m.start - multinational.end() <= 3 for m in here)
+            if doc.main_nation and doc.main_nation not in never and not whole:
                 return doc.main_nation, (f"contributor {doc.main_nation}: the '{contingent.group()}' "
                                          f"of the nation the article is about")
         listed_missions = [e for e in entities if e.code in HOST]
@@ -1342,7 +1379,7 @@ class Reader:
                 senders = [c for c in doc.countries(ui - 1) if c.code not in never]
             if senders:
                 return senders[0].code, f"contributor {senders[0].code}: the nation whose missions are listed"
-        if S.TOTAL_HINT.search(low, max(u.start, a.start - S.CLAUSE), min(u.end, noun_end + 40)):
+        if multinational:
             return None, "the mission's total: a multinational whole"
         if entities and not S.OF_WHICH_TAIL.search(low, max(u.start, a.start - S.CLAUSE), a.start):
             between = [b for b in amounts(low, entities[-1].end, a.start, doc.dot_decimal) if not b.is_year]
@@ -1358,6 +1395,11 @@ class Reader:
                                                     a.number_end) == "to"
             if between and not moved and not same_change:
                 return None, "the mission's total: the nation before it has its own number"
+        if _PARENTHESIS_PART.match(low, noun_end) and any(
+                noun_end < c.start < low.find(")", noun_end, u.end) for c in countries):
+            # "con circa 3.000 uomini (2.344 italiani)": the nation in the parenthesis owns
+            # the part written there, not the number before it
+            return None, "the mission's total: a nation's part follows in parentheses"
         title_nations = {c.code for c in doc.title_countries()} - never \
             if not entities and not here else set()
         nation = doc.main_nation if title_nations else None
@@ -1398,6 +1440,11 @@ class Reader:
 
 
 _STOP = re.compile(r"[.;:]")
+# a number heading its sentence in a 'with' phrase: "With about 500 troops, Romania is ..."
+_FRONTED_WITH = re.compile(r"[\s\"“„«'(]*(?:" + lists.WITH + r")\s+(?:[^\W\d]+\s+){0,2}", FLAGS)
+_LOCATIVE = re.compile(r"(?<!\w)(?:in|u|n[eë]|vo|im|in der|en|au|nel|nella|à)\s+$")
+_PARENTHESIS_PART = re.compile(r"\s*\(\s*(?:[^\W\d]+\s+){0,2}\d")
+_OUT_OF = re.compile(r"(?<!\w)(?:out of|of|od|nga|von|sur|su|de|iz)\s+(?:a\s+|the\s+|un\s+)?$")
 # between an amount and a relative year that is not the amount's: "more than last year"
 _COMPARED = re.compile(r"(?<!\w)(?:than|nego|nego u|se|als|que|di|rispetto|krahasuar|compared|odnosu|"
                        r"od|from|nga|von|de|da)(?!\w)")
@@ -1416,6 +1463,14 @@ _PREPOSITION = re.compile(r"(?:^|\s)(?:to|in|within|of|for|with|u|na|n[eë]|t[e�
 def _heads_now(low: str, start: int, end: int) -> re.Match | None:
     """A "now" that heads the sentence starting at `start` ("At the moment, …")."""
     return S.PRESENT.search(low, start, min(end, start + SENTENCE_HEAD))
+
+
+def _in_relative_aside(low: str, start: int, at: int, amount: int) -> bool:
+    """Whether `at` stands in a relative clause set off by commas (', which …,') that opens
+    after `start` and closes before `amount`: its tense is its own."""
+    opened = low.rfind(", ", start, at)
+    return opened >= 0 and S.RELATIVE_PRONOUN.match(low, opened + 2) is not None and \
+        low.find(", ", at, amount) >= 0
 
 
 def _in_closed_aside(low: str, start: int, at: int, amount: int) -> bool:

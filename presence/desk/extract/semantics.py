@@ -29,7 +29,9 @@ MEMBER_UNIT = re.compile(r"-(?:member|strong|man)\s+(?:\w+\s+)?(?:contingent|for
 COUNT_HEAD = re.compile(r"(?:['’]\w{1,4})?[\s-]*(?:\w+\s+)?" + alternation(WORDS["count_nouns"])
                         + r"(?!\w)", FLAGS)
 PERCENT_HEAD = re.compile(r"\s*(?:%|" + alternation(WORDS["percent"]) + r")", FLAGS)
-STRENGTH_TAIL = tail("strength_before", r"[\s:(]*(?:\w+\s+)?")
+# one word may stand between ("strength of 4,500"), not a conjunction: "100 personnel and 4
+# helicopters" joins another count to the troops
+STRENGTH_TAIL = tail("strength_before", r"[\s:(]*(?:(?!" + alternation(WORDS["conjunction"]) + r"\s)\w+\s+)?")
 # the troop noun before the number, a few short words between: "trupave nga rreth 50,000"
 NOUN_TAIL = re.compile(r"(?<!\w)" + TROOP_NOUN + r"(?:\s+[^\W\d]{1,8}){0,3}\s+$", FLAGS)
 # compounds too: Einsatzkontingent, KFOR-Kontingent

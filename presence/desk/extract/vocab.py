@@ -212,6 +212,8 @@ class Names:
 OTHER_MISSION = "OTHER"
 OTHER_MISSION_NAMES = [r"unmil\b", r"unifil\b", r"minusma\b", r"minurso\b", r"monusco\b", r"undof\b",
                        r"unficyp\b", r"untso\b", r"unmiss\b", r"isaf\b", r"resolute support",
+                       r"sea guardian", r"irini\b", r"atalanta\b", r"enhanced forward presence",
+                       r"inherent resolve",
                        r"eutm\w*", r"eunavfor\w*", r"eufor rca", r"eufor tchad\w*"]
 MISSIONS = Names({**MISSION_NAMES, **{f"@{k}": [re.escape(k)] for k in CONTINGENT_NAMES},
                   OTHER_MISSION: OTHER_MISSION_NAMES})

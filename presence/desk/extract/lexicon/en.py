@@ -121,6 +121,7 @@ WORDS = {
                         r"comprises", r"(?:force|mission|contingent) (?:was|is|were|are)",
                         r"(?:current |present )?levels? of"],
     "contingent": [r"contingents?", r"detachments?", r"troop contribution", r"units?\b",
+                   r"(?:troop )?contributor\b",
                    r"battalions?"],
     # words that make a dated sentence an event of that kind (events.py)
     "event_reinforcement": [r"increase the number", r"increase (?:its|the) (?:forces|troops|presence)",
