@@ -82,6 +82,6 @@ NUMBER_WORDS = {k: v for k, v in NUMBER_WORDS.items() if "[" not in k}
 NUMBER_WORDS.update({"četiri": 4, "cetiri": 4, "šest": 6})
 CURRENCIES = {
     "MKD": [r"denari\w*", r"denar\w*", r"mkd\b"],
-    "EUR": [r"evra", r"evro\w*"],
+    "EUR": [r"evra", r"evro(?:to|ata|a)?\b"],  # not evropski (European)
     "USD": [r"dolari\w*"],
 }

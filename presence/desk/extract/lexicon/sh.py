@@ -144,7 +144,7 @@ NUMBER_WORDS = {
     "hiljadu": 1000, "tisuću": 1000, "tisucu": 1000, "milijardu": 1e9, "milion": 1e6,
 }
 CURRENCIES = {
-    "EUR": [r"evr\w*", r"eur\w*"],
+    "EUR": [r"evr(?:a|o|u|om|ima)?\b", r"eur(?:a|o|u|om|ima)?\b"],  # not evropski (European)
     "USD": [r"dolar\w*", r"ameri[cč]k\w* dolar\w*"],
     "RSD": [r"dinar\w*"],
     "BAM": [r"km\b", r"konvertibiln\w* mar\w*", r"maraka", r"marak\w*"],

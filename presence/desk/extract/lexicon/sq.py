@@ -108,7 +108,7 @@ NUMBER_WORDS = {
     "dyzet": 40, "pesëdhjetë": 50, "pesedhjete": 50, "njëqind": 100,
 }
 CURRENCIES = {
-    "EUR": [r"euro\w*", r"eur\b"],
+    "EUR": [r"euro(?:ve|ja|t|sh|n|s)?\b", r"eur\b"],  # not europian (European)
     "USD": [r"dollar\w*", r"usd\b"],
     "ALL": [r"lek[eë]?\w*", r"lek\b"],
     "MKD": [r"denar\w*"],
