@@ -980,3 +980,15 @@ def test_whose_number_a_fronted_with_a_whole_of_a_part_and_troops_placed_abroad(
     assert {v for *_, v, _ in facts(text)} == {150}
     text = "Il 1° marzo 1996, con circa 3.000 uomini (2.000 italiani), la brigata è entrata nell'IFOR."
     assert {(c, v) for _, _, c, _, v, _ in facts(text, day=dt.datetime(1996, 3, 1))} == {("ITA", 2000)}
+
+
+def test_one_number_for_two_missions_money_for_purchases_and_european_troops():
+    text = ("The minister visits the Balkans, where 60 Irish soldiers serve in the KFOR mission "
+            "in Kosovo and the EUFOR operation in Bosnia.")
+    assert not facts(text, title="Minister visits Irish troops")
+    text = ("Serbia has 150 million euros for defence at hand, which we will spend at once on "
+            "purchases of arms, the president said.")
+    assert not facts(text, day=dt.datetime(2024, 3, 1))
+    text = "Ministar je rekao da se u BiH trenutno nalazi 6300 evropskih vojnika."
+    assert ("troop_strength", "EUFOR-ALTHEA", None, "2005-03-01", 6300, "troops") in facts(
+        text, title="EUFOR", day=dt.datetime(2005, 3, 1))

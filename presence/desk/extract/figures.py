@@ -62,6 +62,8 @@ PRESENT_CLAUSE = 90      # how far back "now" reaches within the number's clause
 HEADING_CHARS = 100      # a heading or a list's lead line; longer is a sentence with its own subject
 FAR_AFTER = 60           # a year this far after a troop number, past its clause, is another event's
 NEXT_PART_REACH = 50     # "of which 180 in Bosnia and over 1,200": the next part this close after
+RELATIVE_CLAUSE = 100    # how far a relative clause after an amount is read for what the money is for
+SUM_REACH = 90           # "62 troops ... in the KFOR mission and the EUFOR operation": both named this close after
 DATED_AFTER = 10         # "US$92m in 2019": a year this close after an amount is its own
 HOST_AFTER = 25          # "180 in Bosnia and Herzegovina": the host named this close after the noun
 NEVER_CONTRIBUTES = {"XKX", "BIH", "SRB"}  # hosts, and Serbia, which sent troops to neither
@@ -288,9 +290,14 @@ class Reader:
             return "a change, not a level"
         clause_after = low.find(",", a.end, u.end)
         clause_after = u.end if clause_after < 0 else clause_after
+        read_after = min(a.end + OTHER_MONEY_AFTER, clause_after)
+        if clause_after < u.end and _RELATIVE_AFTER.match(low, clause_after + 1):
+            # "186 million euros available, which we will spend at once on purchases": what
+            # a relative clause right after the amount says it is for
+            read_after = _clause_stop(low, clause_after + 1, min(u.end, clause_after + 1 + RELATIVE_CLAUSE))
         # after the amount, only its own clause: "1.36 billion euros, the finance ministry said"
         other = S.near(S.OTHER_MONEY, low, max(u.start, a.start - OTHER_MONEY_REACH),
-                       min(u.end, a.end + OTHER_MONEY_AFTER, clause_after))
+                       min(u.end, read_after))
         if other and not (S.near(S.DEFENCE, low, other.end(), a.start) if other.end() <= a.start
                           else S.near(S.DEFENCE, low, a.end, other.start())) \
                 and not self.spent_on_defence(a, other):
@@ -825,6 +832,12 @@ class Reader:
             # "serving in the region with the contingent of the Kosovo Force": the mission
             # named next says which region ("across the globe, including in KFOR" does not)
             return f"troops elsewhere ({elsewhere.group()})"
+        served = [m for m in missions_here if m.code in HOST and 0 <= m.start - noun_end <= SUM_REACH
+                  and not _DIGIT.search(low, noun_end, m.start)]
+        if len({m.code for m in served}) >= 2 and _CONJUNCTION.search(low, served[0].end, served[-1].start):
+            # "62 Irish troops are serving as part of the KFOR mission in Kosovo and the EUFOR
+            # operation in Bosnia": one number for two missions, neither's
+            return f"a sum over two missions ({served[0].code} and {served[-1].code})"
         abroad = None if missions_here else self.placed_abroad(ui)
         if abroad:
             # "In the battlegroup in Poland the sixth Croatian contingent of 80 serves": the
@@ -1444,6 +1457,7 @@ _STOP = re.compile(r"[.;:]")
 _FRONTED_WITH = re.compile(r"[\s\"“„«'(]*(?:" + lists.WITH + r")\s+(?:[^\W\d]+\s+){0,2}", FLAGS)
 _LOCATIVE = re.compile(r"(?<!\w)(?:in|u|n[eë]|vo|im|in der|en|au|nel|nella|à)\s+$")
 _PARENTHESIS_PART = re.compile(r"\s*\(\s*(?:[^\W\d]+\s+){0,2}\d")
+_RELATIVE_AFTER = re.compile(r"\s*(?:" + alternation(WORDS["relative_pronoun"] + [r"t[eë] cil\w*", r"koj\w*", r"which"]) + r")(?!\w)", FLAGS)
 _OUT_OF = re.compile(r"(?<!\w)(?:out of|of|od|nga|von|sur|su|de|iz)\s+(?:a\s+|the\s+|un\s+)?$")
 # between an amount and a relative year that is not the amount's: "more than last year"
 _COMPARED = re.compile(r"(?<!\w)(?:than|nego|nego u|se|als|que|di|rispetto|krahasuar|compared|odnosu|"

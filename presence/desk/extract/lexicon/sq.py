@@ -26,7 +26,7 @@ WORDS = {
     "multiyear": [r"p[eë]r periudh[eë]n (?:19|20)\d{2}", r"q[eë] nga an[eë]tar[eë]simi", r"q[eë] nga hyrja", r"\d+ vje[cç]ar\w*", r"kat[eë]r vjet\w*", r"kat[eë]rvje[cç]ar\w*", r"n[eë] mandatin", r"vitet e ardhshme",
                   r"n[eë] vijim t[eë]"],
     "other_money": [r"modernizim\w*", r"investim\w*", r"buxhet\w* t[eë] (?:shtetit|kosov[eë]s|republik\w*)", r"mbrojtj\w* dhe siguri\w*", r"siguri\w* dhe mbrojtj\w*", r"buxhet\w* i (?:shtetit|kosov[eë]s|p[eë]rgjithsh\w*)", r"polici\w*",
-                    r"bler\w*", r"kontrat\w*", r"ndihm\w*", r"donacion\w*",
+                    r"bler\w*", r"kontrat\w*", r"ndihm\w*", r"donacion\w*", r"armatim\w*", r"pajisj\w*",
                     r"pag\w*", r"pension\w*", r"dron\w*",
                     r"buxhet\w* t[eë] shtetit", r"buxhet\w* shtes[eë]",
                     r"ministri\w* e (?:sh[eë]ndet\w*|arsim\w*|brendshme|financ\w*|drejt\w*)"],
