@@ -986,7 +986,7 @@ def test_one_number_for_two_missions_money_for_purchases_and_european_troops():
     text = ("The minister visits the Balkans, where 60 Irish soldiers serve in the KFOR mission "
             "in Kosovo and the EUFOR operation in Bosnia.")
     assert not facts(text, title="Minister visits Irish troops")
-    text = ("Serbia has 150 million euros for defence at hand, which we will spend at once on "
+    text = ("For its defence, Serbia has 150 million euros at hand, which it spent at once on "
             "purchases of arms, the president said.")
     assert not facts(text, day=dt.datetime(2024, 3, 1))
     text = "Ministar je rekao da se u BiH trenutno nalazi 6300 evropskih vojnika."
