@@ -153,6 +153,7 @@ class Reader:
         self.sent: dict[float, str] = {}  # troop numbers read as a unit sent or a change, and why
         self.last_money: tuple[int, int, str | None] | None = None  # (unit, end, why dropped)
         self._title_year: tuple[str, str] | tuple[()] | None = None  # read once (title_year)
+        self._budget_country: dict[int, tuple[str | None, str]] = {}  # by amount start
 
     # ---- the run -----------------------------------------------------------------
     def run(self) -> None:
@@ -472,6 +473,13 @@ class Reader:
              f"against the year before (a computed figure; check the source)")]))
 
     def budget_country(self, ui: int, a: Amount) -> tuple[str | None, str]:
+        """The budget's country, read once per amount: an amount with no country since the
+        one before takes that one's, so a line of many amounts asks back along the line."""
+        if a.start not in self._budget_country:
+            self._budget_country[a.start] = self._read_budget_country(ui, a)
+        return self._budget_country[a.start]
+
+    def _read_budget_country(self, ui: int, a: Amount) -> tuple[str | None, str]:
         doc = self.doc
         listed = lists.adjacent_country(doc, ui, a.start)
         if listed:
