@@ -964,7 +964,7 @@ def test_whose_number_a_fronted_with_a_whole_of_a_part_and_troops_placed_abroad(
     text = "With about 400 troops, Poland is the largest troop contributor to the mission."
     assert ("troop_contribution", "EUFOR-ALTHEA", "POL", "2025-04-25", 400, "troops") in facts(
         text, title="EUFOR Althea changes command")
-    text = "The mission, which Austria will lead, includes over 1,100 soldiers from 20 countries."
+    text = "The mission, which Austria will lead next year, includes over 1,100 soldiers from 20 countries."
     assert ("troop_strength", "EUFOR-ALTHEA", None, "2025-04-25", 1100, "troops") in facts(
         text, title="EUFOR Althea changes command")
     text = "The Romanian detachment counts about 90 personnel and 3 AB-212 helicopters."

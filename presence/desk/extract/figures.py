@@ -1178,6 +1178,9 @@ class Reader:
                 self._relative[ui] = dates.relative_year(low, u.start, u.end, pub.year,
                                                          partial(self.stated_years, ui))
             rel = self._relative[ui]
+            at = low.find(rel[1], u.start, u.end) if rel else -1
+            if rel and at >= 0 and _in_relative_aside(low, u.start, at, a.start):
+                rel = None  # "The mission, which Austria will lead next year, has 1,100": the aside's year
             if rel:
                 return str(rel[0]), f"date {rel[0]}: '{rel[1]}'", True
         listed = self.table.get(ui) or lists.adjacent_country(doc, ui, a.start) or (
