@@ -992,3 +992,12 @@ def test_one_number_for_two_missions_money_for_purchases_and_european_troops():
     text = "Ministar je rekao da se u BiH trenutno nalazi 6300 evropskih vojnika."
     assert ("troop_strength", "EUFOR-ALTHEA", None, "2005-03-01", 6300, "troops") in facts(
         text, title="EUFOR", day=dt.datetime(2005, 3, 1))
+
+
+def test_the_number_of_troops_as_the_subject_of_a_dated_level():
+    text = ("Au départ, la SFOR comptait 31 000 soldats. Le nombre de militaires a ensuite été "
+            "réduit pour s'établir à environ 6 000 en juin 2003.")
+    assert ("troop_strength", "SFOR", None, "2003-06", 6000, "troops") in facts(
+        text, day=dt.datetime(2005, 1, 1))
+    text = "The ministry wants to increase the number of soldiers serving in KFOR to at least 120."
+    assert not facts(text)

@@ -62,6 +62,7 @@ PRESENT_CLAUSE = 90      # how far back "now" reaches within the number's clause
 HEADING_CHARS = 100      # a heading or a list's lead line; longer is a sentence with its own subject
 FAR_AFTER = 60           # a year this far after a troop number, past its clause, is another event's
 NEXT_PART_REACH = 50     # "of which 180 in Bosnia and over 1,200": the next part this close after
+NUMBER_OF_REACH = 100    # "the number of soldiers was reduced to settle at about 7,000"
 RELATIVE_CLAUSE = 100    # how far a relative clause after an amount is read for what the money is for
 SUM_REACH = 90           # "62 troops ... in the KFOR mission and the EUFOR operation": both named this close after
 DATED_AFTER = 10         # "US$92m in 2019": a year this close after an amount is its own
@@ -663,6 +664,8 @@ class Reader:
                 why_noun = "troop noun just before it"
             elif S.OF_WHICH_TAIL.search(low, pre_start, a.start) and self.unit_has_troops(ui):
                 why_noun = "a part ('of which') of a troop figure"
+            elif self.number_of_troops_before(ui, a):
+                why_noun = "'the number of troops' is its clause's subject ('the number of soldiers was cut to 7,000')"
             elif self.next_part(ui, a):
                 why_noun = ("the next part of the same troop figure, after 'and' ('of which 180 "
                             "in Bosnia and over 1,200 in Kosovo')")
@@ -950,6 +953,21 @@ class Reader:
                 S.CONTINGENT.search(low, u.start, u.end)) or bool(
                 self.doc.missions_in(u.start, u.end) and S.STRENGTH_WORD.search(low, u.start, u.end))
         return self._may_count[ui]
+
+    def number_of_troops_before(self, ui: int, a: Amount) -> bool:
+        """'le nombre de militaires a été réduit pour s'établir à environ 7 000 en juin 2004':
+        the number of troops named before the number in its clause, no other number between,
+        and a date of its own right after it (without one, "increase the number of soldiers
+        to at least 100" is mostly a plan or a change)."""
+        low, u = self.doc.low, self.doc.units[ui]
+        if not any(0 <= w.start - a.number_end <= DATED_AFTER + 5 and not w.since
+                   for w in self.dates_in(ui)):
+            return False
+        subject = None
+        for subject in S.NUMBER_OF_TROOPS.finditer(low, max(u.start, a.start - NUMBER_OF_REACH), a.start):  # noqa: B007
+            pass
+        return subject is not None and not _DIGIT.search(low, subject.end(), a.start) and \
+            not _STOP.search(low, subject.end(), a.start)
 
     def next_part(self, ui: int, a: Amount) -> bool:
         """A bare number joined by 'and' to the part ('of which') the sentence read just

@@ -137,6 +137,8 @@ PAIR_REACH = 45  # the other end of "from A to B" stands this close
 # words that make a figure the whole multinational force, not one nation's share
 TOTAL_HINT = words("multinational")
 PEACE_FORCE = words("peace_force")
+NUMBER_OF_TROOPS = re.compile(r"(?<!\w)" + alternation(WORDS["number_of"]) + r"\s+(?:[^\W\d]+\s+){0,2}?"
+                              + TROOP_NOUN + r"(?!\w)", FLAGS)
 CHANGE_WORD = words("delta_after")  # "increase", "more", "shtesë": a change named anywhere
 ORDINAL_ARTICLE = tail("ordinal_article", r"\s+")
 GENITIVE_GAP = re.compile(r"(?:" + alternation(WORDS["genitive_suffix"]) + r")\s+", FLAGS)

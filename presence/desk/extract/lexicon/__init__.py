@@ -70,6 +70,8 @@ conjunction      "and", "but", "dhe", "ali": where a number's clause ends
 ordinal_article  "des", "zum": before "30." a German ordinal ("des 30. Kontingents")
 genitive_suffix  "'s", Turkish "'nin": "ABD'nin KFOR bünyesinde 600 askerle" is the US's part
 multinational    "multinational", "from 28 countries", "NATO troops": the figure is the whole force
+number_of        "the number of", "le nombre de", "broj": before a troop noun, the subject of a
+                 clause whose number comes later ("the number of soldiers was cut to 7,000")
 peace_force      "the NATO-led peacekeeping force", "mirovne snage": a mission not named, whose
                  host is the country the article is about
 ranked_after     "after", "dopo", "posle": the nation a contingent is ranked after

@@ -59,6 +59,7 @@ WORDS = {
     "definite": [r"die", r"diese", r"den"],
     "task_for": [r"f[uü]r"],
     "possessive": [r"seine[nmrs]?", r"ihre[nmrs]?", r"unsere[nmrs]?"],
+    "number_of": [r"(?:die )?(?:anzahl|zahl) (?:der|von)"],
     "strength_before": [r"st[aä]rke von", r"umfasste?", r"z[aä]hlte?", r"kontingent\w* von"],
     "contingent": [r"kontingent\w*"],
     "compare": [r"gegen[uü]ber", r"von", r"als"],

@@ -112,6 +112,7 @@ WORDS = {
     "definite": [r"the", r"these", r"those"],
     "task_for": [r"for"],
     "possessive": [r"its", r"their", r"our"],
+    "number_of": [r"(?:the |total )?number of"],
     "strength_before": [r"(?:total )?number of (?:\w+ ){1,6}(?:is|was|stands at|stood at)", r"strength(?: of)?:?", r"troop strength:?", r"total strength:?",
                         r"troop level of", r"numbers?", r"numbering", r"a force of",
                         r"contingent of", r"troop contribution:?", r"personnel:?",

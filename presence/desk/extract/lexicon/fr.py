@@ -60,6 +60,7 @@ WORDS = {
     "definite": [r"les", r"ces"],
     "task_for": [r"pour"],
     "possessive": [r"ses", r"leurs", r"nos"],
+    "number_of": [r"(?:le )?nombre (?:de|des)"],
     "strength_before": [r"effectif\w* (?:de|:)", r"compte", r"comptai[te]", r"comptent", r"contingent\w* de", r"fort de",
                         r"forte de"],
     "contingent": [r"contingent\w*", r"d[eé]tachement\w*"],

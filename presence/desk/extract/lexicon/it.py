@@ -52,6 +52,7 @@ WORDS = {
     "definite": [r"i", r"gli", r"questi"],
     "task_for": [r"per"],
     "possessive": [r"(?:i )?suoi", r"(?:i )?loro", r"(?:i )?nostri"],
+    "number_of": [r"(?:il )?numero (?:di|dei|degli)"],
     "strength_before": [r"forte di", r"composto da", r"contingente di", r"dei", r"conta(?:va|no|vano)?"],
     "contingent": [r"contingent\w*"],
     "compare": [r"rispetto a", r"contro", r"da"],

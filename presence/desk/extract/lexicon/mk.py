@@ -60,6 +60,7 @@ WORDS = {
     "definite": [r"tie", r"ovie"],
     "task_for": [r"za"],
     "possessive": [r"svoi\w*", r"nivni\w*", r"na[sš]i\w*"],
+    "number_of": [r"brojot na"],
     "strength_before": [r"broi", r"brojka od", r"kontingent\w* od"],
     "contingent": [r"kontingent\w*"],
     "compare": [r"vo odnos na", r"od"],

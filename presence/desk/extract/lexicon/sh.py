@@ -104,6 +104,7 @@ WORDS = {
     "definite": [r"tih", r"ovih", r"ti", r"ovi"],
     "task_for": [r"za"],
     "possessive": [r"svoj\w*", r"njegov\w*", r"njihov\w*", r"na[sš]\w*"],
+    "number_of": [r"broj"],
     "strength_before": [r"broji", r"brojala?", r"broja?o", r"broj \w+ je", r"kontingent\w* od",
                         r"ja[cč]in\w* od", r"sa ukupno", r"u sastavu od"],
     "contingent": [r"kontingent\w*"],

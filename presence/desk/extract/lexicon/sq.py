@@ -70,6 +70,7 @@ WORDS = {
     "definite": [r"t[eë]", r"k[eë]ta", r"k[eë]to"],
     "task_for": [r"p[eë]r"],
     "possessive": [],
+    "number_of": [r"numri i"],
     "strength_before": [r"numri i \w+ [eë]sht[eë]", r"num[eë]ron(?:te)?", r"kontingjent\w* (?:prej|me)"],
     "contingent": [r"kontingjent\w*"],
     # words that make a dated sentence an event of that kind (events.py)

@@ -48,6 +48,7 @@ WORDS = {
     "definite": [r"bu"],
     "task_for": [],
     "possessive": [],
+    "number_of": [r"sayısı"],
     "strength_before": [],
     "contingent": [r"birli\w*", r"kontenjan\w*"],
     "lower_after": [r"['’]?\w{0,4} üzerinde", r"['’]?\w{0,4} uzerinde", r"['’]?\w{0,4} fazla",
