@@ -1001,3 +1001,18 @@ def test_the_number_of_troops_as_the_subject_of_a_dated_level():
         text, day=dt.datetime(2005, 1, 1))
     text = "The ministry wants to increase the number of soldiers serving in KFOR to at least 120."
     assert not facts(text)
+
+
+def test_a_list_before_the_number_a_comparison_after_it_men_and_women_and_a_rotation():
+    text = "Its headquarters supports a mission of 4 brigades, 34 nations and more than 17,000 peacekeepers."
+    assert ("troop_strength", "KFOR", None, "2005-01-01", 17000, "troops") in facts(
+        text, title="KFOR headquarters", day=dt.datetime(2005, 1, 1))
+    text = "Mit insgesamt 510 Frauen und Männern bleibt Österreich dort der größte Truppensteller."
+    assert ("troop_contribution", "KFOR", "AUT", "2025-04-25", 510, "troops") in facts(
+        text, title="KFOR: Bundesheer")
+    text = ("The Austrian contingent of KFOR serves in the west of Kosovo. There are currently "
+            "262 soldiers stationed there, seven fewer than in the EUFOR operation in Bosnia.")
+    assert ("troop_contribution", "KFOR", "AUT", "2025-04-25", 262, "troops") in facts(text)
+    for text in ("NATO also counted on personnel within Greece (150 officers and men) for support.",
+                 "Some 80 Czech soldiers have left for Kosovo to replace their colleagues in KFOR."):
+        assert not facts(text, title="KFOR")

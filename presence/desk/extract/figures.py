@@ -775,6 +775,8 @@ class Reader:
                 and not listed:
             return f"a ceiling for troops to be sent or planned ('{up_to.group().strip()} …')"
         unit = S.UNIT_LABEL.search(low, max(u.start, a.start - 60), a.start)
+        if unit and _DIGIT.search(low, unit.start(), a.start):
+            unit = None  # "4 brigades, 34 nations and more than 17,000 peacekeepers": another item's
         if unit and not item and not listed:
             return f"the size of a unit of the force ('{unit.group().strip()}'), not the force"
         each = S.EACH.match(low, noun_end, min(u.end, noun_end + 12))
@@ -1244,7 +1246,9 @@ class Reader:
             mission = mission_at(host_after.code, when)
             return mission, f"mission {mission}: the force in {host_after.code}, named right after it", None
         before = [m for m in here if m.end <= a.start]
-        after = [m for m in here if m.start >= a.end]
+        # "262 soldiers stationed there, seven fewer than in the EUFOR operation": the mission
+        # after a comparison is the one compared with
+        after = [m for m in here if m.start >= a.end and not _COMPARED_WITH.search(doc.low, a.end, m.start)]
         placed = next((m for m in after if m.code != OTHER_MISSION and
                        _IN_MISSION.fullmatch(doc.low, noun_end, m.start)), None)
         if placed and before:
@@ -1269,7 +1273,8 @@ class Reader:
         carried, how = doc.carried_mission(a.start)
         if carried == OTHER_MISSION:
             return OTHER_MISSION, f"another mission: {how}", None
-        hosts = [c for c in doc.countries(ui) if c.code in ("XKX", "BIH")]
+        hosts = [c for c in doc.countries(ui) if c.code in ("XKX", "BIH")
+                 and not (c.start > a.end and _COMPARED_WITH.search(doc.low, a.end, c.start))]
         if hosts:
             host = hosts[0].code
             if carried and HOST[carried] == host:
@@ -1484,9 +1489,10 @@ class Reader:
 _STOP = re.compile(r"[.;:]")
 # a number heading its sentence in a 'with' phrase: "With about 500 troops, Romania is ..."
 _FRONTED_WITH = re.compile(r"[\s\"“„«'(]*(?:" + lists.WITH + r")\s+(?:[^\W\d]+\s+){0,2}", FLAGS)
-_LOCATIVE = re.compile(r"(?<!\w)(?:in|u|n[eë]|vo|im|in der|en|au|nel|nella|à)\s+$")
+_LOCATIVE = re.compile(r"(?<!\w)(?:in|within|inside|u|n[eë]|vo|im|in der|en|au|nel|nella|à)\s+$")
 _PARENTHESIS_PART = re.compile(r"\s*\(\s*(?:[^\W\d]+\s+){0,2}\d")
 _RELATIVE_AFTER = re.compile(r"\s*(?:" + alternation(WORDS["relative_pronoun"] + [r"t[eë] cil\w*", r"koj\w*", r"which"]) + r")(?!\w)", FLAGS)
+_COMPARED_WITH = re.compile(r"(?<!\w)(?:than|nego|nego u|als|que|rispetto|se sa)(?!\w)")
 _OUT_OF = re.compile(r"(?<!\w)(?:out of|of|od|nga|von|sur|su|de|iz)\s+(?:a\s+|the\s+|un\s+)?$")
 # between an amount and a relative year that is not the amount's: "more than last year"
 _COMPARED = re.compile(r"(?<!\w)(?:than|nego|nego u|se|als|que|di|rispetto|krahasuar|compared|odnosu|"

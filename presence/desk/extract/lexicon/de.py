@@ -1,6 +1,6 @@
 """German: Bundeswehr, Bundesheer and Swiss army reporting on KFOR and EUFOR."""
 WORDS = {
-    "troop_nouns": [r"soldat\w*", r"soldat\*innen", r"angeh[oö]rig\w*", r"mann\b",
+    "troop_nouns": [r"frauen und m[aä]nner\w*", r"m[aä]nner und frauen", r"soldat\w*", r"soldat\*innen", r"angeh[oö]rig\w*", r"mann\b",
                     r"einsatzkr[aä]ft\w*", r"kr[aä]fte\b", r"truppen\b", r"milit[aä]rangeh\w*",
                     r"armeeangeh\w*", r"peacekeeper\w*", r"personen\b", r"personal\b"],
     "count_nouns": [r"l[aä]nder\w*", r"nationen", r"staaten", r"lager\w*", r"jahre?\w*",
@@ -31,7 +31,7 @@ WORDS = {
     "cumulative": [r"seit [^.]{0,80}, (?:waren|haben|sind) ", r"seit (?:19|20)\d{2} (?:haben|waren|sind)", r"insgesamt (?:haben|waren) .{0,40} (?:gedient|im einsatz)", r"insgesamt wurden bisher", r"bisher insgesamt",
                    r"seit beginn des einsatzes"],
     "deploy": [r"verlie[sß]\w*", r"verlassen", r"entsend\w*", r"entsandt", r"schick\w*", r"verleg\w*", r"abzieh\w*",
-               r"abgezogen", r"eingetroffen", r"verst[aä]rk\w*", r"zog(?:en)?\b"],
+               r"abgezogen", r"eingetroffen", r"abl[oö]s\w*", r"verst[aä]rk\w*", r"zog(?:en)?\b"],
     "historic": [r"zu spitzenzeiten", r"in spitzenzeiten", r"einst", r"damals", r"fr[uü]her"],
     "start": [r"bei (?:ihrer|seiner) gr[uü]ndung", r"zu beginn(?! (?:des|dieses) jahres)", r"anfangs", r"am anfang(?! (?:des|dieses) jahres)", r"beim start", r"urspr[uü]nglich"],
     "present": [r"bereits (?:dort|vor ort|stationiert|im einsatz)", r"derzeit", r"zurzeit", r"aktuell", r"heute", r"gegenw[aä]rtig", r"momentan",

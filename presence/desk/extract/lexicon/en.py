@@ -1,6 +1,6 @@
 """English, as wire services, NATO, EU and regional English-language outlets write it."""
 WORDS = {
-    "troop_nouns": [r"troops?", r"troopers?", r"soldiers?", r"marines", r"personnel", r"peacekeepers?", r"servicem[ae]n",
+    "troop_nouns": [r"(?:wo)?men and (?:wo)?men", r"troops?", r"troopers?", r"soldiers?", r"marines", r"personnel", r"peacekeepers?", r"servicem[ae]n",
                     r"service ?members?", r"servicewomen", r"military personnel", r"members",
                     r"men and women", r"men\b", r"staff", r"boots on the ground"],
     "count_nouns": [r"countries", r"nations", r"states", r"troop contributing nations", r"tcns?",
@@ -75,7 +75,7 @@ WORDS = {
     "deploy": [r"moving (?:in|into|through|to)\b", r"departure of", r"departed", r"departing", r"activat\w*", r"send", r"sends", r"sending", r"sent", r"dispatch\w*", r"arriv\w*",
                r"reinforc\w*", r"deploying", r"will deploy", r"to deploy", r"rotat\w*",
                r"joined", r"join\b", r"redeploy\w*", r"withdr[ae]w\w*", r"pull\w* out",
-               r"bring home", r"brought home"],
+               r"bring home", r"brought home", r"to replace"],
     "historic": [r"at (?:its|the) (?:peak|height)", r"once", r"used to", r"at one point",
 
                  r"in the past", r"formerly", r"originally", r"previously", r"earlier"],

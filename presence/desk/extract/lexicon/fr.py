@@ -1,6 +1,6 @@
 """French: ministry answers, defence sites and forums on KFOR and EUFOR."""
 WORDS = {
-    "troop_nouns": [r"soldats?", r"militaires", r"hommes", r"casques bleus", r"personnels?",
+    "troop_nouns": [r"(?:hommes et femmes|femmes et hommes)", r"soldats?", r"militaires", r"hommes", r"casques bleus", r"personnels?",
                     r"effectifs?", r"membres"],
     "count_nouns": [r"pays", r"nations", r"[eé]tats", r"camps?", r"bases?", r"ans\b",
                     r"ann[eé]es", r"mois", r"jours", r"pour ?cent", r"v[eé]hicules",

@@ -1,6 +1,6 @@
 """Italian: defence ministry, ANSA and regional Italian outlets."""
 WORDS = {
-    "troop_nouns": [r"militari", r"soldati", r"uomini", r"caschi blu", r"unit[aà]\b",
+    "troop_nouns": [r"(?:uomini e donne|donne e uomini)", r"militari", r"soldati", r"uomini", r"caschi blu", r"unit[aà]\b",
                     r"effettivi", r"peacekeeper\w*"],
     "count_nouns": [r"paesi", r"nazioni", r"stati", r"campi", r"basi", r"anni", r"mesi",
                     r"giorni", r"per ?cento", r"veicoli", r"mezzi"],

@@ -69,7 +69,7 @@ WORDS = {
     "deploy": [r"aktivira\w*", r"upu[cć]\w*", r"[sš]alj\w*", r"[sš]alje", r"posla\w*", r"posl\w*", r"stig\w*",
                r"raspore[dđ]uj\w*", r"pristi[zž]\w*", r"do[sš]l\w*",
                r"poja[cč]a\w*", r"povla[cč]\w*", r"povu[cč]\w*", r"povuk\w*", r"rotacij\w*", r"upu[cć]uje",
-               r"uputi\w*", r"anga[zž]ova\w*"],
+               r"uputi\w*", r"anga[zž]ova\w*", r"zamijeni\w*", r"zameni\w*"],
     "historic": [r"na vrhuncu", r"nekada", r"nekad", r"u jednom trenutku", r"svojevremeno",
                  r"nekadašnj\w*"],
     "start": [r"pri (?:njenom |njegovom )?osnivanju", r"na po[cč]etku(?! (?:godine|mjeseca|meseca|ove|pro[sš]le|\d))", r"u po[cč]etku(?! (?:godine|mjeseca|meseca|ove|pro[sš]le|\d))", r"prilikom (?:dolaska|uspostav\w*|osnivanj\w*)",
