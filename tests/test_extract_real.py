@@ -1016,3 +1016,10 @@ def test_a_list_before_the_number_a_comparison_after_it_men_and_women_and_a_rota
     for text in ("NATO also counted on personnel within Greece (150 officers and men) for support.",
                  "Some 80 Czech soldiers have left for Kosovo to replace their colleagues in KFOR."):
         assert not facts(text, title="KFOR")
+
+
+def test_the_first_or_last_few_of_a_contingent_are_a_group_that_moves_not_its_level():
+    for text in ("The first 90 soldiers of the new Czech contingent left for KFOR on Sunday.",
+                 "Die ersten 87 Soldaten des neuen Kontingents sind in den KFOR-Einsatz abgereist.",
+                 "The last 14 Belgian soldiers of KFOR came home on Wednesday."):
+        assert not facts(text)

@@ -10,7 +10,7 @@ WORDS = {
     "approx": [r"rund", r"etwa", r"ungef[aä]hr", r"circa", r"ca\.", r"zirka", r"gut\b"],
     "upper": [r"knapp", r"fast", r"bis zu", r"beinahe", r"nahezu", r"weniger als"],
     "lower": [r"mehr als", r"[uü]ber", r"mindestens", r"gut \w+ als"],
-    "delta_before": [r"weitere\w*", r"zus[aä]tzlich\w*", r"um", r"noch weitere\w*"],
+    "delta_before": [r"die ersten", r"die letzten", r"weitere\w*", r"zus[aä]tzlich\w*", r"um", r"noch weitere\w*"],
     "delta_after": [r"mehr\b", r"zus[aä]tzlich\w*", r"weniger\b"],
     "plan": [r"soll\w*", r"wird", r"werden", r"geplant\w*", r"plan\w*", r"k[uü]nftig\w*",
              r"bis ende", r"erh[oö]hung auf", r"aufstockung auf"],

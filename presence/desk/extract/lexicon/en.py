@@ -22,7 +22,7 @@ WORDS = {
               r"less than", r"under", r"just below"],
     "lower": [r"more than", r"over", r"well over", r"at least", r"upwards of", r"upward of",
               r"in excess of", r"exceeds?", r"exceeding", r"above"],
-    "delta_before": [r"additional", r"another", r"extra", r"further", r"by", r"up by", r"adds?",
+    "delta_before": [r"the first", r"the last", r"additional", r"another", r"extra", r"further", r"by", r"up by", r"adds?",
                      r"added", r"adding",
                      r"down by", r"rise of", r"increase of", r"reinforcements? of", r"boost of",
                      r"cut of", r"reduction of", r"top-?up of", r"additional of"],

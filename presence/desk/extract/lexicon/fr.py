@@ -12,7 +12,7 @@ WORDS = {
     "upper": [r"presque", r"jusqu'[aà]", r"moins de", r"pas loin de", r"quasiment"],
     "lower": [r"plus de", r"au moins", r"au-del[aà] de", r"d[eé]passant"],
     # "encore 200 soldats" is 200 more; "la KFOR compte encore 4 882 soldats" still counts them
-    "delta_before": [r"suppl[eé]mentaires?", r"renfort de", r"de plus",
+    "delta_before": [r"les premiers", r"les derniers", r"suppl[eé]mentaires?", r"renfort de", r"de plus",
                      r"(?<!compte )(?<!comptent )(?<!comptait )(?<!comptaient )encore"],
     "delta_after": [r"suppl[eé]mentaires?", r"de plus", r"en renfort", r"de renfort"],
     "plan": [r"sera", r"seront", r"devrait", r"devraient", r"pr[eé]vu\w*", r"projet\w*",

@@ -9,7 +9,7 @@ WORDS = {
     "approx": [r"circa", r"quasi", r"intorno a", r"all'incirca", r"oltre"],
     "upper": [r"fino a", r"meno di", r"poco meno di"],
     "lower": [r"pi[uù] di", r"almeno", r"oltre"],
-    "delta_before": [r"ulterior\w*", r"altri", r"aggiuntiv\w*", r"rinforz\w* di"],
+    "delta_before": [r"i primi", r"gli ultimi", r"ulterior\w*", r"altri", r"aggiuntiv\w*", r"rinforz\w* di"],
     "delta_after": [r"in pi[uù]", r"aggiuntiv\w*", r"in rinforzo"],
     "plan": [r"sar[aà]\b", r"saranno", r"dovr\w*", r"previst\w*", r"entro", r"il piano",
              r"\w+rà", r"\w+ranno"],  # the future: avrà, invierà, conteranno

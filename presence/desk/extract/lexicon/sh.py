@@ -20,7 +20,7 @@ WORDS = {
               r"najvi[sš]e", r"bezmalo", r"umalo"],
     "lower": [r"vi[sš]e od", r"preko", r"najmanje", r"bar", r"ne[sš]to vi[sš]e od", r"iznad",
               r"nad"],
-    "delta_before": [r"dodatn\w*", r"jo[sš]", r"za", r"dalj\w*", r"uve[cć]anj\w* (?:od|za)",
+    "delta_before": [r"prvih", r"posljednjih", r"poslednjih", r"dodatn\w*", r"jo[sš]", r"za", r"dalj\w*", r"uve[cć]anj\w* (?:od|za)",
                      r"manje(?! od)", r"vi[sš]e(?! od)",
                      r"smanjenj\w* (?:od|za)", r"rast\w* od", r"pove[cć]an\w* za", r"smanjen\w* za",
                      r"rast\w* (?:od|za)", r"novih", r"dodatnog", r"jo[sš] jedn\w*",
