@@ -1023,3 +1023,9 @@ def test_the_first_or_last_few_of_a_contingent_are_a_group_that_moves_not_its_le
                  "Die ersten 87 Soldaten des neuen Kontingents sind in den KFOR-Einsatz abgereist.",
                  "The last 14 Belgian soldiers of KFOR came home on Wednesday."):
         assert not facts(text)
+
+
+def test_money_moved_into_defence_from_other_lines_is_a_reallocation():
+    for text in ("Vlada je odlučila da sa državnih projekata preusmeri 10 milijardi dinara u budžet odbrane.",
+                 "The government redirected 50 million euros from road projects to the defence budget of Serbia."):
+        assert not facts(text, day=dt.datetime(2025, 3, 1))

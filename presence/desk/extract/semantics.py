@@ -122,7 +122,10 @@ MAX_BUDGET = {"EUR": 5e9, "USD": 5e9, "CHF": 5e9, "GBP": 5e9, "RSD": 1e12, "ALL"
               "MKD": 1e11, "BAM": 5e9, "HRK": 5e10}
 TOPUP = re.compile(r"(?<!\w)(?:supplementary budget|additional funds|extra funding|top-?up|"
                    r"buxhet\w* shtes[eë]|mjete shtes[eë]|dodatn\w* sredstv\w*|dodatn\w* bud[zž]et\w*|"
-                   r"nachtragshaushalt\w*|zus[aä]tzlich\w* mittel|rallonge)", FLAGS)
+                   r"nachtragshaushalt\w*|zus[aä]tzlich\w* mittel|rallonge|"
+                   # money moved from other lines into defence: a reallocation, not the budget
+                   r"redirect\w*|reallocat\w*|preusmer\w*|preraspore[dđ]\w*|rialokim\w*|ridrejt\w*|"
+                   r"umgeschichtet|umschicht\w*|r[eé]affect\w*)", FLAGS)
 
 _FROM = alternation(WORDS["from_words"] + [r"out of"])
 _TO = alternation(WORDS["to_words"])
