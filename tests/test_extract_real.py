@@ -1029,3 +1029,8 @@ def test_money_moved_into_defence_from_other_lines_is_a_reallocation():
     for text in ("Vlada je odlučila da sa državnih projekata preusmeri 10 milijardi dinara u budžet odbrane.",
                  "The government redirected 50 million euros from road projects to the defence budget of Serbia."):
         assert not facts(text, day=dt.datetime(2025, 3, 1))
+
+
+def test_all_who_served_since_then_in_german():
+    text = "Seither engagierten sich rund 9’000 Armeeangehörige im Rahmen der KFOR in Kosovo."
+    assert not facts(text, title="25 Jahre Swisscoy")
