@@ -1034,3 +1034,13 @@ def test_money_moved_into_defence_from_other_lines_is_a_reallocation():
 def test_all_who_served_since_then_in_german():
     text = "Seither engagierten sich rund 9’000 Armeeangehörige im Rahmen der KFOR in Kosovo."
     assert not facts(text, title="25 Jahre Swisscoy")
+
+
+def test_a_full_stop_glued_to_the_next_sentence_still_ends_one():
+    from presence.desk.extract.text import units
+    text = "It sent troops to the Althea force.The contingent is the largest. U.S.Army units stay."
+    assert [text[u.start:u.end] for u in units(text)] == [
+        "It sent troops to the Althea force.", "The contingent is the largest.", "U.S.Army units stay."]
+    text = ("The minister met over 200 Romanian troops of the Althea force.The Romanian "
+            "contingent is among the largest, he said.")
+    assert ("troop_contribution", "EUFOR-ALTHEA", "ROU", "2025-04-25", 200, "troops") in facts(text)

@@ -69,13 +69,17 @@ class Unit(NamedTuple):
 # literal character, so the engine skips in C to the next '\n', '.', '!' or '?' (a
 # look-behind or a class like [.!?] first would make it try every position).
 _END = r"[\"”»']?[ \t\u00a0]+(?=[\"“„«(]?[A-ZÇËŠŽĆČĐÖÜÄÉÈ])"
-_BREAK = re.compile(r"\n\n*|\." + _END + "|!" + _END + r"|\?" + _END)
+# ... and a full stop glued to the next sentence, as pages flattened by a scraper print it
+# ("of the Althea force.The Romanian contingent"): a small letter, the stop, a capital word
+_GLUED = r"|\.(?=[A-ZÇËŠŽĆČĐÖÜÄÉÈ][a-zçëšžćčđöüäéè])"
+_BREAK = re.compile(r"\n\n*|\." + _END + "|!" + _END + r"|\?" + _END + _GLUED)
 # Abbreviations whose full stop is not a sentence's end even before a capital: scale words
 # ("80,19 Mio. Euro", "1,2 mld. Dinara"), ranks before a name ("Gen. Smith"), "bzw.", "ca."
 _ABBREVIATION = re.compile(r"(?<![^\W\d_])(?:mio|mrd|mil|mln|mld|mlrd|tsd|tys|hilj|bzw|ca|"
                            r"approx|gen|col|lt|brig|maj|capt|dr|prof|nr|no)$", re.IGNORECASE)
 
 
+_SMALL_WORD_END = re.compile(r"[a-zà-ž]{2}$")
 # the end of a line whose sentence goes on: a word or a comma, not a figure or a stop
 _WRAPPED = re.compile(r"(?:[^\W\d_]|,)[ \t]*$")
 
@@ -96,6 +100,9 @@ def units(text: str) -> list[Unit]:
         if not newline and text[m.start()] == "." and \
                 _ABBREVIATION.search(text, max(start, m.start() - 6), m.start()):
             continue
+        if m.end() == m.start() + 1 and text[m.start()] == "." and \
+                not _SMALL_WORD_END.search(text, max(start, m.start() - 3), m.start()):
+            continue  # glued, but not after a word of small letters ("U.S.", "St.Louis")
         end = m.start() if newline else m.start() + 1  # a sentence keeps its full stop
         if end > start and not text[start:end].isspace():
             out.append(Unit(start, end, line_no, first))
