@@ -12,7 +12,7 @@ WORDS = {
     "upper": [r"presque", r"jusqu'[aà]", r"moins de", r"pas loin de", r"quasiment"],
     "lower": [r"plus de", r"au moins", r"au-del[aà] de", r"d[eé]passant"],
     # "encore 200 soldats" is 200 more; "la KFOR compte encore 4 882 soldats" still counts them
-    "delta_before": [r"les premiers", r"les derniers", r"suppl[eé]mentaires?", r"renfort de", r"de plus",
+    "delta_before": [r"les premiers", r"les derniers", r"suppl[eé]mentaires?", r"renfort de", r"renforc[eé]e?s? (?:de|par)", r"de plus",
                      r"(?<!compte )(?<!comptent )(?<!comptait )(?<!comptaient )encore"],
     "delta_after": [r"suppl[eé]mentaires?", r"de plus", r"en renfort", r"de renfort"],
     "plan": [r"sera", r"seront", r"devrait", r"devraient", r"pr[eé]vu\w*", r"projet\w*",
@@ -34,7 +34,7 @@ WORDS = {
     "ceiling": [r"plafond\w*", r"maximum"],
     "cumulative": [r"ont (?:d[eé]j[aà] )?particip[eé]", r"se sont succ[eé]d[eé]", r"ont servi"],
     "deploy": [r"envo\w*", r"d[eé]ploiera\w*", r"arriv\w*", r"retir\w*", r"retrait\w*", r"rapatri\w*", r"quitt\w*",
-               r"renforc\w*"],
+               r"renforc(?!(?:é|e)(?:e|s|es)?(?!\w))\w*"],
     "historic": [r"au plus fort", r"autrefois", r"jadis"],
     "start": [r"[aà] sa cr[eé]ation", r"lors de sa cr[eé]ation", r"au d[eé]but(?! (?:de l'ann[eé]e|du mois|d'ann[eé]e|\d))", r"dans les premi[eè]res phases", r"initialement", r"[aà] l'origine", r"au d[eé]part"],
     "present": [r"d[eé]j[aà] (?:sur place|d[eé]ploy[eé]s|pr[eé]sents)", r"actuellement", r"aujourd'hui", r"pr[eé]sentement", r"encore", r"d[eé]sormais"],
