@@ -1047,6 +1047,7 @@ def test_a_full_stop_glued_to_the_next_sentence_still_ends_one():
 
 
 def test_a_reinforced_company_is_a_unit_but_reinforced_by_200_is_a_change():
-    text = "La Belgique n'est plus présente qu'avec une compagnie renforcée, soit 231 militaires belges dans la KFOR."
+    text = ("La Belgique n'est plus présente qu'avec une compagnie renforcée et quelques éléments "
+            "dispersés, soit 231 militaires belges dans la KFOR.")
     assert ("troop_contribution", "KFOR", "BEL", "2025-04-25", 231, "troops") in facts(text)
     assert not facts("Le contingent belge de la KFOR a été renforcé de 200 soldats.")
