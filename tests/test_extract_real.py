@@ -1051,3 +1051,9 @@ def test_a_reinforced_company_is_a_unit_but_reinforced_by_200_is_a_change():
             "dispersés, soit 231 militaires belges dans la KFOR.")
     assert ("troop_contribution", "KFOR", "BEL", "2025-04-25", 231, "troops") in facts(text)
     assert not facts("Le contingent belge de la KFOR a été renforcé de 200 soldats.")
+
+
+def test_over_the_years_in_german_counts_all_who_served():
+    text = "Über 40.000 deutsche Soldaten waren im Laufe der Jahre auf bosnischem Boden stationiert."
+    assert not facts(text, title="Die letzten deutschen Soldaten verlassen EUFOR",
+                     day=dt.datetime(2012, 9, 27))

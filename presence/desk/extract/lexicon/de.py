@@ -28,7 +28,7 @@ WORDS = {
     "capacity": [r"platz f[uü]r", r"kapazit[aä]t\w*", r"zur stationierung von"],
     "ceiling": [r"h[oö]chstbestand\w*", r"\w*obergrenze\w*", r"bundestagsmandat\w*", r"mandatsobergrenze\w*", r"h[oö]chstens", r"mandat\w* erlaubt",
                 r"maximal"],
-    "cumulative": [r"(?:seither|seitdem) (?:engagierten|dienten|leisteten)", r"engagierten sich", r"seit [^.]{0,80}, (?:waren|haben|sind) ", r"seit (?:19|20)\d{2} (?:haben|waren|sind)", r"insgesamt (?:haben|waren) .{0,40} (?:gedient|im einsatz)", r"insgesamt wurden bisher", r"bisher insgesamt",
+    "cumulative": [r"im laufe der jahre", r"(?:seither|seitdem) (?:engagierten|dienten|leisteten)", r"engagierten sich", r"seit [^.]{0,80}, (?:waren|haben|sind) ", r"seit (?:19|20)\d{2} (?:haben|waren|sind)", r"insgesamt (?:haben|waren) .{0,40} (?:gedient|im einsatz)", r"insgesamt wurden bisher", r"bisher insgesamt",
                    r"seit beginn des einsatzes"],
     "deploy": [r"verlie[sß]\w*", r"verlassen", r"entsend\w*", r"entsandt", r"schick\w*", r"verleg\w*", r"abzieh\w*",
                r"abgezogen", r"eingetroffen", r"abl[oö]s\w*", r"verst[aä]rk\w*", r"zog(?:en)?\b"],
