@@ -1489,14 +1489,18 @@ class Reader:
 _STOP = re.compile(r"[.;:]")
 # a number heading its sentence in a 'with' phrase: "With about 500 troops, Romania is ..."
 _FRONTED_WITH = re.compile(r"[\s\"“„«'(]*(?:" + lists.WITH + r")\s+(?:[^\W\d]+\s+){0,2}", FLAGS)
-_LOCATIVE = re.compile(r"(?<!\w)(?:in|within|inside|u|n[eë]|vo|im|in der|en|au|nel|nella|à)\s+$")
+# "in", "u", "në": where troops are; a country after it places them (lexicon: in_place)
+_IN = alternation(WORDS["in_place"])
+_LOCATIVE = re.compile(r"(?<!\w)" + _IN + r"\s+$", FLAGS)
 _PARENTHESIS_PART = re.compile(r"\s*\(\s*(?:[^\W\d]+\s+){0,2}\d")
-_RELATIVE_AFTER = re.compile(r"\s*(?:" + alternation(WORDS["relative_pronoun"] + [r"t[eë] cil\w*", r"koj\w*", r"which"]) + r")(?!\w)", FLAGS)
-_COMPARED_WITH = re.compile(r"(?<!\w)(?:than|nego|nego u|als|que|rispetto|se sa)(?!\w)")
+_RELATIVE_AFTER = re.compile(r"\s*" + S.RELATIVE_PRONOUN.pattern, FLAGS)
+# "than", "nego": what follows is what the number is compared with (lexicon: than)
+_COMPARED_WITH = re.compile(r"(?<!\w)" + alternation(WORDS["than"]) + r"(?!\w)", FLAGS)
 _OUT_OF = re.compile(r"(?<!\w)(?:out of|of|od|nga|von|sur|su|de|iz)\s+(?:a\s+|the\s+|un\s+)?$")
-# between an amount and a relative year that is not the amount's: "more than last year"
-_COMPARED = re.compile(r"(?<!\w)(?:than|nego|nego u|se|als|que|di|rispetto|krahasuar|compared|odnosu|"
-                       r"od|from|nga|von|de|da)(?!\w)")
+# between an amount and a relative year that is not the amount's: "more than last year",
+# "compared to", "up from"
+_COMPARED = re.compile(r"(?<!\w)" + alternation(WORDS["than"] + WORDS["compare"] + WORDS["from_words"])
+                       + r"(?!\w)", FLAGS)
 _THAT_YEAR = re.compile(r"\s+(?:that|the same) year\b|\s+(?:te|iste) godine\b|\s+(?:at[eë]|t[eë] nj[eë]jtin) vit\b")
 _CONJUNCTION = re.compile(r"(?<!\w)" + alternation(WORDS["conjunction"]) + r"(?!\w)", FLAGS)
 _CLAUSE_ENDS = re.compile(r"\s*(?:[,.;)–—]|$)")  # a dash closes an aside: "– désormais 3600 –"
@@ -1549,10 +1553,9 @@ _MISSION_WITH = re.compile(r"[\s,]*(?:[^\W\d][^,;:.\d]{0,60},\s*)?"
 # a unit word after "-strong" ("90-köpfige Infanteriekompanie", "a 150-strong company")
 _UNIT_AFTER = re.compile(r"[\s-]*(?:" + alternation(WORDS["unit_label"]) + r")(?!\w)", FLAGS)
 # between a number (or its noun) and the host named as where those troops are
-_IN_PLACE = re.compile(r"\s*(?:in|u|n[eë]|na|vo|nel|nella|in der|im|en|au|à)\s+(?:[^\W\d]+\s+)?",
-                       FLAGS)
-_IN_MISSION = re.compile(r"\s*(?:in|with|within|u|n[eë]|na|vo|nel|nella|bei|im|en|au|dans)\s+"
-                         r"(?:the\s+)?(?:[^\W\d][\w'’-]*\s+){0,2}", FLAGS)
+_IN_PLACE = re.compile(r"\s*" + _IN + r"\s+(?:[^\W\d]+\s+)?", FLAGS)
+_IN_MISSION = re.compile(r"\s*(?:" + _IN + "|" + lists.WITH + r")\s+(?:the\s+)?(?:[^\W\d][\w'’-]*\s+){0,2}",
+                         FLAGS)
 _OF_MISSION = re.compile(r"\s+(?:of|of the|t[eë]|e|i|od|des|du|de la|della|del|der|des)\s+")
 
 

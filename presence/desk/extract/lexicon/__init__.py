@@ -34,6 +34,8 @@ of_which         "of which", "od kojih": a part of the number before it
 of_whom_after    "41,000 of whom": after a bare number, a part of the troop figure before it
 identifier       "resolution", "rezolucija": the number after it names a document (UNSCR 1244)
 with             "with", "sa", "me": joins a list item's name to its number ("Mađarska sa 469")
+in_place         "in", "u", "në", "im": where troops are ("180 in Bosnia", "u Poljskoj")
+than             "than", "nego", "als": what follows is the thing compared with
 predecessor      prepositions right before a mission that name the one replaced ("from SFOR")
 replaces         verbs of replacing: the mission after them, past a few descriptor words, is
                  the one replaced ("sostituisce la missione NATO SFOR")

@@ -85,6 +85,8 @@ WORDS = {
     "not_yet": [r"noch"],
     "of_whom_after": [r"von ihnen"],
     "identifier": [r"resolution"],
+    "in_place": [r"in", r"im", r"in der", r"bei"],
+    "than": [r"als"],
     "with": [r"mit"],
 }
 NUMBER_WORDS = {"zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7,

@@ -160,6 +160,8 @@ WORDS = {
     "auxiliary": [r"been"],
     "of_whom_after": [r"of whom", r"of which", r"of them"],
     "identifier": [r"resolutions?", r"unscr"],
+    "in_place": [r"in", r"within", r"inside"],
+    "than": [r"than"],
     "with": [r"with"],
 }
 NUMBER_WORDS = {

@@ -82,6 +82,8 @@ WORDS = {
     "not_yet": [r"encore"],
     "of_whom_after": [r"d'entre eux"],
     "identifier": [r"r[eé]solution"],
+    "in_place": [r"en", r"au", r"à", r"dans"],  # not "a": BCS "and"
+    "than": [r"que"],
     "with": [r"avec"],
 }
 NUMBER_WORDS = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,

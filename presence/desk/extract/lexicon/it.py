@@ -72,6 +72,8 @@ WORDS = {
     "not_yet": [r"ancora"],
     "of_whom_after": [r"dei quali", r"di loro"],
     "identifier": [r"risoluzione"],
+    "in_place": [r"in", r"nel", r"nella"],
+    "than": [r"rispetto"],  # "di" ("più di") is mostly "of"
     "with": [r"con"],
 }
 NUMBER_WORDS = {"due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7,

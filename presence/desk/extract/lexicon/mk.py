@@ -74,6 +74,8 @@ WORDS = {
     "not_yet": [r"u[sš]te"],
     "of_whom_after": [r"od koi"],
     "identifier": [r"rezolucij\w*"],
+    "in_place": [r"vo"],
+    "than": [r"otkolku"],
     "with": [r"so"],
     "peace_force": [r"mirovn\w* (?:sili|misij\w*)", r"nato (?:vojnici|sili|trupi)"],
 }

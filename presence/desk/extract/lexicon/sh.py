@@ -120,7 +120,7 @@ WORDS = {
     "up_to": [r"do"],
     "each": [r"svak\w*", r"po jedinici"],
     "most": [r"najvi[sš]e", r"najve[cć]\w*"],
-    "relative_pronoun": [r"koja", r"koji", r"koje", r"kojoj"],
+    "relative_pronoun": [r"koja", r"koji", r"koje", r"kojoj", r"kojih", r"kojima"],
     "restated": [r"odnosno", r"ili"],
     "unit_label": [r"[cč]et[aeu]", r"radn\w* grup\w*", r"borben\w* grup\w*", r"brigad\w*", r"bataljon\w*", r"bataljun\w*"],
     "rotation": [r"kontingent", r"rotacij"],
@@ -136,6 +136,8 @@ WORDS = {
     "auxiliary": [r"bio"],
     "of_whom_after": [r"od kojih", r"od njih"],
     "identifier": [r"rezolucij\w*"],
+    "in_place": [r"u", r"na"],
+    "than": [r"nego", r"nego u"],
     "with": [r"sa", r"s"],
 }
 NUMBER_WORDS = {

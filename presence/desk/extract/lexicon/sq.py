@@ -84,7 +84,7 @@ WORDS = {
     "up_to": [r"deri n[eë]"],
     "each": [r"secil\w*", r"sejcil\w*"],
     "most": [r"m[eë] s[eë] shumti", r"m[eë] t[eë] madh\w*"],
-    "relative_pronoun": [r"q[eë]", r"e cila", r"i cili"],
+    "relative_pronoun": [r"q[eë]", r"e cila", r"i cili", r"t[eë] cil[aë]t"],
     "restated": [r"ose"],
     "unit_label": [r"kompani\w*", r"batalion\w*", r"grupi luftarak", r"brigad[eë]s?"],
     "rotation": [r"kontingjent"],
@@ -100,6 +100,8 @@ WORDS = {
     "auxiliary": [r"u"],
     "of_whom_after": [r"prej t[eë] cil[eë]ve", r"nga t[eë] cil[eë]t", r"prej tyre"],
     "identifier": [r"rezolut\w*", r"rezolucion\w*"],
+    "in_place": [r"n[eë]"],
+    "than": [r"sesa", r"se sa"],  # "se" alone is also "that"
     "with": [r"me"],
 }
 NUMBER_WORDS = {

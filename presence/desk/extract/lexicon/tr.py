@@ -53,6 +53,8 @@ WORDS = {
     "contingent": [r"birli\w*", r"kontenjan\w*"],
     "lower_after": [r"['’]?\w{0,4} üzerinde", r"['’]?\w{0,4} uzerinde", r"['’]?\w{0,4} fazla",
                     r"['’]?\w{0,4} aşkın", r"['’]?\w{0,4} askin", r"'i aşkın"],
+    "in_place": [],
+    "than": [],
     "with": [r"ile"],
     "genitive_suffix": [r"['’]?n?[ıiuü]n"],
     "peace_force": [r"barış gücü", r"nato askerleri?"],
