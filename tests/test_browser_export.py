@@ -74,7 +74,9 @@ def panel(server, page):
     panel = page.locator("[data-testid='stExpander']").filter(
         has_text="Export this chart or its data").first
     title = panel.get_by_label("Title", exact=True)
-    assert title.input_value() == "Troop strength by mission"  # the chart's own, by default
+    # the chart's own, by default; the panel fills in a rerun after the click, so the
+    # value is waited for (read at once, the input was once caught still empty)
+    sync_api.expect(title).to_have_value("Troop strength by mission", timeout=60_000)
     title.fill(TITLE)
     title.press("Enter")
     page.wait_for_timeout(500)
